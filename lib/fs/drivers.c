@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The filesystem driver table, in probe order. Formats whose signature is
+ * far into the image (ISO9660 at 32 KiB) come before formats found in the
+ * first sector, so that a hybrid ISO, which also carries an MBR or a FAT
+ * boot record in its system area, is read as the ISO it is.
+ */
+#include "internal.h"
+
+extern const struct fsimg_driver fsimg_iso9660_driver;
+
+const struct fsimg_driver *const fsimg_drivers[] = {
+	&fsimg_iso9660_driver,
+	NULL,
+};

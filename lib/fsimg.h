@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libfsimg: read filesystems straight from image files.
+ *
+ * Conventions
+ *  - Every function that can fail returns 0 (or a count) on success and a
+ *    negative errno on failure. Nothing sets errno for the caller.
+ *  - Handles are opaque. An fsimg_fs keeps a reference on its fsimg_image,
+ *    so the image may be closed before the filesystem.
+ *  - One fsimg_fs may be used from several threads at once for reading.
+ *  - The library prints nothing. Diagnostics that explain a failure (which
+ *    structure, where, what was wrong) go to the log callback set with
+ *    fsimg_image_set_log(); debug output goes to stderr only when the
+ *    FSIMG_DEBUG environment variable names a subsystem ("iso,src", "all").
+ */
+#ifndef FSIMG_H
+#define FSIMG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct fsimg_image fsimg_image;
+typedef struct fsimg_fs fsimg_fs;
+typedef struct fsimg_file fsimg_file;
+
+/*
+ * A node handle. It identifies one node of one open filesystem, is stable
+ * for a given image (the same path yields the same handle in every run) and
+ * is never 0. It is not necessarily the inode number reported in
+ * fsimg_stat.ino: ISO9660 uses directory-record positions as handles but
+ * may report Rock Ridge inode numbers (hard links share st.ino, not the
+ * handle).
+ */
+typedef uint64_t fsimg_ino;
+
+enum fsimg_stat_flags {
+	FSIMG_STAT_BTIME = 1u << 0, /* btime is valid */
+};
+
+/* Format-specific attribute bits, fsimg_stat.attrs. */
+enum fsimg_attrs {
+	FSIMG_ATTR_READONLY = 1u << 0,	 /* FAT */
+	FSIMG_ATTR_HIDDEN = 1u << 1,	 /* FAT, ISO9660 "existence" bit */
+	FSIMG_ATTR_SYSTEM = 1u << 2,	 /* FAT */
+	FSIMG_ATTR_ARCHIVE = 1u << 3,	 /* FAT */
+	FSIMG_ATTR_ASSOCIATED = 1u << 4, /* ISO9660 associated file */
+	FSIMG_ATTR_COMPRESSED = 1u << 5, /* stored compressed (zisofs) */
+};
+
+struct fsimg_stat {
+	uint64_t ino;  /* inode number to report as st_ino */
+	uint32_t mode; /* S_IFMT type bits and permission bits */
+	uint32_t nlink;
+	uint32_t uid;
+	uint32_t gid;
+	uint32_t rdev_major;
+	uint32_t rdev_minor;
+	uint64_t size;	 /* bytes as read (uncompressed) */
+	uint64_t blocks; /* 512-byte units the data occupies in the image */
+	struct timespec atime;
+	struct timespec mtime;
+	struct timespec ctime;
+	struct timespec btime;
+	uint32_t flags; /* enum fsimg_stat_flags */
+	uint32_t attrs; /* enum fsimg_attrs */
+};
+
+struct fsimg_statfs {
+	uint32_t bsize;
+	uint64_t blocks;
+	uint64_t bfree;
+	uint64_t files;
+	uint64_t ffree;
+	uint32_t namemax;
+};
+
+struct fsimg_fsinfo {
+	char type[16];	  /* "iso9660", "vfat", "ufs", "ext4", ... */
+	char version[32]; /* "Rock Ridge", "Joliet", "FAT32", "UFS2 (BSD, LE)"
+			   */
+	char label[256];  /* UTF-8, may be empty */
+	char uuid[64];	  /* may be empty */
+	uint64_t offset;  /* byte offset of the filesystem in the image */
+	uint64_t size;	  /* bytes the filesystem claims */
+	uint32_t block_size;
+};
+
+/* A run of a file stored plainly in the image (see fsimg_file_map). */
+enum fsimg_extent_flags {
+	FSIMG_EXTENT_HOLE = 1u << 0, /* reads as zeroes, physical unused */
+};
+
+struct fsimg_extent {
+	uint64_t logical;  /* file offset where the run starts */
+	uint64_t physical; /* byte offset in the image file */
+	uint64_t length;   /* bytes */
+	uint32_t flags;
+};
+
+/* An El Torito boot catalog entry. */
+struct fsimg_boot_entry {
+	unsigned index;	  /* 0 = default entry, then section entries */
+	uint8_t platform; /* 0 x86, 1 PowerPC, 2 Mac, 0xEF EFI */
+	bool bootable;
+	uint8_t emulation; /* 0 none, 1 1.2M, 2 1.44M, 3 2.88M, 4 hard disk */
+	uint16_t load_segment; /* 0 means the BIOS default 0x7C0 */
+	uint8_t system_type;
+	uint16_t sector_count; /* 512-byte virtual sectors loaded by the BIOS */
+	uint32_t lba;	       /* 2048-byte block of the boot image */
+	uint64_t offset;       /* byte offset of the boot image in the image */
+	uint64_t length;       /* bytes extracted: see fsimg_boot_entries() */
+};
+
+typedef void (*fsimg_log_fn)(void *ctx, int err, const char *msg);
+
+/*
+ * Called for each directory entry ("." and ".." are never returned).
+ * next is the cookie that resumes the listing after this entry.
+ * Return 0 to go on, non-zero to stop; the entry counts as consumed only
+ * when 0 is returned.
+ */
+typedef int (*fsimg_dirent_fn)(void *ctx, const char *name, fsimg_ino ino,
+			       const struct fsimg_stat *st, uint64_t next);
+
+/* key/value pairs describing a filesystem; return non-zero to stop. */
+typedef int (*fsimg_detail_fn)(void *ctx, const char *key, const char *value);
+
+/* --- images --------------------------------------------------------- */
+
+enum fsimg_open_flags {
+	FSIMG_OPEN_RW = 1u << 0, /* open the image file read-write */
+};
+
+/* Opens a regular file or block device. *out is owned by the caller. */
+int fsimg_image_open(const char *path, unsigned flags, fsimg_image **out);
+/* Takes ownership of fd; name is used in messages. */
+int fsimg_image_open_fd(int fd, const char *name, fsimg_image **out);
+/* Drops the caller's reference; open filesystems keep theirs. */
+void fsimg_image_close(fsimg_image *img);
+uint64_t fsimg_image_size(const fsimg_image *img);
+const char *fsimg_image_name(const fsimg_image *img);
+/* The image's file descriptor, for zero-copy replies. Owned by the image. */
+int fsimg_image_fd(const fsimg_image *img);
+/* Reads exactly len bytes at off; -EIO past the end. */
+int fsimg_image_read(fsimg_image *img, uint64_t off, void *buf, size_t len);
+/* Diagnostics from this image and every filesystem opened on it. */
+void fsimg_image_set_log(fsimg_image *img, fsimg_log_fn fn, void *ctx);
+
+/*
+ * Which filesystem driver recognises the byte window [offset, offset+length)
+ * (length 0: to the end of the image)? Returns 1 and sets *type to a static
+ * string, 0 when none does, or -errno when reading failed.
+ */
+int fsimg_probe(fsimg_image *img, uint64_t offset, uint64_t length,
+		const char **type);
+
+/* --- filesystems ---------------------------------------------------- */
+
+/*
+ * Opens the filesystem in [offset, offset+length) (length 0: to the end).
+ * fstype NULL or "auto" probes. options is a comma-separated list
+ * ("norock,session=1,uid=1000"); an option no layer understands is -EINVAL.
+ * Generic options applied to every format: uid=, gid=, umask=, dmask=,
+ * fmask= (octal). *out is owned by the caller (fsimg_fs_close).
+ */
+int fsimg_fs_open(fsimg_image *img, uint64_t offset, uint64_t length,
+		  const char *fstype, const char *options, fsimg_fs **out);
+void fsimg_fs_close(fsimg_fs *fs);
+fsimg_image *fsimg_fs_image(const fsimg_fs *fs);
+const char *fsimg_fs_type(const fsimg_fs *fs);
+fsimg_ino fsimg_fs_root(const fsimg_fs *fs);
+
+int fsimg_fs_info(fsimg_fs *fs, struct fsimg_fsinfo *info);
+/* Format-specific facts (volume ids, dates, extensions in use, flavour). */
+int fsimg_fs_details(fsimg_fs *fs, fsimg_detail_fn fn, void *ctx);
+int fsimg_statfs(fsimg_fs *fs, struct fsimg_statfs *st);
+
+int fsimg_getattr(fsimg_fs *fs, fsimg_ino ino, struct fsimg_stat *st);
+/* name is one path component. -ENOENT when absent. st may be NULL. */
+int fsimg_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
+		 struct fsimg_stat *st);
+/* Lists dir from cookie (0 = start). Returns 0 at the end or when fn stops. */
+int fsimg_readdir(fsimg_fs *fs, fsimg_ino dir, uint64_t cookie,
+		  fsimg_dirent_fn fn, void *ctx);
+/*
+ * Copies the symlink target, NUL-terminated, into buf; returns its length,
+ * or -ENAMETOOLONG when it does not fit.
+ */
+int fsimg_readlink(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size);
+
+enum fsimg_resolve_flags {
+	FSIMG_NOFOLLOW =
+		1u << 0, /* do not follow a symlink in the last component */
+};
+/*
+ * Walks an absolute or root-relative path. Symlinks are followed inside the
+ * image (absolute targets start at the image root, ".." stops at the root),
+ * at most 40 of them (-ELOOP). st may be NULL.
+ */
+int fsimg_resolve(fsimg_fs *fs, const char *path, unsigned flags,
+		  fsimg_ino *ino, struct fsimg_stat *st);
+
+/* --- file data ------------------------------------------------------ */
+
+/* Opens a regular file for reading. -EISDIR, -EINVAL for other types. */
+int fsimg_file_open(fsimg_fs *fs, fsimg_ino ino, fsimg_file **out);
+/* Returns bytes read (0 at or past the end of the file) or -errno. */
+ssize_t fsimg_file_read(fsimg_file *f, void *buf, size_t size, uint64_t off);
+/*
+ * Describes the run of the file that contains off: where it is stored
+ * plainly in the image file (or a hole). -EOPNOTSUPP when the data at off
+ * is not stored plainly (compressed), -ENXIO when off is past the end.
+ */
+int fsimg_file_map(fsimg_file *f, uint64_t off, struct fsimg_extent *ext);
+uint64_t fsimg_file_size(const fsimg_file *f);
+void fsimg_file_close(fsimg_file *f);
+
+/* --- extended attributes (formats that have them) ------------------- */
+
+/* Both follow getxattr(2)/listxattr(2): size 0 asks for the length. */
+ssize_t fsimg_getxattr(fsimg_fs *fs, fsimg_ino ino, const char *name, void *buf,
+		       size_t size);
+ssize_t fsimg_listxattr(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size);
+
+/* --- boot records --------------------------------------------------- */
+
+/*
+ * Fills up to max entries of the El Torito boot catalog and returns how
+ * many the catalog holds (0 when there is none). length is the declared
+ * size, refined where the image says more: the floppy size for floppy
+ * emulation, the partition's end for hard-disk emulation, the FAT volume
+ * size when a no-emulation image holds a FAT filesystem; always clamped to
+ * the end of the image.
+ */
+int fsimg_boot_entries(fsimg_fs *fs, struct fsimg_boot_entry *entries,
+		       size_t max);
+const char *fsimg_boot_platform_name(uint8_t platform);
+const char *fsimg_boot_emulation_name(uint8_t emulation);
+
+/* --- partitions ----------------------------------------------------- */
+
+/*
+ * Selects a partition by the spec of fsimg(1) ("auto", "N", ...) and gives
+ * its byte window. "auto" is the whole image when a filesystem starts at
+ * offset 0. On failure a message naming the choices goes to the log.
+ */
+int fsimg_select(fsimg_image *img, const char *spec, uint64_t *offset,
+		 uint64_t *length);
+
+const char *fsimg_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FSIMG_H */

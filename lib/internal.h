@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Internal interfaces of libfsimg: the image source, byte decoders, option
+ * parsing, diagnostics and the filesystem driver descriptor.
+ */
+#ifndef FSIMG_INTERNAL_H
+#define FSIMG_INTERNAL_H
+
+#include "fsimg.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <string.h>
+
+#ifndef EUCLEAN
+#define EUCLEAN 117
+#endif
+
+#define FSIMG_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define FSIMG_UNUSED	   __attribute__((unused))
+
+/* --- byte decoders: decode, don't cast --------------------------------- */
+
+static inline uint16_t get_le16(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint16_t)(b[0] | b[1] << 8);
+}
+static inline uint32_t get_le32(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+	       (uint32_t)b[3] << 24;
+}
+static inline uint64_t get_le64(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint64_t)get_le32(b) | (uint64_t)get_le32(b + 4) << 32;
+}
+static inline uint16_t get_be16(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint16_t)(b[0] << 8 | b[1]);
+}
+static inline uint32_t get_be32(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	       (uint32_t)b[2] << 8 | (uint32_t)b[3];
+}
+static inline uint64_t get_be64(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint64_t)get_be32(b) << 32 | (uint64_t)get_be32(b + 4);
+}
+
+/* --- overflow-checked arithmetic ---------------------------------------- */
+
+#define ckd_add(r, a, b) __builtin_add_overflow((a), (b), (r))
+#define ckd_mul(r, a, b) __builtin_mul_overflow((a), (b), (r))
+
+static inline bool is_pow2_u64(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+/* --- debug output: FSIMG_DEBUG=iso,src,fuse,... ------------------------- */
+
+enum fsimg_debug_mask {
+	FSIMG_DBG_SRC = 1u << 0,
+	FSIMG_DBG_PROBE = 1u << 1,
+	FSIMG_DBG_ISO = 1u << 2,
+	FSIMG_DBG_CACHE = 1u << 3,
+	FSIMG_DBG_PART = 1u << 4,
+	FSIMG_DBG_FAT = 1u << 5,
+	FSIMG_DBG_UFS = 1u << 6,
+	FSIMG_DBG_EXT = 1u << 7,
+	FSIMG_DBG_FUSE = 1u << 8,
+	FSIMG_DBG_ALL = 0xffffffffu,
+};
+
+extern unsigned fsimg_debug_mask;
+void fsimg_debug_init(void);
+void fsimg_debug_print(const char *sub, const char *fmt, ...)
+	FSIMG_PRINTF(2, 3);
+
+#define DBG(mask, sub, ...)                                                   \
+	do {                                                                  \
+		if (__builtin_expect(fsimg_debug_mask & FSIMG_DBG_##mask, 0)) \
+			fsimg_debug_print(sub, __VA_ARGS__);                  \
+	} while (0)
+
+/* --- the image source --------------------------------------------------- */
+
+/* Largest single read a driver may ask for. */
+#define FSIMG_READ_MAX (16u << 20)
+
+/* Block cache geometry: metadata reads go through it. */
+#define FSIMG_CACHE_BLOCK 4096u
+#define FSIMG_CACHE_SLOTS 1024u /* 4 MiB per image */
+
+struct fsimg_cache;
+
+struct fsimg_image {
+	atomic_int refs;
+	int fd;
+	uint64_t size;
+	char *name;
+	fsimg_log_fn log_fn;
+	void *log_ctx;
+	struct fsimg_cache *cache;
+};
+
+/*
+ * A byte window of an image: a partition, a session, a boot image. Every
+ * read a driver makes goes through a window, so it can never reach outside
+ * the filesystem it was given.
+ */
+struct fsimg_window {
+	fsimg_image *img;
+	uint64_t off; /* absolute start in the image */
+	uint64_t len; /* bytes */
+};
+
+/*
+ * Reads exactly len bytes at window offset off. -EIO when the range is not
+ * inside the window (or the image is shorter than it claims), -EFBIG when
+ * len exceeds FSIMG_READ_MAX. Bulk file data: no caching.
+ */
+int fsimg_wread(const struct fsimg_window *w, uint64_t off, void *buf,
+		size_t len);
+/* The same through the image's block cache: for metadata. */
+int fsimg_wread_cached(const struct fsimg_window *w, uint64_t off, void *buf,
+		       size_t len);
+/* true when [off, off+len) lies inside the window. */
+static inline bool fsimg_window_has(const struct fsimg_window *w, uint64_t off,
+				    uint64_t len)
+{
+	uint64_t end;
+	return !ckd_add(&end, off, len) && end <= w->len;
+}
+
+int fsimg_cache_new(struct fsimg_cache **out);
+void fsimg_cache_free(struct fsimg_cache *c);
+
+void fsimg_image_ref(fsimg_image *img);
+
+/* --- diagnostics ---------------------------------------------------------- */
+
+/*
+ * Sends a message to the image's log callback and returns err (a negative
+ * errno), so that a driver can write `return fsimg_err(img, -EUCLEAN, ...)`.
+ * The message names the structure and what was wrong; the frontend adds the
+ * image path.
+ */
+int fsimg_err(fsimg_image *img, int err, const char *fmt, ...)
+	FSIMG_PRINTF(3, 4);
+int fsimg_verr(fsimg_image *img, int err, const char *fmt, va_list ap);
+
+/* --- options ------------------------------------------------------------ */
+
+#define FSIMG_OPTS_MAX 32
+
+struct fsimg_opt {
+	char *key;
+	char *value; /* NULL for a flag */
+	bool taken;
+};
+
+struct fsimg_opts {
+	char *buf;
+	unsigned count;
+	struct fsimg_opt opt[FSIMG_OPTS_MAX];
+};
+
+int fsimg_opts_parse(struct fsimg_opts *o, const char *s);
+void fsimg_opts_free(struct fsimg_opts *o);
+/* Marks key taken; true when present. *value may be NULL for a flag. */
+bool fsimg_opt_take(struct fsimg_opts *o, const char *key, const char **value);
+/* Parses a taken key's value as an unsigned number in base (0: auto). */
+int fsimg_opt_take_uint(struct fsimg_opts *o, const char *key, int base,
+			uint64_t max, uint64_t *out, bool *present);
+/* First key nobody took, or NULL. */
+const char *fsimg_opts_untaken(const struct fsimg_opts *o);
+
+/* --- filesystems -------------------------------------------------------- */
+
+struct fsimg_driver;
+
+struct fsimg_fs {
+	const struct fsimg_driver *drv;
+	fsimg_image *img;
+	struct fsimg_window win;
+	void *priv;
+	fsimg_ino root;
+
+	/* generic ownership and mode overrides (uid=, gid=, *mask=) */
+	bool force_uid, force_gid;
+	uint32_t uid, gid;
+	uint32_t umask, dmask, fmask;
+};
+
+struct fsimg_file {
+	fsimg_fs *fs;
+	fsimg_ino ino;
+	uint64_t size;
+	void *priv;
+};
+
+/*
+ * A filesystem driver. Probe is three-valued: 1 mine, 0 not mine, -errno
+ * when the window could not be read. Only 0 moves on to the next driver.
+ * Optional callbacks may be NULL: the core answers -ENOTSUP (xattrs),
+ * -EOPNOTSUPP (map), 0 (boot entries, details).
+ *
+ * open() parses the options it knows with fsimg_opt_take(), sets fs->priv
+ * and fs->root. The core rejects options nobody took afterwards.
+ * file_open() sets f->priv and f->size.
+ */
+struct fsimg_driver {
+	const char *name;
+	int (*probe)(const struct fsimg_window *w);
+	int (*open)(fsimg_fs *fs, struct fsimg_opts *opts);
+	void (*close)(fsimg_fs *fs);
+
+	int (*info)(fsimg_fs *fs, struct fsimg_fsinfo *info);
+	int (*details)(fsimg_fs *fs, fsimg_detail_fn fn, void *ctx);
+	int (*statfs)(fsimg_fs *fs, struct fsimg_statfs *st);
+
+	int (*getattr)(fsimg_fs *fs, fsimg_ino ino, struct fsimg_stat *st);
+	int (*lookup)(fsimg_fs *fs, fsimg_ino dir, const char *name,
+		      fsimg_ino *ino, struct fsimg_stat *st);
+	int (*readdir)(fsimg_fs *fs, fsimg_ino dir, uint64_t cookie,
+		       fsimg_dirent_fn fn, void *ctx);
+	int (*readlink)(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size);
+
+	int (*file_open)(fsimg_file *f);
+	ssize_t (*file_read)(fsimg_file *f, void *buf, size_t size,
+			     uint64_t off);
+	int (*file_map)(fsimg_file *f, uint64_t off, struct fsimg_extent *ext);
+	void (*file_close)(fsimg_file *f);
+
+	ssize_t (*getxattr)(fsimg_fs *fs, fsimg_ino ino, const char *name,
+			    void *buf, size_t size);
+	ssize_t (*listxattr)(fsimg_fs *fs, fsimg_ino ino, char *buf,
+			     size_t size);
+	int (*boot_entries)(fsimg_fs *fs, struct fsimg_boot_entry *entries,
+			    size_t max);
+};
+
+/* lib/fs/drivers.c: the driver table, in probe order. */
+extern const struct fsimg_driver *const fsimg_drivers[];
+const struct fsimg_driver *fsimg_driver_find(const char *name);
+
+/* --- text helpers shared by drivers -------------------------------------- */
+
+/* Appends the UTF-8 encoding of cp; returns bytes written (0 if no room). */
+size_t fsimg_utf8_put(char *dst, size_t room, uint32_t cp);
+/*
+ * Converts UTF-16 (big- or little-endian) code units to UTF-8. Unpaired
+ * surrogates become U+FFFD. Returns the length written (NUL-terminated) or
+ * -ENAMETOOLONG.
+ */
+int fsimg_utf16_to_utf8(const uint8_t *src, size_t units, bool big_endian,
+			char *dst, size_t room);
+
+/* Days since the epoch of a proleptic Gregorian date (UTC). */
+int64_t fsimg_days_from_civil(int64_t y, unsigned m, unsigned d);
+
+#endif /* FSIMG_INTERNAL_H */

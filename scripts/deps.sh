@@ -1,0 +1,31 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Installs what building and testing fsimg needs on Debian 12 (as root).
+# Quiet when everything is already there.
+set -euo pipefail
+pkgs=(
+	# build
+	gcc meson ninja-build pkg-config
+	libblkid-dev libfuse3-dev libmount-dev libext2fs-dev zlib1g-dev
+	# fuzzing (libFuzzer comes with clang's runtime)
+	clang libclang-rt-14-dev
+	# tests: image makers, reference readers, runners
+	bats jq python3 xorriso makefs libarchive-tools xz-utils gzip unzip xxd
+	fuse3 util-linux
+	# real ISOs shipped in Debian, compared with bsdtar
+	grub-rescue-pc ipxe memtest86+
+)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+	echo "fsimg: missing packages: ${missing[*]} (run this as root to install them)" >&2
+	exit 1
+fi
+echo "Installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

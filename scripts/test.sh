@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The README's second command: the whole test suite, as CI runs it.
+#   1. a normal build and every test;
+#   2. an AddressSanitizer + UndefinedBehaviorSanitizer build and every test;
+#   3. a clang libFuzzer build: a short fuzzing run of each harness.
+# Ends with one line: "N passed, N failed, N skipped".
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+scripts/deps.sh || exit 2
+
+logs=()
+run_build() { # NAME DIR SUITE-ARGS -- SETUP-ARGS...
+	local name=$1 dir=$2 suites=$3
+	shift 3
+	echo "=== $name: meson setup $dir $*"
+	if [ ! -f "$dir/build.ninja" ]; then
+		meson setup "$dir" "$@" >"$dir.setup.log" 2>&1 || {
+			cat "$dir.setup.log"
+			echo "0 passed, 1 failed, 0 skipped"
+			exit 1
+		}
+	fi
+	ninja -C "$dir" >"$dir.ninja.log" 2>&1 || {
+		tail -50 "$dir.ninja.log"
+		echo "0 passed, 1 failed, 0 skipped"
+		exit 1
+	}
+	# shellcheck disable=SC2086
+	meson test -C "$dir" --num-processes 2 --print-errorlogs $suites |
+		grep -E '^ *[0-9]+/[0-9]+ |^(Ok|Fail|Skipped|Timeout):'
+	logs+=("$dir/meson-logs/testlog.json")
+}
+
+run_build normal build-ci "" -Dbuildtype=debugoptimized
+run_build sanitizers build-ci-asan "--no-suite fuzz" \
+	-Db_sanitize=address,undefined -Db_lundef=false
+if command -v clang >/dev/null; then
+	CC=clang run_build fuzz build-ci-fuzz "--suite fuzz" \
+		-Dfuzzers=enabled -Db_sanitize=address,undefined -Db_lundef=false
+fi
+
+echo "=== results"
+python3 scripts/tap-count.py "${logs[@]}"
