@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * fsimg info: the image, the filesystem selected by -p, its format-specific
+ * details and its El Torito boot entries, as text or JSON. "filesystems" is
+ * an array so that listing every partition later keeps the same shape.
+ */
+#include "cli.h"
+#include "json.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A boot catalog holds few entries; this bounds what we ask for. */
+#define BOOT_ENTRIES_MAX 4096
+
+struct info {
+	struct cli *c;
+	struct json j;
+};
+
+static int detail_fn(void *ctx, const char *key, const char *value)
+{
+	struct info *x = ctx;
+
+	if (x->c->json) {
+		json_key(&x->j, key);
+		json_string(&x->j, value);
+	} else {
+		printf("    %s: ", key);
+		print_clean(stdout, value);
+		putchar('\n');
+	}
+	return 0;
+}
+
+static void text_field(const char *key, const char *value)
+{
+	printf("  %s: ", key);
+	print_clean(stdout, value);
+	putchar('\n');
+}
+
+/* Fills *out with the boot entries; returns the count, or -errno. */
+static int boot_entries(struct cli *c, struct fsimg_boot_entry **out)
+{
+	size_t cap = 16;
+	struct fsimg_boot_entry *e = NULL;
+	int n;
+
+	for (;;) {
+		e = xrealloc(e, cap * sizeof(*e));
+		memset(e, 0, cap * sizeof(*e));
+		n = fsimg_boot_entries(c->fs, e, cap);
+		if (n < 0 || (size_t)n <= cap || cap >= BOOT_ENTRIES_MAX)
+			break;
+		cap = (size_t)n < BOOT_ENTRIES_MAX ? (size_t)n
+						   : BOOT_ENTRIES_MAX;
+	}
+	if (n > 0 && (size_t)n > cap)
+		n = (int)cap;
+	*out = e;
+	return n;
+}
+
+static void boot_json(struct json *j, const struct fsimg_boot_entry *e)
+{
+	char seg[8];
+
+	snprintf(seg, sizeof(seg), "0x%04x", e->load_segment);
+	json_begin_object(j);
+	json_key(j, "index");
+	json_uint(j, e->index);
+	json_key(j, "bootable");
+	json_bool(j, e->bootable);
+	json_key(j, "platform");
+	json_string(j, fsimg_boot_platform_name(e->platform));
+	json_key(j, "platform_id");
+	json_uint(j, e->platform);
+	json_key(j, "emulation");
+	json_string(j, fsimg_boot_emulation_name(e->emulation));
+	json_key(j, "emulation_id");
+	json_uint(j, e->emulation);
+	json_key(j, "load_segment");
+	json_string(j, seg);
+	json_key(j, "system_type");
+	json_uint(j, e->system_type);
+	json_key(j, "sector_count");
+	json_uint(j, e->sector_count);
+	json_key(j, "lba");
+	json_uint(j, e->lba);
+	json_key(j, "offset");
+	json_uint(j, e->offset);
+	json_key(j, "length");
+	json_uint(j, e->length);
+	json_end_object(j);
+}
+
+static void boot_text(const struct fsimg_boot_entry *e)
+{
+	printf("    %u: %s, platform %s, emulation %s, load segment 0x%04x, "
+	       "%u sectors, lba %" PRIu32 ", offset %" PRIu64
+	       ", length %" PRIu64 "\n",
+	       e->index, e->bootable ? "bootable" : "not bootable",
+	       fsimg_boot_platform_name(e->platform),
+	       fsimg_boot_emulation_name(e->emulation), e->load_segment,
+	       e->sector_count, e->lba, e->offset, e->length);
+}
+
+static void show_fs(struct info *x)
+{
+	struct cli *c = x->c;
+	struct fsimg_fsinfo fi;
+	struct fsimg_boot_entry *be = NULL;
+	unsigned logged = c->logged;
+	int rc, nboot;
+
+	rc = fsimg_fs_info(c->fs, &fi);
+	if (rc) {
+		cli_path_failed(c, NULL, rc, logged);
+		cli_status(c, EXIT_PARTIAL);
+		memset(&fi, 0, sizeof(fi));
+		snprintf(fi.type, sizeof(fi.type), "%s", fsimg_fs_type(c->fs));
+		fi.offset = c->part_offset;
+	}
+	if (c->json) {
+		struct json *j = &x->j;
+
+		json_begin_object(j);
+		json_key(j, "partition");
+		json_string(j, c->partition);
+		json_key(j, "offset");
+		json_uint(j, fi.offset);
+		json_key(j, "size");
+		json_uint(j, fi.size);
+		json_key(j, "type");
+		json_string(j, fi.type);
+		json_key(j, "version");
+		json_string(j, fi.version);
+		json_key(j, "label");
+		json_string(j, fi.label);
+		json_key(j, "uuid");
+		json_string(j, fi.uuid);
+		json_key(j, "block_size");
+		json_uint(j, fi.block_size);
+		json_key(j, "details");
+		json_begin_object(j);
+	} else {
+		printf("filesystem:\n");
+		text_field("partition", c->partition);
+		text_field("type", fi.type);
+		text_field("version", fi.version);
+		text_field("label", fi.label);
+		text_field("uuid", fi.uuid);
+		printf("  offset: %" PRIu64 "\n", fi.offset);
+		printf("  size: %" PRIu64 "\n", fi.size);
+		printf("  block size: %" PRIu32 "\n", fi.block_size);
+		printf("  details:\n");
+	}
+
+	logged = c->logged;
+	rc = fsimg_fs_details(c->fs, detail_fn, x);
+	if (rc < 0) {
+		cli_path_failed(c, NULL, rc, logged);
+		cli_status(c, EXIT_PARTIAL);
+	}
+	if (c->json) {
+		json_end_object(&x->j);
+		json_key(&x->j, "boot_entries");
+		json_begin_array(&x->j);
+	}
+
+	logged = c->logged;
+	nboot = boot_entries(c, &be);
+	if (nboot < 0) {
+		if (c->logged == logged)
+			cli_error(c, NULL, "El Torito boot catalog: %s",
+				  strerror(-nboot));
+		cli_status(c, EXIT_PARTIAL);
+	} else if (!c->json && nboot > 0) {
+		printf("  boot entries:\n");
+	}
+	for (int i = 0; i < nboot; i++) {
+		if (c->json)
+			boot_json(&x->j, &be[i]);
+		else
+			boot_text(&be[i]);
+	}
+	free(be);
+	if (c->json) {
+		json_end_array(&x->j);
+		json_end_object(&x->j);
+	}
+}
+
+int cmd_info(struct cli *c)
+{
+	struct info x = { .c = c };
+	int rc;
+
+	rc = cli_open_image(c);
+	if (rc)
+		return rc;
+	rc = cli_open_fs(c);
+
+	/* The image facts are shown even when no filesystem was found. */
+	if (c->json) {
+		json_init(&x.j, stdout, JSON_MAX_DEPTH);
+		json_begin_object(&x.j);
+		json_key(&x.j, "image");
+		json_string(&x.j, c->image_path);
+		json_key(&x.j, "size");
+		json_uint(&x.j, fsimg_image_size(c->img));
+		json_key(&x.j, "filesystems");
+		json_begin_array(&x.j);
+	} else {
+		printf("image: ");
+		print_clean(stdout, c->image_path);
+		printf("\nsize: %" PRIu64 "\n", fsimg_image_size(c->img));
+	}
+	if (!rc)
+		show_fs(&x);
+	if (c->json) {
+		json_end_array(&x.j);
+		json_end_object(&x.j);
+		json_finish(&x.j);
+	}
+	return rc;
+}

@@ -1,0 +1,481 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * fsimg: the command line. Option parsing, subcommand dispatch, opening the
+ * image and its filesystem, and every diagnostic the command prints.
+ *
+ * Messages read "fsimg: IMAGE: PATH: what went wrong". The library explains
+ * its own failures through the log callback; the callback adds the image and
+ * the path being worked on (c->ctx_path). When a call fails and the library
+ * said nothing, cli_path_failed() prints strerror() instead, so every
+ * failure is reported exactly once and always names the image and the path.
+ */
+#include "cli.h"
+#include "progress.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char usage_text[] =
+	"Usage: fsimg [OPTION]... COMMAND [OPTION]... IMAGE [ARG]...\n"
+	"Read filesystem images (ISO9660, ...) straight from image files.\n"
+	"\n"
+	"Commands:\n"
+	"  info [--json] IMAGE           show the image, its filesystem and "
+	"boot entries\n"
+	"  ls [-l] [-R] [-d] [--json] IMAGE [PATH]\n"
+	"                                list a directory (default /)\n"
+	"  cat IMAGE PATH...             write files to standard output\n"
+	"  get [-f] IMAGE PATH... DEST   extract files and directories\n"
+	"\n"
+	"Options (accepted before or after the command and its operands):\n"
+	"  -p, --partition=SPEC  partition or slice to read (default auto)\n"
+	"  -t, --type=FSTYPE     filesystem type (default: probe)\n"
+	"  -o, --options=OPTS    filesystem options (norock, nojoliet,\n"
+	"                        session=N, uid=, gid=, umask=, ...)\n"
+	"  -l                    ls: long format\n"
+	"  -R, --recursive       ls: list every entry below PATH\n"
+	"  -d, --directory       ls: list PATH itself, not its entries\n"
+	"  -a, --all             ls: accepted; every entry is always listed\n"
+	"      --json            info, ls: print JSON\n"
+	"  -f, --force           get: replace existing regular files\n"
+	"  -q, --quiet           no warnings, no progress bar\n"
+	"  -v, --verbose         get: print each path extracted\n"
+	"  -h, --help            show this help\n"
+	"  -V, --version         show the version\n"
+	"\n"
+	"Exit status: 0 ok, 1 usage, 2 image or filesystem unreadable,\n"
+	"3 path not found or of the wrong type, 4 some entries failed,\n"
+	"5 destination or output not writable. See fsimg(1).\n";
+
+enum { OPT_JSON = 256 };
+
+static const struct option long_options[] = {
+	{ "partition", required_argument, NULL, 'p' },
+	{ "type", required_argument, NULL, 't' },
+	{ "options", required_argument, NULL, 'o' },
+	{ "recursive", no_argument, NULL, 'R' },
+	{ "directory", no_argument, NULL, 'd' },
+	{ "all", no_argument, NULL, 'a' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "force", no_argument, NULL, 'f' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct command {
+	const char *name;
+	int (*run)(struct cli *c);
+	const char *options; /* command-specific option letters; J: --json */
+	int min_operands;    /* after IMAGE */
+	int max_operands;    /* -1: any number */
+};
+
+static const struct command commands[] = {
+	{ "info", cmd_info, "J", 0, 0 },
+	{ "ls", cmd_ls, "lRdaJ", 0, 1 },
+	{ "cat", cmd_cat, "", 1, -1 },
+	{ "get", cmd_get, "f", 2, -1 },
+};
+
+/* --- diagnostics ------------------------------------------------------ */
+
+static int status_rank(int status)
+{
+	switch (status) {
+	case EXIT_OK:
+		return 0;
+	case EXIT_PARTIAL:
+		return 1;
+	case EXIT_NOTFOUND:
+		return 2;
+	case EXIT_DEST:
+		return 3;
+	case EXIT_IMAGE:
+		return 4;
+	default:
+		return 5;
+	}
+}
+
+void cli_status(struct cli *c, int status)
+{
+	if (c->mute)
+		return;
+	if (status_rank(status) > status_rank(c->status))
+		c->status = status;
+}
+
+/* Control characters from hostile images must not reach the terminal. */
+static void put_sanitized(const char *s)
+{
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		fputc(ch < 0x20 || ch == 0x7f ? '?' : ch, stderr);
+	}
+}
+
+static void vmessage(struct cli *c, const char *path, const char *fmt,
+		     va_list ap) CLI_PRINTF(3, 0);
+
+static void vmessage(struct cli *c, const char *path, const char *fmt,
+		     va_list ap)
+{
+	char *msg = NULL;
+
+	if (c && c->mute)
+		return;
+	if (c && c->progress)
+		progress_clear(c->progress);
+	fflush(stdout);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	fputs("fsimg: ", stderr);
+	if (c && c->image_path) {
+		put_sanitized(c->image_path);
+		fputs(": ", stderr);
+	}
+	if (path) {
+		put_sanitized(path);
+		fputs(": ", stderr);
+	}
+	put_sanitized(msg ? msg : fmt);
+	fputc('\n', stderr);
+	free(msg);
+}
+
+void cli_error(struct cli *c, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(c, path, fmt, ap);
+	va_end(ap);
+}
+
+void cli_warn(struct cli *c, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->quiet)
+		return;
+	va_start(ap, fmt);
+	vmessage(c, path, fmt, ap);
+	va_end(ap);
+}
+
+int cli_path_status(int rc)
+{
+	switch (-rc) {
+	case ENOENT:
+	case ENOTDIR:
+	case EISDIR:
+	case ELOOP:
+	case ENAMETOOLONG:
+		return EXIT_NOTFOUND;
+	default:
+		return EXIT_PARTIAL;
+	}
+}
+
+void cli_path_failed(struct cli *c, const char *path, int rc, unsigned logged)
+{
+	if (c->logged == logged)
+		cli_error(c, path, "%s", strerror(-rc));
+	cli_status(c, cli_path_status(rc));
+}
+
+static void log_cb(void *ctx, int err, const char *msg)
+{
+	struct cli *c = ctx;
+
+	(void)err;
+	c->logged++;
+	cli_error(c, c->ctx_path, "%s", msg);
+}
+
+void cli_oom(void)
+{
+	fputs("fsimg: out of memory\n", stderr);
+	exit(EXIT_PARTIAL);
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		cli_oom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		cli_oom();
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (!p)
+		cli_oom();
+	return p;
+}
+
+int write_full(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+void cli_flush_stdout(struct cli *c)
+{
+	int err;
+
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return;
+	err = errno;
+	if (err == EPIPE) {
+		c->stdout_broken = true;
+		return;
+	}
+	cli_error(c, NULL, "writing standard output: %s",
+		  strerror(err ? err : EIO));
+	cli_status(c, EXIT_DEST);
+}
+
+/* --- opening ------------------------------------------------------------ */
+
+int cli_open_image(struct cli *c)
+{
+	int rc = fsimg_image_open(c->image_path, 0, &c->img);
+
+	if (rc) {
+		if (rc == -EISDIR)
+			cli_error(c, NULL, "is a directory, not an image file");
+		else if (rc == -EINVAL)
+			cli_error(c, NULL,
+				  "not a regular file or block device");
+		else
+			cli_error(c, NULL, "%s", strerror(-rc));
+		return EXIT_IMAGE;
+	}
+	fsimg_image_set_log(c->img, log_cb, c);
+	return 0;
+}
+
+int cli_open_fs(struct cli *c)
+{
+	unsigned logged = c->logged;
+	int rc;
+
+	rc = fsimg_select(c->img, c->partition, &c->part_offset,
+			  &c->part_length);
+	if (rc) {
+		if (c->logged == logged)
+			cli_error(c, NULL, "partition '%s': %s", c->partition,
+				  strerror(-rc));
+		return EXIT_IMAGE;
+	}
+	logged = c->logged;
+	rc = fsimg_fs_open(c->img, c->part_offset, c->part_length, c->fstype,
+			   c->options, &c->fs);
+	if (rc) {
+		if (c->logged == logged) {
+			if (rc == -EINVAL && !c->options)
+				cli_error(c, NULL,
+					  "no filesystem recognised at byte "
+					  "%llu",
+					  (unsigned long long)c->part_offset);
+			else
+				cli_error(c, NULL,
+					  "cannot open the filesystem at byte "
+					  "%llu: %s",
+					  (unsigned long long)c->part_offset,
+					  strerror(-rc));
+		}
+		return EXIT_IMAGE;
+	}
+	return 0;
+}
+
+int cli_open(struct cli *c)
+{
+	int rc = cli_open_image(c);
+
+	return rc ? rc : cli_open_fs(c);
+}
+
+/* --- command line --------------------------------------------------------- */
+
+static int usage_error(const char *fmt, ...) CLI_PRINTF(1, 2);
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("fsimg: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'fsimg --help' for more information.\n", stderr);
+	return EXIT_USAGE;
+}
+
+static void add_options(struct cli *c, const char *opts)
+{
+	size_t old = c->options ? strlen(c->options) : 0;
+	size_t add = strlen(opts);
+
+	if (!add)
+		return;
+	c->options = xrealloc(c->options, old + add + 2);
+	if (old)
+		c->options[old++] = ',';
+	memcpy(c->options + old, opts, add + 1);
+}
+
+static const char *option_name(int opt)
+{
+	switch (opt) {
+	case 'l':
+		return "-l";
+	case 'R':
+		return "-R";
+	case 'd':
+		return "-d";
+	case 'a':
+		return "-a";
+	case 'f':
+		return "-f";
+	default:
+		return "--json";
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c = { .partition = "auto" };
+	const struct command *cmd = NULL;
+	char used[8] = "";
+	size_t nused = 0;
+	int opt, rc, first;
+
+	/* A reader that goes away early is not an error (cli_flush_stdout). */
+	signal(SIGPIPE, SIG_IGN);
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":p:t:o:lRdafqvhV", long_options,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'p':
+			c.partition = optarg;
+			break;
+		case 't':
+			c.fstype = optarg;
+			break;
+		case 'o':
+			add_options(&c, optarg);
+			break;
+		case 'l':
+		case 'R':
+		case 'd':
+		case 'a':
+		case 'f':
+		case OPT_JSON:
+			if (nused < sizeof(used) - 1 &&
+			    !strchr(used, opt == OPT_JSON ? 'J' : opt))
+				used[nused++] =
+					opt == OPT_JSON ? 'J' : (char)opt;
+			c.long_fmt |= opt == 'l';
+			c.recursive |= opt == 'R';
+			c.directory |= opt == 'd';
+			c.force |= opt == 'f';
+			c.json |= opt == OPT_JSON;
+			break;
+		case 'q':
+			c.quiet = true;
+			break;
+		case 'v':
+			c.verbose = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("fsimg %s (libfsimg %s)\n", FSIMG_VERSION,
+			       fsimg_version());
+			return EXIT_OK;
+		case ':':
+			return usage_error("option '%s' needs an argument",
+					   argv[optind - 1]);
+		default:
+			if (optopt)
+				return usage_error("unknown option '-%c'",
+						   optopt);
+			return usage_error("unknown option '%s'",
+					   argv[optind - 1]);
+		}
+	}
+
+	first = optind;
+	if (first >= argc)
+		return usage_error("no command given");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[first], commands[i].name))
+			cmd = &commands[i];
+	if (!cmd)
+		return usage_error("unknown command '%s'", argv[first]);
+	for (size_t i = 0; i < nused; i++)
+		if (!strchr(cmd->options, used[i]))
+			return usage_error("option '%s' does not apply to '%s'",
+					   option_name(used[i] == 'J'
+							       ? OPT_JSON
+							       : used[i]),
+					   cmd->name);
+	if (first + 1 >= argc)
+		return usage_error("%s: no image given", cmd->name);
+	c.command = cmd->name;
+	c.image_path = argv[first + 1];
+	c.operands = argv + first + 2;
+	c.noperands = argc - first - 2;
+	if (c.noperands < cmd->min_operands)
+		return usage_error("%s: missing operand", cmd->name);
+	if (cmd->max_operands >= 0 && c.noperands > cmd->max_operands)
+		return usage_error("%s: too many operands", cmd->name);
+	if (!*c.partition)
+		return usage_error("-p wants a partition spec");
+
+	rc = cmd->run(&c);
+	cli_status(&c, rc);
+	cli_flush_stdout(&c);
+	if (c.fs)
+		fsimg_fs_close(c.fs);
+	if (c.img)
+		fsimg_image_close(c.img);
+	free(c.options);
+	return c.status;
+}

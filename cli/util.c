@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Small helpers: image path strings, growable strings, symlink targets and
+ * the text forms of modes and times. Nothing here has a fixed-size buffer
+ * for a name or a path.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+/* --- growable strings ----------------------------------------------------- */
+
+void sb_init(struct strbuf *b)
+{
+	b->cap = 64;
+	b->len = 0;
+	b->s = xmalloc(b->cap);
+	b->s[0] = '\0';
+}
+
+void sb_free(struct strbuf *b)
+{
+	free(b->s);
+	b->s = NULL;
+	b->len = b->cap = 0;
+}
+
+static void sb_grow(struct strbuf *b, size_t add)
+{
+	size_t need = b->len + add + 1;
+
+	if (need < add)
+		cli_oom();
+	if (need <= b->cap)
+		return;
+	while (b->cap < need)
+		b->cap *= 2;
+	b->s = xrealloc(b->s, b->cap);
+}
+
+void sb_setlen(struct strbuf *b, size_t len)
+{
+	if (len < b->len) {
+		b->len = len;
+		b->s[len] = '\0';
+	}
+}
+
+void sb_add(struct strbuf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	sb_grow(b, n);
+	memcpy(b->s + b->len, s, n + 1);
+	b->len += n;
+}
+
+void sb_addc(struct strbuf *b, char ch)
+{
+	sb_grow(b, 1);
+	b->s[b->len++] = ch;
+	b->s[b->len] = '\0';
+}
+
+void sb_addpath(struct strbuf *b, const char *name)
+{
+	if (!b->len || b->s[b->len - 1] != '/')
+		sb_addc(b, '/');
+	sb_add(b, name);
+}
+
+/* --- image paths ---------------------------------------------------------- */
+
+char *path_normalize(const char *path)
+{
+	struct strbuf b;
+	const char *p = path;
+
+	sb_init(&b);
+	while (*p) {
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if (n == 0 || (n == 1 && p[0] == '.')) {
+			/* nothing */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			char *slash = strrchr(b.s, '/');
+
+			if (slash)
+				sb_setlen(&b, (size_t)(slash - b.s));
+		} else {
+			sb_addc(&b, '/');
+			sb_grow(&b, n);
+			memcpy(b.s + b.len, p, n);
+			b.len += n;
+			b.s[b.len] = '\0';
+		}
+		p += n;
+	}
+	if (!b.len)
+		sb_addc(&b, '/');
+	return b.s;
+}
+
+const char *path_basename(const char *norm)
+{
+	const char *slash = strrchr(norm, '/');
+
+	if (!slash || !slash[1])
+		return norm;
+	return slash + 1;
+}
+
+char *path_join(const char *dir, const char *name)
+{
+	struct strbuf b;
+
+	sb_init(&b);
+	sb_add(&b, dir);
+	sb_addpath(&b, name);
+	return b.s;
+}
+
+bool name_is_safe(const char *name)
+{
+	return *name && !strchr(name, '/') && strcmp(name, ".") &&
+	       strcmp(name, "..");
+}
+
+/* The library caps targets at what fits; grow until it fits or is absurd. */
+#define LINK_MAX_BYTES (1u << 20)
+
+char *read_link(struct cli *c, fsimg_ino ino, int *rc)
+{
+	size_t size = 256;
+	char *buf = NULL;
+
+	for (;;) {
+		buf = xrealloc(buf, size);
+		*rc = fsimg_readlink(c->fs, ino, buf, size);
+		if (*rc >= 0) {
+			*rc = 0;
+			return buf;
+		}
+		if (*rc != -ENAMETOOLONG || size >= LINK_MAX_BYTES)
+			break;
+		size *= 4;
+	}
+	free(buf);
+	return NULL;
+}
+
+/* --- text forms ----------------------------------------------------------- */
+
+void mode_string(uint32_t mode, char buf[static 11])
+{
+	static const char rwx[] = "rwxrwxrwx";
+
+	switch (mode & S_IFMT) {
+	case S_IFREG:
+		buf[0] = '-';
+		break;
+	case S_IFDIR:
+		buf[0] = 'd';
+		break;
+	case S_IFLNK:
+		buf[0] = 'l';
+		break;
+	case S_IFCHR:
+		buf[0] = 'c';
+		break;
+	case S_IFBLK:
+		buf[0] = 'b';
+		break;
+	case S_IFIFO:
+		buf[0] = 'p';
+		break;
+	case S_IFSOCK:
+		buf[0] = 's';
+		break;
+	default:
+		buf[0] = '?';
+		break;
+	}
+	for (int i = 0; i < 9; i++)
+		buf[1 + i] = (mode & (0400u >> i)) ? rwx[i] : '-';
+	if (mode & S_ISUID)
+		buf[3] = (mode & S_IXUSR) ? 's' : 'S';
+	if (mode & S_ISGID)
+		buf[6] = (mode & S_IXGRP) ? 's' : 'S';
+	if (mode & S_ISVTX)
+		buf[9] = (mode & S_IXOTH) ? 't' : 'T';
+	buf[10] = '\0';
+}
+
+void time_string(const struct timespec *ts, char *buf, size_t size)
+{
+	struct tm tm;
+	time_t t = ts->tv_sec;
+
+	if (!gmtime_r(&t, &tm) ||
+	    !strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm))
+		snprintf(buf, size, "@%lld", (long long)ts->tv_sec);
+}
+
+void print_clean(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		fputc(ch < 0x20 || ch == 0x7f ? '?' : ch, f);
+	}
+}
+
+void print_name(FILE *f, const char *s)
+{
+	static int tty = -1;
+
+	if (tty < 0)
+		tty = isatty(fileno(f));
+	if (tty)
+		print_clean(f, s);
+	else
+		fputs(s, f);
+}
