@@ -158,7 +158,8 @@ void fsimg_image_ref(fsimg_image *img);
  */
 int fsimg_err(fsimg_image *img, int err, const char *fmt, ...)
 	FSIMG_PRINTF(3, 4);
-int fsimg_verr(fsimg_image *img, int err, const char *fmt, va_list ap);
+int fsimg_verr(fsimg_image *img, int err, const char *fmt, va_list ap)
+	FSIMG_PRINTF(3, 0);
 
 /* --- options ------------------------------------------------------------ */
 
