@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Seed corpus and test driver for the fuzz harnesses.
+
+    run_fuzz.py corpus DIR [--iso|--eltorito] [--max-size N]
+        Writes the seed corpus into DIR: the crafted images of
+        tests/crafted/mkcrafted.py, small ISOs made by xorriso (when it is
+        installed) and the committed seeds of tests/fuzz/seeds/.
+    run_fuzz.py replay BINARY [--iso|--eltorito]
+        Generates the corpus in a temporary directory and runs BINARY
+        (a *_replay build or a libFuzzer build) once on every input.
+    run_fuzz.py fuzz BINARY [--iso|--eltorito] [--seconds N]
+        A short libFuzzer run over the corpus; crashes are kept in
+        $FSIMG_BUILDDIR/tests/fuzz/artifacts/.
+"""
+
+import argparse
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRCDIR = os.environ.get("FSIMG_SRCDIR", os.path.dirname(os.path.dirname(HERE)))
+sys.dont_write_bytecode = True  # keep the source tree clean
+sys.path.insert(0, os.path.join(SRCDIR, "tests", "crafted"))
+
+import mkcrafted  # noqa: E402
+
+BLOCK = 2048
+
+
+def xorriso_isos(out):
+    """A few small valid ISOs made by the real tool, if it is there."""
+    xorriso = shutil.which("xorriso")
+    if not xorriso:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "src")
+        os.makedirs(os.path.join(src, "dir", "deeper"))
+        with open(os.path.join(src, "hello.txt"), "w") as f:
+            f.write("hello, world\n")
+        with open(os.path.join(src, "dir", "deeper", "big.txt"), "w") as f:
+            f.write("a fairly compressible line of text\n" * 2000)
+        with open(os.path.join(src, "Long Mixed-Case Name.txt"), "w") as f:
+            f.write("joliet\n")
+        os.symlink("dir/deeper/big.txt", os.path.join(src, "link"))
+        boot = bytearray(BLOCK)
+        boot[510:512] = b"\x55\xAA"
+        with open(os.path.join(src, "boot.img"), "wb") as f:
+            f.write(boot)
+        # a FAT12 BPB of 64 KiB, as an EFI image would carry
+        efi = bytearray(64 * 1024)
+        efi[0:3] = b"\xEB\x3C\x90"
+        struct.pack_into("<HBHBHHB", efi, 11, 512, 1, 1, 2, 64, 128, 0xF8)
+        efi[510:512] = b"\x55\xAA"
+        with open(os.path.join(src, "efi.img"), "wb") as f:
+            f.write(efi)
+        runs = {
+            "xorriso_rr_joliet.iso": ["-R", "-J"],
+            "xorriso_plain.iso": [],
+            "xorriso_eltorito.iso": [
+                "-R", "-b", "boot.img", "-no-emul-boot", "-boot-load-size",
+                "4", "-eltorito-alt-boot", "-e", "efi.img", "-no-emul-boot"],
+        }
+        for name, args in runs.items():
+            subprocess.run([xorriso, "-as", "mkisofs", "-quiet", "-no-pad",
+                            "-o", os.path.join(out, name)] + args + [src],
+                           check=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+        subprocess.run([xorriso, "-abort_on", "FAILURE", "-outdev",
+                        os.path.join(out, "xorriso_zisofs.iso"),
+                        "-padding", "0", "-rockridge", "on",
+                        "-map", src, "/",
+                        "-set_filter_r", "--zisofs", "/", "--",
+                        "-commit"], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def eltorito_seeds(out):
+    """Catalogs at block 0 followed by the boot images they name."""
+    v = mkcrafted.et_validation
+    b = mkcrafted.et_boot
+    h = mkcrafted.et_header
+
+    def image(cat, extra):
+        data = bytearray(cat.ljust(BLOCK, b"\0"))
+        for lba, content in extra:
+            end = lba * BLOCK + len(content)
+            if len(data) < end:
+                data += bytes(end - len(data))
+            data[lba * BLOCK:end] = content
+        return bytes(data)
+
+    fat = bytearray(512)
+    fat[0:3] = b"\xEB\x3C\x90"
+    struct.pack_into("<HBHBHHB", fat, 11, 512, 4, 1, 2, 512, 64, 0xF8)
+    mbr = bytearray(512)
+    struct.pack_into("<BBBBBBBBII", mbr, 446, 0x80, 0, 0, 0, 0x06, 0, 0, 0,
+                     1, 40)
+    mbr[510:512] = b"\x55\xAA"
+    seeds = {
+        "default_only": image(v() + b(1), [(1, b"\xFA" * 16)]),
+        "sections": image(v() + b(1) + h(False, 0xEF, 1) + b(2) +
+                          h(True, 1, 2) + b(3, media=4) + b(4, media=2),
+                          [(2, fat), (3, mbr)]),
+        "extension": image(v() + b(1) + h(True, 0xEF, 1) +
+                           b(2, media=0x20) + b"\x44" + bytes(31), []),
+        "bad_checksum": image(v(good=False) + b(1), []),
+        "unterminated": image(v() + b(1) + (h(False, 0, 1) + b(1)) * 40,
+                              []),
+    }
+    for name, data in seeds.items():
+        with open(os.path.join(out, "et_" + name + ".bin"), "wb") as f:
+            f.write(data)
+
+
+def corpus(out, kind, max_size):
+    os.makedirs(out, exist_ok=True)
+    committed = os.path.join(HERE, "seeds", kind)
+    if os.path.isdir(committed):
+        for name in sorted(os.listdir(committed)):
+            shutil.copy(os.path.join(committed, name), out)
+    if kind == "eltorito":
+        eltorito_seeds(out)
+        return
+    for name, fn in mkcrafted.CASES.items():
+        data = fn().data
+        if max_size and len(data) > max_size:
+            continue
+        with open(os.path.join(out, name + ".iso"), "wb") as f:
+            f.write(data)
+    try:
+        xorriso_isos(out)
+    except (subprocess.CalledProcessError, OSError) as e:
+        sys.stderr.write("run_fuzz.py: xorriso seeds skipped: %s\n" % e)
+
+
+def status(rc):
+    """The exit status for meson: a signal is reported and fails."""
+    if rc < 0:
+        sys.stderr.write("run_fuzz.py: the harness was killed by signal %d "
+                         "(a crash: see the input named last above)\n" % -rc)
+        return 1
+    return rc
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("mode", choices=["corpus", "replay", "fuzz"])
+    ap.add_argument("target")
+    kind = ap.add_mutually_exclusive_group()
+    kind.add_argument("--iso", dest="kind", action="store_const",
+                      const="iso")
+    kind.add_argument("--eltorito", dest="kind", action="store_const",
+                      const="eltorito")
+    ap.add_argument("--seconds", type=int, default=30)
+    ap.add_argument("--max-size", type=int, default=0)
+    ap.set_defaults(kind="iso")
+    a = ap.parse_args()
+
+    if a.mode == "corpus":
+        corpus(a.target, a.kind, a.max_size)
+        return 0
+
+    with tempfile.TemporaryDirectory(prefix="fsimg-fuzz-") as tmp:
+        seeds = os.path.join(tmp, "seeds")
+        if a.mode == "replay":
+            corpus(seeds, a.kind, 0)
+            return status(subprocess.run([a.target, seeds]).returncode)
+        # libFuzzer: inputs bigger than max_len slow it to a crawl
+        corpus(seeds, a.kind, 512 * 1024)
+        work = os.path.join(tmp, "corpus")
+        os.makedirs(work)
+        build = os.environ.get("FSIMG_BUILDDIR", os.getcwd())
+        artifacts = os.path.join(build, "tests", "fuzz", "artifacts")
+        os.makedirs(artifacts, exist_ok=True)
+        cmd = [a.target, "-max_total_time=%d" % a.seconds,
+               "-rss_limit_mb=1024", "-timeout=10", "-max_len=524288",
+               "-print_final_stats=1",
+               # libFuzzer's default error status, 77, means "skipped"
+               # to meson: a crash must fail the test
+               "-error_exitcode=1", "-timeout_exitcode=1",
+               "-artifact_prefix=" + artifacts + "/" + a.kind + "-"]
+        if a.kind == "iso":
+            cmd.append("-dict=" + os.path.join(HERE, "iso.dict"))
+        cmd += [work, seeds]
+        print(" ".join(cmd), flush=True)
+        return status(subprocess.run(cmd).returncode)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
