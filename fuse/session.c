@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The FUSE session: the operations table and the multi-threaded loop.
+ *
+ * The kernel mount is made before the session exists (kmount.c), so the
+ * session is attached to the /dev/fuse descriptor with libfuse's
+ * "/dev/fd/N" convention and libfuse never mounts or unmounts anything
+ * itself. Workers each get their own clone of the descriptor (clone_fd)
+ * when /dev/fuse can be opened by the daemon after it dropped its
+ * privileges; otherwise they share the one descriptor.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "fsfuse.h"
+
+/* Up to this many requests are served at once. */
+#define MAX_THREADS 32
+
+static const struct fuse_lowlevel_ops fsfuse_ops = {
+	.init = fsfuse_init,
+	.lookup = fsfuse_lookup,
+	.forget = fsfuse_forget,
+	.forget_multi = fsfuse_forget_multi,
+	.getattr = fsfuse_getattr,
+	.readlink = fsfuse_readlink,
+	.open = fsfuse_open,
+	.read = fsfuse_read,
+	.release = fsfuse_release,
+	.opendir = fsfuse_opendir,
+	.readdir = fsfuse_readdir,
+	.readdirplus = fsfuse_readdirplus,
+	.releasedir = fsfuse_releasedir,
+	.statfs = fsfuse_statfs,
+	.getxattr = fsfuse_getxattr,
+	.listxattr = fsfuse_listxattr,
+};
+
+struct fuse_session *fsfuse_session_new(struct fsfuse *ff, bool debug)
+{
+	char *argv[] = { "fsimg", "-d", NULL };
+	struct fuse_args args = FUSE_ARGS_INIT(debug ? 2 : 1, argv);
+	struct fuse_session *se;
+
+	se = fuse_session_new(&args, &fsfuse_ops, sizeof(fsfuse_ops), ff);
+	fuse_opt_free_args(&args);
+	return se;
+}
+
+int fsfuse_session_run(struct fuse_session *se, int fuse_fd)
+{
+	struct fuse_loop_config *cfg;
+	char path[32];
+	int rc = -1;
+
+	snprintf(path, sizeof(path), "/dev/fd/%d", fuse_fd);
+	if (fuse_session_mount(se, path))
+		return -1;
+	cfg = fuse_loop_cfg_create();
+	if (!cfg)
+		return -1;
+	fuse_loop_cfg_set_clone_fd(cfg, access("/dev/fuse", R_OK | W_OK) == 0);
+	fuse_loop_cfg_set_max_threads(cfg, MAX_THREADS);
+	rc = fuse_session_loop_mt(se, cfg);
+	fuse_loop_cfg_destroy(cfg);
+	return rc ? -1 : 0;
+}

@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Which backend mounts the image.
+ *
+ * The kernel backend is chosen when backend=auto|kernel and
+ *  - the caller can make a kernel mount of a block filesystem: it holds
+ *    CAP_SYS_ADMIN in the initial user namespace;
+ *  - and it can reach loop devices (read-write access to /dev/loop-control;
+ *    a block device whose window is the whole device needs none);
+ *  - and the kernel knows the filesystem type (/proc/filesystems).
+ * Otherwise FUSE; -v says which and why, and backend=kernel that cannot be
+ * honoured fails with the reason.
+ *
+ * Learning the type means reading the image: the partition table
+ * (fsimg_select), then the filesystem's signature (fsimg_probe, or libblkid
+ * for types libfsimg does not read, such as ext4). A privileged caller
+ * does that in a child that has dropped every privilege first, like the
+ * FUSE daemon: the image is hostile input until the kernel takes it. The
+ * child hands back the window and the type over a pipe.
+ */
+#include <blkid.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mhelper.h"
+
+struct probe_result {
+	int rc; /* 0 or -errno */
+	uint64_t offset, length;
+	char type[32]; /* empty: unknown */
+	char msg[512];
+};
+
+static void collect_log(void *ctx, int err, const char *msg)
+{
+	struct probe_result *pr = ctx;
+	size_t used = strlen(pr->msg);
+
+	(void)err;
+	snprintf(pr->msg + used, sizeof(pr->msg) - used, "%s%s",
+		 used ? "; " : "", msg);
+}
+
+static void blkid_type(int fd, uint64_t off, uint64_t len, char *type,
+		       size_t typelen)
+{
+	blkid_probe pr = blkid_new_probe();
+	const char *v;
+
+	if (!pr)
+		return;
+	if (!blkid_probe_set_device(pr, fd, (blkid_loff_t)off,
+				    (blkid_loff_t)len)) {
+		blkid_probe_enable_superblocks(pr, 1);
+		blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE);
+		if (!blkid_do_safeprobe(pr) &&
+		    !blkid_probe_lookup_value(pr, "TYPE", &v, NULL))
+			snprintf(type, typelen, "%s", v);
+	}
+	blkid_free_probe(pr);
+}
+
+static void probe(const struct fsm_req *r, struct probe_result *pr)
+{
+	bool any = !r->partition || !strcmp(r->partition, "auto");
+	fsimg_image *img;
+	const char *t;
+	int fd, rc;
+
+	fd = fcntl(r->image_fd, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0) {
+		pr->rc = -errno;
+		return;
+	}
+	rc = fsimg_image_open_fd(fd, r->image, &img);
+	if (rc) {
+		pr->rc = rc;
+		return;
+	}
+	fsimg_image_set_log(img, collect_log, pr);
+	rc = fsimg_select(img, r->partition, &pr->offset, &pr->length);
+	if (rc && any) {
+		/*
+		 * No filesystem libfsimg reads, no partition table: perhaps a
+		 * whole-image filesystem only the kernel reads (ext4, until
+		 * libfsimg has a driver for it).
+		 */
+		blkid_type(fsimg_image_fd(img), 0, fsimg_image_size(img),
+			   pr->type, sizeof(pr->type));
+		if (pr->type[0]) {
+			rc = 0;
+			pr->offset = 0;
+			pr->length = fsimg_image_size(img);
+			pr->msg[0] = '\0';
+		}
+	} else if (!rc && r->fstype && strcmp(r->fstype, "auto")) {
+		snprintf(pr->type, sizeof(pr->type), "%s", r->fstype);
+	} else if (!rc && fsimg_probe(img, pr->offset, pr->length, &t) > 0) {
+		snprintf(pr->type, sizeof(pr->type), "%s", t);
+	} else if (!rc) {
+		blkid_type(fsimg_image_fd(img), pr->offset, pr->length,
+			   pr->type, sizeof(pr->type));
+	}
+	pr->rc = rc;
+	fsimg_image_close(img);
+}
+
+/* probe(), in an unprivileged child when the caller is privileged. */
+static int probe_sandboxed(const struct fsm_req *r, struct probe_result *pr)
+{
+	char err[256];
+	int p[2], status;
+	size_t got = 0;
+	pid_t pid;
+
+	memset(pr, 0, sizeof(*pr));
+	if (!fsfuse_privileged()) {
+		probe(r, pr);
+		return 0;
+	}
+	if (pipe2(p, O_CLOEXEC))
+		return -errno;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -errno;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		if (fsfuse_drop_privileges(err, sizeof(err))) {
+			pr->rc = -EPERM;
+			snprintf(pr->msg, sizeof(pr->msg), "%s", err);
+		} else {
+			probe(r, pr);
+		}
+		_exit(write(p[1], pr, sizeof(*pr)) == sizeof(*pr) ? 0 : 1);
+	}
+	close(p[1]);
+	while (got < sizeof(*pr)) {
+		ssize_t n = read(p[0], (char *)pr + got, sizeof(*pr) - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(p[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (got < sizeof(*pr))
+		return -EIO; /* the prober crashed: report, never trust */
+	pr->type[sizeof(pr->type) - 1] = '\0';
+	pr->msg[sizeof(pr->msg) - 1] = '\0';
+	return 0;
+}
+
+bool fsm_kernel_knows(const char *type)
+{
+	char line[128];
+	bool found = false;
+	FILE *f = fopen("/proc/filesystems", "re");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *name = strchr(line, '\t');
+
+		if (!name || !strncmp(line, "nodev", 5))
+			continue;
+		name++;
+		name[strcspn(name, "\n")] = '\0';
+		found = !strcmp(name, type);
+	}
+	fclose(f);
+	return found;
+}
+
+/* Can this caller make a loop-backed kernel mount? why says if not. */
+static bool kernel_reachable(const struct fsm_req *r, char *why, size_t whylen)
+{
+	if (fsfuse_in_userns()) {
+		snprintf(why, whylen,
+			 "in a user namespace, where block filesystems "
+			 "cannot be mounted");
+		return false;
+	}
+	if (!fsfuse_has_cap(CAP_SYS_ADMIN)) {
+		snprintf(why, whylen,
+			 "not root: kernel mounts and loop devices need "
+			 "CAP_SYS_ADMIN");
+		return false;
+	}
+	if (!S_ISBLK(r->image_st.st_mode) &&
+	    access("/dev/loop-control", R_OK | W_OK)) {
+		snprintf(why, whylen,
+			 "loop devices are not reachable "
+			 "(/dev/loop-control: %s)",
+			 strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static int fail_kernel(const struct fsm_req *r, const char *why)
+{
+	fprintf(stderr, "%s: %s: backend=kernel cannot be used: %s\n", r->prog,
+		r->image, why);
+	return FSM_EX_FAIL;
+}
+
+int fsm_choose(struct fsm_req *r, struct fsm_choice *c)
+{
+	struct probe_result pr;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	c->backend = FSM_BACKEND_FUSE;
+	if (r->backend == FSM_BACKEND_FUSE) {
+		snprintf(c->why, sizeof(c->why), "backend=fuse");
+		return 0;
+	}
+	if (!kernel_reachable(r, c->why, sizeof(c->why)))
+		return r->backend == FSM_BACKEND_KERNEL ? fail_kernel(r, c->why)
+							: 0;
+
+	rc = probe_sandboxed(r, &pr);
+	if (!rc)
+		rc = pr.rc;
+	if (rc) {
+		/* FUSE would fail the same way: say why now */
+		fprintf(stderr, "%s: %s: %s\n", r->prog, r->image,
+			pr.msg[0] ? pr.msg : strerror(-rc));
+		return FSM_EX_FAIL;
+	}
+	if (!pr.type[0]) {
+		snprintf(c->why, sizeof(c->why),
+			 "the filesystem type is not known");
+		return r->backend == FSM_BACKEND_KERNEL ? fail_kernel(r, c->why)
+							: 0;
+	}
+	if (!fsm_kernel_knows(pr.type)) {
+		snprintf(c->why, sizeof(c->why),
+			 "the kernel has no %s driver (/proc/filesystems)",
+			 pr.type);
+		return r->backend == FSM_BACKEND_KERNEL ? fail_kernel(r, c->why)
+							: 0;
+	}
+	c->backend = FSM_BACKEND_KERNEL;
+	c->offset = pr.offset;
+	c->length = pr.length;
+	snprintf(c->type, sizeof(c->type), "%s", pr.type);
+	snprintf(c->why, sizeof(c->why),
+		 "%s is known to the kernel and loop devices are reachable",
+		 pr.type);
+	return 0;
+}

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * mount.fsimg: the helper mount(8) runs for "mount -t fsimg" and for fstab
+ * entries of type fsimg, with mount(8)'s argument contract:
+ *
+ *	mount.fsimg SPEC DIR [-sfnv] [-N NAMESPACE] [-o OPTIONS] [-t TYPE]
+ *
+ * -s sloppy (accepted), -f fake (everything but the mount), -n no utab,
+ * -v verbose, -N the mount namespace to work in (a path such as
+ * /proc/PID/ns/mnt or /proc/PID/fd/N). For a user's fstab mount, mount(8)
+ * has already checked the fstab entry and runs this helper with the
+ * user's own uid and gid.
+ *
+ * Installed also as mount.iso9660, mount.udf, mount.ufs (a build option),
+ * it mounts image files of that type, and leaves block devices to a plain
+ * kernel mount made exactly as mount(8) would have made it (see
+ * alias_device() for the loop devices mount(8) attaches to image files).
+ */
+#include <fcntl.h>
+#include <libgen.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mhelper.h"
+
+static void usage(const char *prog)
+{
+	fprintf(stderr,
+		"Usage: %s IMAGE DIR [-sfnv] [-N NAMESPACE] [-o OPTIONS] "
+		"[-t TYPE]\n"
+		"Normally run by mount(8): mount -t fsimg IMAGE DIR. "
+		"See mount.fsimg(8).\n",
+		prog);
+}
+
+static int enter_namespace(const char *prog, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || setns(fd, CLONE_NEWNS)) {
+		fprintf(stderr, "%s: mount namespace %s: %m\n", prog, path);
+		if (fd >= 0)
+			close(fd);
+		return FSM_EX_SYSERR;
+	}
+	close(fd);
+	return 0;
+}
+
+/*
+ * mount.iso9660 (or .udf, .ufs) given a block device. What mount(8) would
+ * do without us, a plain kernel mount with the options as given, except
+ * for one case: a loop device mount(8) attached to a whole image file
+ * (it does that, with autoclear, for every regular file of a type libblkid
+ * knows) when the kernel lacks the type, where plain mount(8) could only
+ * fail. Then the image file is mounted through FUSE instead, and the
+ * unused loop device goes away when mount(8) closes it (autoclear).
+ *
+ * Returns an exit code, or -1 with *backing set to go on with the file.
+ */
+static int alias_device(struct fsm_req *r, const char *type,
+			const struct stat *st, char *opts, char **backing)
+{
+	bool whole = false, autoclear = false;
+
+	if (!fsm_kernel_knows(type) &&
+	    !fsm_loop_backing(st->st_rdev, backing, &whole, &autoclear) &&
+	    whole && autoclear && !strstr(*backing, " (deleted)"))
+		return -1;
+	free(*backing);
+	*backing = NULL;
+	/* the options as given: without the fstype= we put first */
+	r->optstr = opts ? strchr(opts, ',') : NULL;
+	if (r->optstr)
+		r->optstr++;
+	r->target = strdup(r->dir);
+	return r->target ? fsm_kernel_mount_device(r, type) : FSM_EX_SYSERR;
+}
+
+int main(int argc, char **argv)
+{
+	char *self = strdup(argv[0] ? argv[0] : "mount.fsimg");
+	const char *prog = self ? basename(self) : "mount.fsimg";
+	const char *alias = NULL, *ns = NULL;
+	struct fsm_optbuf opts = { 0 };
+	struct fsm_req r;
+	struct stat st;
+	char *backing = NULL;
+	int c, ex;
+
+	/* mount.iso9660 and friends: the name is the type */
+	if (!strncmp(prog, "mount.", 6) && strcmp(prog + 6, "fsimg") && prog[6])
+		alias = prog + 6;
+	fsm_req_init(&r, prog);
+	r.helper = true;
+	if (alias) {
+		fsm_opt_add(&opts, "fstype", 6, alias, strlen(alias));
+		r.optstr = opts.s;
+	}
+	while ((c = getopt(argc, argv, "sfnvN:o:t:h")) != -1) {
+		switch (c) {
+		case 's': /* sloppy: accepted, unknown options still fail */
+			break;
+		case 'f':
+			r.fake = true;
+			break;
+		case 'n':
+			r.nomtab = true;
+			break;
+		case 'v':
+			r.verbose = true;
+			break;
+		case 'N':
+			ns = optarg;
+			break;
+		case 'o':
+			fsm_opt_add(&opts, optarg, strlen(optarg), NULL, 0);
+			r.optstr = opts.s;
+			break;
+		case 't':
+			/* mount(8) passes -t only for TYPE.SUBTYPE: unused */
+			break;
+		case 'h':
+			usage(prog);
+			ex = FSM_EX_OK;
+			goto out;
+		default:
+			usage(prog);
+			ex = FSM_EX_USAGE;
+			goto out;
+		}
+	}
+	if (argc - optind != 2) {
+		usage(prog);
+		ex = FSM_EX_USAGE;
+		goto out;
+	}
+	if (opts.oom) {
+		ex = FSM_EX_SYSERR;
+		goto out;
+	}
+	r.spec = argv[optind];
+	r.dir = argv[optind + 1];
+	if (ns) {
+		ex = enter_namespace(prog, ns);
+		if (ex)
+			goto out;
+	}
+	if (alias && !stat(r.spec, &st) && S_ISBLK(st.st_mode)) {
+		ex = alias_device(&r, alias, &st, opts.s, &backing);
+		if (ex >= 0)
+			goto out;
+		r.spec = backing; /* the image behind mount(8)'s loop device */
+	}
+	ex = fsm_mount(&r);
+out:
+	fsm_req_free(&r);
+	free(backing);
+	free(opts.s);
+	free(self);
+	return ex;
+}

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A whole mount: resolve the image and the mount point, open the image as
+ * the caller, choose the backend, mount. Shared by mount.fsimg and
+ * "fsimg mount".
+ *
+ * The image is opened here, before anything else happens, with the
+ * caller's rights: a user cannot mount an image they cannot read, and
+ * every later step (the unprivileged prober, the FUSE daemon after it
+ * dropped its privileges) works from this descriptor and never opens the
+ * path again.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fsimg_mount.h"
+#include "mhelper.h"
+
+char *fsm_canonical(const char *path)
+{
+	char *copy1, *copy2, *dir, *base, *out = NULL;
+	char *real = realpath(path, NULL);
+
+	if (real || (errno != ENOTCONN && errno != ECONNABORTED))
+		return real;
+	/* A dead FUSE mount point: resolve its parent only. */
+	copy1 = strdup(path);
+	copy2 = strdup(path);
+	if (!copy1 || !copy2)
+		goto out;
+	dir = dirname(copy1);
+	base = basename(copy2);
+	if (!strcmp(base, ".") || !strcmp(base, "..") || !strcmp(base, "/")) {
+		errno = ENOTCONN;
+		goto out;
+	}
+	real = realpath(dir, NULL);
+	if (real &&
+	    asprintf(&out, "%s/%s", strcmp(real, "/") ? real : "", base) < 0)
+		out = NULL;
+	free(real);
+out:
+	free(copy1);
+	free(copy2);
+	return out;
+}
+
+static int errno_excode(int err)
+{
+	return err == EACCES || err == EPERM ? FSM_EX_USAGE : FSM_EX_FAIL;
+}
+
+static int resolve(struct fsm_req *r)
+{
+	struct stat st;
+	int saverr;
+
+	r->image = realpath(r->spec, NULL);
+	if (!r->image) {
+		saverr = errno;
+		fprintf(stderr, "%s: %s: %s\n", r->prog, r->spec,
+			strerror(saverr));
+		return errno_excode(saverr);
+	}
+	r->image_fd = open(r->image, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (r->image_fd < 0) {
+		saverr = errno;
+		fprintf(stderr, "%s: cannot read %s: %s\n", r->prog, r->image,
+			strerror(saverr));
+		return errno_excode(saverr);
+	}
+	if (fstat(r->image_fd, &r->image_st)) {
+		fprintf(stderr, "%s: %s: %s\n", r->prog, r->image,
+			strerror(errno));
+		return FSM_EX_SYSERR;
+	}
+	if (!S_ISREG(r->image_st.st_mode) && !S_ISBLK(r->image_st.st_mode)) {
+		fprintf(stderr,
+			"%s: %s: not a regular file or a block device\n",
+			r->prog, r->image);
+		return FSM_EX_FAIL;
+	}
+	r->target = fsm_canonical(r->dir);
+	if (!r->target || stat(r->target, &st)) {
+		fprintf(stderr, "%s: mount point %s: %s\n", r->prog, r->dir,
+			strerror(errno));
+		return FSM_EX_FAIL;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "%s: mount point %s is not a directory\n",
+			r->prog, r->target);
+		return FSM_EX_FAIL;
+	}
+	return 0;
+}
+
+static int mount_fuse(struct fsm_req *r, const struct fsm_choice *c)
+{
+	struct fsfuse_params p = {
+		.prog = r->prog,
+		.image_fd = r->image_fd,
+		.image_path = r->image,
+		.mountpoint = r->target,
+		.partition = r->partition,
+		.fstype = r->fstype,
+		.fs_options = r->fs_opts.s,
+		.mflags = r->mflags,
+		.allow_other = r->allow_other,
+		.debug = r->debug,
+		.foreground = r->foreground || r->debug,
+		.verbose = r->verbose,
+		.drop = fsfuse_privileged(),
+	};
+	char why[256];
+
+	if (fsfuse_pick_method(&p.method, why, sizeof(why))) {
+		fprintf(stderr, "%s: %s: FUSE cannot be used: %s\n", r->prog,
+			r->target, why);
+		return FSM_EX_FAIL;
+	}
+	if (r->verbose)
+		fprintf(stderr, "%s: backend fuse (%s): %s\n", r->prog, why,
+			c->why);
+	if (r->rw_given)
+		fprintf(stderr,
+			"%s: %s: the FUSE backend is read-only, mounting "
+			"read-only\n",
+			r->prog, r->image);
+	if (r->fake)
+		return FSM_EX_OK;
+	return fsfuse_mount(&p);
+}
+
+int fsm_mount(struct fsm_req *r)
+{
+	struct fsm_choice c;
+	int ex;
+
+	ex = fsm_parse_options(r);
+	if (ex)
+		return ex;
+	/*
+	 * mount(8) turns the absence of ro into rw: from it, rw means
+	 * read-write only next to an explicit backend=kernel.
+	 */
+	if (r->helper && r->backend != FSM_BACKEND_KERNEL)
+		r->rw = r->rw_given = false;
+	ex = resolve(r);
+	if (ex)
+		return ex;
+	ex = fsm_choose(r, &c);
+	if (ex)
+		return ex;
+	if (c.backend == FSM_BACKEND_KERNEL) {
+		if (r->verbose)
+			fprintf(stderr, "%s: backend kernel: %s\n", r->prog,
+				c.why);
+		return fsm_kernel_mount(r, &c);
+	}
+	return mount_fuse(r, &c);
+}
+
+static void mount_usage(FILE *out)
+{
+	fputs("Usage: fsimg mount [-fnv] [-o OPTIONS] IMAGE DIR\n"
+	      "Mount a filesystem image (or one partition of it) on DIR.\n"
+	      "\n"
+	      "  -o OPTIONS  comma-separated: partition=, fstype=,\n"
+	      "              backend=auto|fuse|kernel, uid=, gid=, umask=,\n"
+	      "              dmask=, fmask=, norock, nojoliet, session=,\n"
+	      "              allow_other, debug, ro, rw (kernel only), ...\n"
+	      "  -f          stay in the foreground until unmounted\n"
+	      "  -n          do not record the mount in utab (kernel)\n"
+	      "  -v          say which backend is used and why\n"
+	      "\n"
+	      "See mount.fsimg(8).\n",
+	      out);
+}
+
+int fsimg_mount_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "options", required_argument, NULL, 'o' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct fsm_optbuf opts = { 0 };
+	struct fsm_req r;
+	int c, ex;
+
+	fsm_req_init(&r, "fsimg mount");
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "o:fnvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': /* repeated -o options add up, as in mount(8) */
+			fsm_opt_add(&opts, optarg, strlen(optarg), NULL, 0);
+			r.optstr = opts.s;
+			break;
+		case 'f':
+			r.foreground = true;
+			break;
+		case 'n':
+			r.nomtab = true;
+			break;
+		case 'v':
+			r.verbose = true;
+			break;
+		case 'h':
+			mount_usage(stdout);
+			ex = FSM_EX_OK;
+			goto out;
+		default:
+			mount_usage(stderr);
+			ex = FSM_EX_USAGE;
+			goto out;
+		}
+	}
+	if (argc - optind != 2) {
+		mount_usage(stderr);
+		ex = FSM_EX_USAGE;
+		goto out;
+	}
+	r.spec = argv[optind];
+	r.dir = argv[optind + 1];
+	ex = opts.oom ? FSM_EX_SYSERR : fsm_mount(&r);
+out:
+	fsm_req_free(&r);
+	free(opts.s);
+	return ex;
+}
