@@ -20,6 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fsimg_mount.h"
+
 static const char usage_text[] =
 	"Usage: fsimg [OPTION]... COMMAND [OPTION]... IMAGE [ARG]...\n"
 	"Read filesystem images (ISO9660, ...) straight from image files.\n"
@@ -31,6 +33,9 @@ static const char usage_text[] =
 	"                                list a directory (default /)\n"
 	"  cat IMAGE PATH...             write files to standard output\n"
 	"  get [-f] IMAGE PATH... DEST   extract files and directories\n"
+	"  mount [-o OPTS] IMAGE DIR     mount through FUSE or a kernel loop\n"
+	"                                mount (see 'fsimg mount --help')\n"
+	"  umount DIR|IMAGE              unmount what 'fsimg mount' mounted\n"
 	"\n"
 	"Options (accepted before or after the command and its operands):\n"
 	"  -p, --partition=SPEC  partition or slice to read (default auto)\n"
@@ -383,6 +388,16 @@ int main(int argc, char **argv)
 	char used[8] = "";
 	size_t nused = 0;
 	int opt, rc, first;
+
+	/*
+	 * mount and umount take mount(8)'s options (-o, -v, -f mean other
+	 * things there) and return mount(8)'s exit codes: hand them over
+	 * before our own option parsing.
+	 */
+	if (argc > 1 && !strcmp(argv[1], "mount"))
+		return fsimg_mount_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "umount"))
+		return fsimg_umount_main(argc - 1, argv + 1);
 
 	/* A reader that goes away early is not an error (cli_flush_stdout). */
 	signal(SIGPIPE, SIG_IGN);

@@ -34,7 +34,7 @@ run_build() { # NAME DIR SUITE-ARGS -- SETUP-ARGS...
 }
 
 run_build normal build-ci "" -Dbuildtype=debugoptimized
-run_build sanitizers build-ci-asan "--no-suite fuzz" \
+run_build sanitizers build-ci-asan "--no-suite fuzz --no-suite install" \
 	-Db_sanitize=address,undefined -Db_lundef=false
 if command -v clang >/dev/null; then
 	CC=clang run_build fuzz build-ci-fuzz "--suite fuzz" \
