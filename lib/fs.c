@@ -12,9 +12,15 @@
 
 const struct fsimg_driver *fsimg_driver_find(const char *name)
 {
-	for (unsigned i = 0; fsimg_drivers[i]; i++)
-		if (!strcmp(fsimg_drivers[i]->name, name))
-			return fsimg_drivers[i];
+	for (unsigned i = 0; fsimg_drivers[i]; i++) {
+		const struct fsimg_driver *d = fsimg_drivers[i];
+
+		if (!strcmp(d->name, name))
+			return d;
+		for (unsigned a = 0; d->aliases && d->aliases[a]; a++)
+			if (!strcmp(d->aliases[a], name))
+				return d;
+	}
 	return NULL;
 }
 

@@ -223,6 +223,8 @@ struct fsimg_file {
  */
 struct fsimg_driver {
 	const char *name;
+	/* other names -t accepts for this driver (NULL-terminated), or NULL */
+	const char *const *aliases;
 	int (*probe)(const struct fsimg_window *w);
 	int (*open)(fsimg_fs *fs, struct fsimg_opts *opts);
 	void (*close)(fsimg_fs *fs);
