@@ -1,0 +1,405 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * ISO9660: walking directories. readdir streams the records of a directory
+ * from a cookie (the byte offset of the next record within the directory,
+ * 0 = the start; "." and ".." are never returned). lookup goes through a
+ * per-directory name index kept in a bounded LRU cache (iso9660_dcache.c);
+ * a directory too big for the cache is scanned instead.
+ *
+ * What the user sees is one entry per file: the "." and ".." records,
+ * associated files (ECMA-119 9.1.6 bit 2), the continuation records of a
+ * multi-extent file, directories relocated by Rock Ridge (RE, shown where
+ * their CL entry is instead) and, when all it holds is relocated
+ * directories, the root's rr_moved directory are not listed.
+ *
+ * Loops in the directory graph are refused with the ancestor chains of
+ * iso9660_tree.c.
+ */
+#include "iso9660.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+
+/* --- entries -------------------------------------------------------------- */
+
+struct ent {
+	struct iso_node n; /* the first record, its RR, size, name */
+	fsimg_ino handle;
+	bool dir;
+	uint64_t next; /* cookie after this entry */
+};
+
+struct ext_last {
+	uint64_t size, blocks, end;
+};
+
+static int track_extent(void *ctx, const struct iso_rec *r)
+{
+	struct ext_last *l = ctx;
+
+	l->size += r->size;
+	l->blocks += (r->size + ISO_BLOCK - 1) / ISO_BLOCK;
+	l->end = r->pos + r->len;
+	return 0;
+}
+
+static bool name_ok(const char *s, size_t n)
+{
+	if (n == 0 || (n == 1 && s[0] == '.') ||
+	    (n == 2 && s[0] == '.' && s[1] == '.'))
+		return false;
+	return !memchr(s, '/', n);
+}
+
+static bool rr_moved_hidden(struct iso_fs *ifs, fsimg_ino h);
+
+/*
+ * Whether a directory record in rr_moved is a relocated directory: RE says
+ * so (RRIP 4.1.5.3); some writers (NetBSD makefs) omit RE, but the
+ * relocated directory's ".." then still carries PL (RRIP 4.1.5.2), which
+ * nothing else has.
+ */
+static bool relocated(struct iso_fs *ifs, const struct iso_rec *r,
+		      const struct iso_rr *rr)
+{
+	struct iso_rec dot, dd;
+	struct iso_rr prr;
+	uint64_t d = iso_rec_data(r);
+
+	if (rr->have & ISO_RR_RE)
+		return true;
+	if (!(r->flags & ISO_FF_DIR) || iso_rec_read(ifs, d, &dot) ||
+	    iso_rec_read(ifs, d + dot.len, &dd) || !iso_rec_is_dotdot(&dd))
+		return false;
+	iso_rr_init(&prr, NULL, 0);
+	return !iso_rr_parse(ifs, &dd, 0, false, &prr) &&
+	       (prr.have & ISO_RR_PL);
+}
+
+static bool in_rr_moved(struct iso_fs *ifs, uint64_t dir)
+{
+	bool yes;
+
+	pthread_mutex_lock(&ifs->lock);
+	yes = ifs->rr_moved_state && ifs->rr_moved == dir;
+	pthread_mutex_unlock(&ifs->lock);
+	return yes;
+}
+
+/* The next entry the user sees: 1, 0 at the end, or -errno. */
+static int next_entry(struct iso_diter *it, struct ent *e)
+{
+	struct iso_fs *ifs = it->ifs;
+	struct iso_rec *r = &e->n.rec;
+	bool rock = ifs->tree == ISO_TREE_RR;
+	int rc;
+
+	for (;;) {
+		bool cont;
+		size_t nlen;
+
+		rc = iso_diter_next(it, r);
+		if (rc <= 0)
+			return rc;
+		cont = it->cont;
+		it->cont =
+			!(r->flags & ISO_FF_DIR) && (r->flags & ISO_FF_MULTI);
+		if (cont || iso_rec_is_dot(r) || iso_rec_is_dotdot(r) ||
+		    (r->flags & ISO_FF_ASSOCIATED))
+			continue;
+		e->n.dir = false;
+		e->n.name[0] = '\0';
+		iso_rr_init(&e->n.rr, NULL, 0);
+		if (rock) {
+			rc = iso_rr_parse(ifs, r, ISO_RRW_NAME, false,
+					  &e->n.rr);
+			if (rc)
+				return rc;
+			if ((e->n.rr.have & ISO_RR_RE) ||
+			    ((r->flags & ISO_FF_DIR) &&
+			     in_rr_moved(ifs, it->start) &&
+			     relocated(ifs, r, &e->n.rr)))
+				continue;
+		}
+		iso_node_name(ifs, &e->n);
+		nlen = strlen(e->n.name);
+		if (!name_ok(e->n.name, nlen) ||
+		    (rock && (e->n.rr.name_cur || e->n.rr.name_parent))) {
+			DBG(ISO, "iso", "record at %llu: unusable name '%s'",
+			    (unsigned long long)r->pos, e->n.name);
+			continue;
+		}
+		e->dir = r->flags & ISO_FF_DIR;
+		if (rock && (e->n.rr.have & ISO_RR_CL)) {
+			/* RRIP 4.1.5.1: the directory lives elsewhere */
+			e->dir = true;
+			e->handle = (uint64_t)e->n.rr.cl * ISO_BLOCK;
+		} else if (e->dir) {
+			e->handle = iso_rec_data(r);
+			iso_posmap_put(ifs, e->handle, r->pos);
+		} else {
+			e->handle = r->pos;
+		}
+		e->n.handle = e->handle;
+		e->n.size = r->size;
+		e->n.blocks = (r->size + ISO_BLOCK - 1) / ISO_BLOCK;
+		e->n.nextents = 1;
+		if (!e->dir && (r->flags & ISO_FF_MULTI)) {
+			struct ext_last l = { 0, 0, 0 };
+			rc = iso_extents_walk(ifs, r, track_extent, &l,
+					      &e->n.nextents);
+			if (rc)
+				return rc;
+			if (l.end > it->start + it->size)
+				return fsimg_err(ifs->img, -EUCLEAN,
+						 "file '%s' at byte %llu: its "
+						 "extents run past the end of "
+						 "the directory",
+						 e->n.name,
+						 (unsigned long long)r->pos);
+			it->off = l.end - it->start;
+			it->cont = false;
+			e->n.size = l.size;
+			e->n.blocks = l.blocks;
+		}
+		if (rock && e->dir && it->start == ifs->pvd_root &&
+		    (!strcmp(e->n.name, "rr_moved") ||
+		     !strcmp(e->n.name, ".rr_moved")) &&
+		    rr_moved_hidden(ifs, e->handle))
+			continue;
+		e->next = it->off;
+		return 1;
+	}
+}
+
+/*
+ * Like libarchive: the root's rr_moved is hidden when everything in it was
+ * relocated (has RE), so the tree looks like the one the image was made
+ * from. Decided once per filesystem; a directory we cannot read is shown.
+ */
+static bool rr_moved_hidden(struct iso_fs *ifs, fsimg_ino h)
+{
+	struct iso_node dir;
+	struct iso_diter *it;
+	struct iso_rec r;
+	bool hidden = true;
+	int state, rc;
+
+	pthread_mutex_lock(&ifs->lock);
+	state = ifs->rr_moved == h ? ifs->rr_moved_state : 0;
+	pthread_mutex_unlock(&ifs->lock);
+	if (state)
+		return state == 1;
+
+	it = malloc(sizeof(*it));
+	if (!it)
+		return false;
+	rc = iso_node_load(ifs, h, &dir);
+	if (!rc && dir.dir)
+		rc = iso_diter_init(it, ifs, h, dir.rec.size, 0);
+	else if (!rc)
+		rc = -ENOTDIR;
+	while (!rc && (rc = iso_diter_next(it, &r)) == 1) {
+		struct iso_rr rr;
+
+		rc = 0;
+		if (iso_rec_is_dot(&r) || iso_rec_is_dotdot(&r))
+			continue;
+		iso_rr_init(&rr, NULL, 0);
+		rc = iso_rr_parse(ifs, &r, 0, false, &rr);
+		if (!rc && !relocated(ifs, &r, &rr)) {
+			hidden = false;
+			break;
+		}
+	}
+	free(it);
+	if (rc < 0)
+		hidden = false;
+	pthread_mutex_lock(&ifs->lock);
+	ifs->rr_moved = h;
+	ifs->rr_moved_state = hidden ? 1 : 2;
+	pthread_mutex_unlock(&ifs->lock);
+	DBG(ISO, "iso", "rr_moved at %llu: %s", (unsigned long long)h,
+	    hidden ? "hidden" : "shown");
+	return hidden;
+}
+
+static int loop_err(struct iso_fs *ifs, const struct ent *e, fsimg_ino dir)
+{
+	return fsimg_err(ifs->img, -EUCLEAN,
+			 "directory entry '%s' in the directory at block %llu "
+			 "points back to an enclosing directory (block %llu)",
+			 e->n.name, (unsigned long long)(dir / ISO_BLOCK),
+			 (unsigned long long)(e->handle / ISO_BLOCK));
+}
+
+/* Opens directory dir for walking, with its ancestry. */
+static int dir_open(struct iso_fs *ifs, fsimg_ino dir, uint64_t off,
+		    struct iso_diter **it, struct iso_chain **c)
+{
+	struct iso_node n;
+	int rc = iso_node_load(ifs, dir, &n);
+
+	if (rc)
+		return rc;
+	if (!n.dir)
+		return -ENOTDIR;
+	*it = malloc(sizeof(**it));
+	*c = malloc(sizeof(**c));
+	if (!*it || !*c) {
+		rc = -ENOMEM;
+		goto err;
+	}
+	rc = iso_diter_init(*it, ifs, dir, n.rec.size, off);
+	if (!rc)
+		rc = iso_dir_chain(ifs, dir, *c);
+	if (!rc)
+		return 0;
+err:
+	free(*it);
+	free(*c);
+	*it = NULL;
+	*c = NULL;
+	return rc;
+}
+
+int iso_readdir(fsimg_fs *fs, fsimg_ino dir, uint64_t cookie,
+		fsimg_dirent_fn fn, void *ctx)
+{
+	struct iso_fs *ifs = iso_of(fs);
+	struct iso_diter *it;
+	struct iso_chain *c;
+	struct ent *e = malloc(sizeof(*e));
+	int rc;
+
+	if (!e)
+		return -ENOMEM;
+	rc = dir_open(ifs, dir, cookie, &it, &c);
+	if (rc)
+		goto out_e;
+	while ((rc = next_entry(it, e)) == 1) {
+		struct fsimg_stat st;
+
+		if (e->dir && iso_in_chain(c, e->handle)) {
+			rc = loop_err(ifs, e, dir);
+			break;
+		}
+		if (e->dir && (e->n.rr.have & ISO_RR_CL)) {
+			/* attributes from the relocated directory's record */
+			struct iso_node d;
+
+			rc = iso_node_load(ifs, e->handle, &d);
+			if (rc)
+				break;
+			if (!d.dir) {
+				rc = -EUCLEAN;
+				break;
+			}
+			iso_node_stat(ifs, &d, &st);
+		} else if (e->dir) {
+			struct iso_rec dot;
+
+			rc = iso_dot_check(ifs, e->handle, &dot);
+			if (rc)
+				break;
+			e->n.dir = true;
+			iso_node_stat(ifs, &e->n, &st);
+		} else {
+			iso_node_stat(ifs, &e->n, &st);
+		}
+		if (fn(ctx, e->n.name, e->handle, &st, e->next)) {
+			rc = 0;
+			break;
+		}
+	}
+	free(it);
+	free(c);
+out_e:
+	free(e);
+	return rc < 0 ? rc : 0;
+}
+
+int iso_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
+	       struct fsimg_stat *st)
+{
+	struct iso_fs *ifs = iso_of(fs);
+	size_t limit = iso_dcache_limit(ifs->dcache);
+	struct iso_dindex *x = NULL;
+	struct iso_diter *it = NULL;
+	struct iso_chain *c = NULL;
+	struct ent *e = NULL;
+	struct iso_node n;
+	fsimg_ino h = 0;
+	uint64_t hrec = 0;
+	bool found = false;
+	int rc;
+
+	rc = iso_dcache_find(ifs->dcache, dir, name, &h, &hrec);
+	if (rc == 1) {
+		found = true;
+		goto found;
+	}
+	if (rc == 0)
+		return -ENOENT;
+
+	rc = dir_open(ifs, dir, 0, &it, &c);
+	if (rc)
+		return rc;
+	e = malloc(sizeof(*e));
+	x = iso_dindex_new(dir);
+	if (!e) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	while ((rc = next_entry(it, e)) == 1) {
+		fsimg_ino eh = e->handle;
+		uint64_t erec = 0;
+
+		if (e->dir && iso_in_chain(c, eh))
+			eh = 0; /* remembered as bad */
+		if (e->dir && !(e->n.rr.have & ISO_RR_CL))
+			erec = e->n.rec.pos;
+		if (x && !iso_dindex_add(x, e->n.name, strlen(e->n.name), eh,
+					 erec, limit)) {
+			/* too big to cache: a plain scan from here on */
+			iso_dindex_free(x);
+			x = NULL;
+		}
+		if (!found && !strcmp(e->n.name, name)) {
+			found = true;
+			h = eh;
+			hrec = erec;
+			if (!eh)
+				loop_err(ifs, e, dir);
+			if (!x)
+				break;
+		}
+	}
+	if (rc < 0)
+		goto out;
+	if (x) {
+		iso_dcache_put(ifs->dcache, x);
+		x = NULL;
+	}
+found:
+	if (!found) {
+		rc = -ENOENT;
+		goto out;
+	}
+	if (!h) {
+		rc = -EUCLEAN;
+		goto out;
+	}
+	rc = iso_node_load_at(ifs, h, hrec, NULL, 0, &n);
+	if (rc)
+		goto out;
+	*ino = h;
+	if (st)
+		iso_node_stat(ifs, &n, st);
+out:
+	iso_dindex_free(x);
+	free(e);
+	free(it);
+	free(c);
+	return rc;
+}
