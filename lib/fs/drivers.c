@@ -8,8 +8,10 @@
 #include "internal.h"
 
 extern const struct fsimg_driver fsimg_iso9660_driver;
+extern const struct fsimg_driver fsimg_fat_driver;
 
 const struct fsimg_driver *const fsimg_drivers[] = {
 	&fsimg_iso9660_driver,
+	&fsimg_fat_driver,
 	NULL,
 };

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Seed corpus and test driver for the fuzz harnesses.
 
-    run_fuzz.py corpus DIR [--iso|--eltorito] [--max-size N]
+    run_fuzz.py corpus DIR [--iso|--eltorito|--fat|--ext] [--max-size N]
         Writes the seed corpus into DIR: the crafted images of
         tests/crafted/mkcrafted.py, small ISOs made by xorriso (when it is
         installed) and the committed seeds of tests/fuzz/seeds/.
@@ -117,6 +117,80 @@ def eltorito_seeds(out):
             f.write(data)
 
 
+def fat_seeds(out, max_size):
+    """FAT seeds: the crafted images of tests/fat/mkcrafted.py and, when
+    dosfstools and mtools are installed, small mkfs.fat images."""
+    sys.path.insert(0, os.path.join(HERE, "..", "fat"))
+    import mkcrafted as fat_crafted
+    with tempfile.TemporaryDirectory(prefix="fsimg-fat-") as tmp:
+        fat_crafted.main(tmp)
+        for name in sorted(os.listdir(tmp)):
+            shutil.copy(os.path.join(tmp, name),
+                        os.path.join(out, "crafted_" + name))
+        mkfs, mcopy = shutil.which("mkfs.fat"), shutil.which("mcopy")
+        if not (mkfs and mcopy):
+            return
+        src = os.path.join(tmp, "src")
+        os.makedirs(os.path.join(src, "Long Directory Name"))
+        for i in range(20):
+            with open(os.path.join(src, "Long Directory Name",
+                                   "file number %d.txt" % i), "w") as f:
+                f.write("x" * (i * 300))
+        with open(os.path.join(src, "short.txt"), "w") as f:
+            f.write("hello")
+        env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
+        for name, kib, args in [("fat12", 360, ["-F", "12"]),
+                                ("fat16", 4200, ["-F", "16", "-s", "1"]),
+                                ("fat32", 34000, ["-F", "32", "-s", "1"])]:
+            img = os.path.join(out, "mkfs_" + name + ".img")
+            if os.path.exists(img):
+                os.unlink(img)
+            subprocess.run([mkfs, "-C"] + args + [img, str(kib)],
+                           check=True, stdout=subprocess.DEVNULL)
+            subprocess.run([mcopy, "-s", "-i", img,
+                            os.path.join(src, "Long Directory Name"),
+                            os.path.join(src, "short.txt"), "::/"],
+                           check=True, env=env)
+            if max_size and os.path.getsize(img) > max_size:
+                # keep the metadata only: the FAT driver reads lazily
+                with open(img, "r+b") as f:
+                    f.truncate(max_size)
+
+
+def ext_seeds(out):
+    """Tiny mke2fs -d images (ext2, ext3, ext4 with inline data, no
+    extents, metadata_csum), when mke2fs is installed."""
+    mke2fs = shutil.which("mke2fs") or shutil.which("/sbin/mke2fs")
+    if not mke2fs:
+        return
+    with tempfile.TemporaryDirectory(prefix="fsimg-ext-") as tmp:
+        src = os.path.join(tmp, "src")
+        os.makedirs(os.path.join(src, "dir", "sub"))
+        for i in range(12):
+            with open(os.path.join(src, "dir", "f%d" % i), "w") as f:
+                f.write("x" * (i * 700))
+        with open(os.path.join(src, "sparse"), "wb") as f:
+            f.seek(40000)
+            f.write(b"end")
+        os.symlink("dir/f1", os.path.join(src, "fast"))
+        os.symlink("y" * 200, os.path.join(src, "slow"))
+        os.mkfifo(os.path.join(src, "fifo"))
+        for name, args in [("ext2", ["-t", "ext2"]),
+                           ("ext3", ["-t", "ext3", "-J", "size=1"]),
+                           ("ext4_inline", ["-t", "ext4", "-O",
+                                            "inline_data,^has_journal"]),
+                           ("ext4_noextent", ["-t", "ext4", "-O",
+                                              "^extent,^64bit,^has_journal"]),
+                           ("ext4_csum", ["-t", "ext4", "-O",
+                                          "metadata_csum,^has_journal"])]:
+            img = os.path.join(out, "mke2fs_" + name + ".img")
+            if os.path.exists(img):
+                os.unlink(img)
+            subprocess.run([mke2fs, "-q", "-F", "-b", "1024", "-N", "64"] +
+                           args + ["-d", src, img, "256"], check=True,
+                           stdout=subprocess.DEVNULL)
+
+
 def corpus(out, kind, max_size):
     os.makedirs(out, exist_ok=True)
     committed = os.path.join(HERE, "seeds", kind)
@@ -125,6 +199,12 @@ def corpus(out, kind, max_size):
             shutil.copy(os.path.join(committed, name), out)
     if kind == "eltorito":
         eltorito_seeds(out)
+        return
+    if kind == "ext":
+        ext_seeds(out)
+        return
+    if kind == "fat":
+        fat_seeds(out, max_size)
         return
     for name, fn in mkcrafted.CASES.items():
         data = fn().data
@@ -154,8 +234,12 @@ def main():
     kind = ap.add_mutually_exclusive_group()
     kind.add_argument("--iso", dest="kind", action="store_const",
                       const="iso")
+    kind.add_argument("--ext", dest="kind", action="store_const",
+                      const="ext")
     kind.add_argument("--eltorito", dest="kind", action="store_const",
                       const="eltorito")
+    kind.add_argument("--fat", dest="kind", action="store_const",
+                      const="fat")
     ap.add_argument("--seconds", type=int, default=30)
     ap.add_argument("--max-size", type=int, default=0)
     ap.set_defaults(kind="iso")

@@ -1,0 +1,71 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Crafted FAT images (tests/fat/mkcrafted.py), one per failure: each must
+# end, under timeout, with a message naming what is wrong. And the long-name
+# cases crafted byte by byte (surrogate pairs, broken checksums).
+
+load ../bats/helpers
+
+setup_file() {
+	export CR=$BATS_FILE_TMPDIR/crafted
+	python3 "$FSIMG_SRCDIR/tests/fat/mkcrafted.py" "$CR"
+}
+
+@test "a cluster chain that loops" {
+	run fsimg cat "$CR/loop.img" /LOOP.TXT
+	[ "$status" -ne 0 ]
+	[[ $output == *"FAT: cluster chain"*"loops"* ]]
+	run fsimg get -q "$CR/loop.img" / "$BATS_TEST_TMPDIR/o"
+	[ "$status" -ne 0 ]
+}
+
+@test "a cluster chain past the last cluster" {
+	run fsimg cat "$CR/pastend.img" /PASTEND.TXT
+	[ "$status" -ne 0 ]
+	[[ $output == *"points past the last cluster"* ]]
+}
+
+@test "a cluster chain shorter than the file" {
+	run fsimg cat "$CR/short.img" /SHORT.TXT
+	[ "$status" -ne 0 ]
+	[[ $output == *"ends after 1024 of its 2560 bytes"* ]]
+}
+
+@test "a bad BPB is not FAT; forced, it says why" {
+	run fsimg info "$CR/badbpb.img"
+	[[ $output != *"type: vfat"* ]]
+	run fsimg ls -t vfat "$CR/badbpb.img" /
+	[ "$status" -ne 0 ]
+	[[ $output == *"no "*"filesystem"* ]]
+	run env FSIMG_DEBUG=fat "$FSIMG" ls -t vfat "$CR/badbpb.img" /
+	[[ $output == *"BPB_BytsPerSec"* ]]
+}
+
+@test "a directory that contains itself" {
+	run fsimg ls -R "$CR/selfdir.img" /
+	[ "$status" -ne 0 ]
+	[[ $output == *"the directory graph loops"* ]]
+	run fsimg ls "$CR/selfdir.img" /D/E
+	[ "$status" -ne 0 ]
+	[[ $output == *"loops"* ]]
+}
+
+@test "long names: surrogate pair, bad checksum, NT lower case, 0x05, label" {
+	run fsimg ls --json "$CR/lfn.img" /
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.[].name' <<<"$output" | sort | tr '\n' '|')" = \
+		"BROKEN~1.TXT|a😀 smile.txt|lower.txt|σÇX.TXT|" ]
+	[ "$(fsimg cat "$CR/lfn.img" "/a😀 smile.txt")" = smile ]
+	[ "$(fsimg ls --json "$CR/lfn.img" / | jq -r '.[] | select(.name == "lower.txt") | .mtime')" = \
+		"$(date -u -d '2021-03-04 05:06:08' +%s)" ]
+	run fsimg info "$CR/lfn.img"
+	[[ $output == *"label: VOLNAME"* ]]
+	run fsimg ls -o codepage=850 "$CR/lfn.img" /
+	[[ $output == *"ÕÇX.TXT"* ]]
+}
+
+@test "the committed long-name image (tests/data/fat) reads as crafted" {
+	gzip -dc "$FSIMG_SRCDIR/tests/data/fat/lfn.img.gz" >"$BATS_TEST_TMPDIR/l.img"
+	cmp "$BATS_TEST_TMPDIR/l.img" "$CR/lfn.img"
+	[ "$(fsimg cat "$BATS_TEST_TMPDIR/l.img" "/a😀 smile.txt")" = smile ]
+}

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests of the FAT driver's pure parts: BPB validation and FAT type
+ * by cluster count (spec 3, 3.5), short names with the NT lower-case flags
+ * and code pages (spec 6.1), the long-name checksum (spec 7.2), times
+ * (spec 6.3) and case-insensitive name comparison.
+ */
+#include "internal.h"
+#include "tap.h"
+#include "fs/fat.h"
+
+#include <stdio.h>
+
+/* A FAT12/16 boot sector: sectors, reserved, fats, root entries, fat size */
+static void bs_make(uint8_t *bs, uint32_t total, unsigned spc, unsigned fatsz,
+		    unsigned root)
+{
+	memset(bs, 0, 512);
+	bs[0] = 0xeb, bs[1] = 0x3c, bs[2] = 0x90;
+	bs[11] = 0x00, bs[12] = 0x02; /* 512 */
+	bs[13] = (uint8_t)spc;
+	bs[14] = 1;
+	bs[16] = 2;
+	bs[17] = (uint8_t)root, bs[18] = (uint8_t)(root >> 8);
+	if (total < 65536) {
+		bs[19] = (uint8_t)total, bs[20] = (uint8_t)(total >> 8);
+	} else {
+		bs[32] = (uint8_t)total, bs[33] = (uint8_t)(total >> 8);
+		bs[34] = (uint8_t)(total >> 16),
+		bs[35] = (uint8_t)(total >> 24);
+	}
+	bs[21] = 0xf8;
+	bs[22] = (uint8_t)fatsz, bs[23] = (uint8_t)(fatsz >> 8);
+	bs[38] = 0x29;
+	bs[39] = 0x78, bs[40] = 0x56, bs[41] = 0x34, bs[42] = 0x12;
+	bs[510] = 0x55, bs[511] = 0xaa;
+}
+
+static void test_bpb(void)
+{
+	uint8_t bs[512];
+	struct fat_bpb b;
+	const char *why = NULL;
+
+	bs_make(bs, 2880, 1, 9, 224);
+	is_int(fat_bpb_parse(bs, &b, &why), 0, "1.44 MB floppy BPB");
+	is_int(b.bits, 12, "FAT12 by cluster count");
+	is_int(b.clusters, 2847, "2847 clusters");
+	is_int(b.data_off, 33 * 512, "data at sector 33");
+	is_int(b.serial, 0x12345678, "serial");
+
+	/* 4084 clusters: FAT12; 4085: FAT16 (spec 3.5) */
+	bs_make(bs, 1 + 2 * 12 + 32 + 4084, 1, 12, 512);
+	fat_bpb_parse(bs, &b, &why);
+	is_int(b.bits, 12, "4084 clusters are FAT12");
+	bs_make(bs, 1 + 2 * 16 + 32 + 4085, 1, 16, 512);
+	fat_bpb_parse(bs, &b, &why);
+	is_int(b.bits, 16, "4085 clusters are FAT16");
+	bs_make(bs, 1 + 2 * 256 + 32 + 65524, 1, 256, 512);
+	fat_bpb_parse(bs, &b, &why);
+	is_int(b.bits, 16, "65524 clusters are FAT16");
+	bs_make(bs, 1 + 2 * 257 + 32 + 65525, 1, 257, 512);
+	ok(fat_bpb_parse(bs, &b, &why) == -EUCLEAN,
+	   "65525 clusters with a FAT16 BPB refused: %s", why);
+
+	bs_make(bs, 2880, 3, 9, 224);
+	ok(fat_bpb_parse(bs, &b, &why) == -EUCLEAN && strstr(why, "SecPerClus"),
+	   "sectors per cluster not a power of two: %s", why);
+	bs_make(bs, 2880, 1, 9, 224);
+	bs[11] = 44, bs[12] = 1; /* 300 */
+	ok(fat_bpb_parse(bs, &b, &why) == -EUCLEAN, "300-byte sectors: %s",
+	   why);
+	bs_make(bs, 2880, 1, 9, 224);
+	bs[16] = 0;
+	ok(fat_bpb_parse(bs, &b, &why) == -EUCLEAN, "no FATs: %s", why);
+	bs_make(bs, 2880, 1, 9, 224);
+	bs[21] = 0x12;
+	ok(fat_bpb_parse(bs, &b, &why) == -EUCLEAN, "bad media byte: %s", why);
+	bs_make(bs, 2880, 1, 9, 224);
+	bs[0] = 0;
+	ok(fat_bpb_parse(bs, &b, &why) == -EUCLEAN, "no jump: %s", why);
+	bs_make(bs, 2880, 1, 2000, 224);
+	ok(fat_bpb_parse(bs, &b, &why) == -EUCLEAN, "FATs fill it: %s", why);
+	bs_make(bs, 2880, 1, 9, 224);
+	memcpy(bs + 3, "NTFS    ", 8);
+	ok(fat_bpb_parse(bs, &b, &why) == -EUCLEAN, "NTFS OEM id: %s", why);
+	/* a FAT too small for the clusters: clamped as Linux does */
+	bs_make(bs, 2880, 1, 2, 224);
+	is_int(fat_bpb_parse(bs, &b, &why), 0, "small FAT accepted");
+	is_int(b.clusters, 2 * 512 * 8 / 12 - 2, "clusters clamped to the FAT");
+}
+
+static void test_names(void)
+{
+	const uint16_t *cp437 = fat_codepage(437), *cp850 = fat_codepage(850);
+	char out[64];
+
+	ok(cp437 && cp850 && !fat_codepage(1252), "code pages 437, 850 only");
+	fat_short_name((const uint8_t *)"README  TXT", 0, cp437, out,
+		       sizeof(out));
+	is_str(out, "README.TXT", "8.3");
+	fat_short_name((const uint8_t *)"README  TXT", FAT_NT_LOWER_BASE, cp437,
+		       out, sizeof(out));
+	is_str(out, "readme.TXT", "NT lower-case base");
+	fat_short_name((const uint8_t *)"README  TXT", FAT_NT_LOWER_EXT, cp437,
+		       out, sizeof(out));
+	is_str(out, "README.txt", "NT lower-case extension");
+	fat_short_name((const uint8_t *)"MAKEFILE   ", 0x18, cp437, out,
+		       sizeof(out));
+	is_str(out, "makefile", "no extension, no dot");
+	fat_short_name((const uint8_t *)"\x05\x9b      TXT", 0, cp437, out,
+		       sizeof(out));
+	is_str(out, "σ¢.TXT", "0x05 is 0xE5; cp437");
+	fat_short_name((const uint8_t *)"\x05\x9b      TXT", 0, cp850, out,
+		       sizeof(out));
+	is_str(out, "Õø.TXT", "cp850");
+	fat_label_name((const uint8_t *)"NO NAME    ", cp437, out, sizeof(out));
+	is_str(out, "NO NAME", "label trimmed");
+	/* spec 7.2: the checksum of a known name */
+	is_int(fat_lfn_checksum((const uint8_t *)"README  TXT"), 0x73,
+	       "LFN checksum");
+	ok(fat_name_eq_nocase("Grüße.TXT", "GRÜßE.txt"), "case-insensitive");
+	ok(!fat_name_eq_nocase("abc", "abcd"), "different lengths");
+}
+
+static void test_times(void)
+{
+	struct timespec ts;
+	/* 2021-03-04 05:06:08 */
+	uint16_t date = (41 << 9) | (3 << 5) | 4,
+		 time = (5 << 11) | (6 << 5) | 4;
+
+	ok(fat_time(date, time, 0, 0, &ts) && ts.tv_sec == 1614834368,
+	   "date and time in UTC");
+	ok(fat_time(date, time, 0, 3600, &ts) && ts.tv_sec == 1614834368 - 3600,
+	   "tz=+01:00");
+	ok(fat_time(date, time, 150, 0, &ts) && ts.tv_sec == 1614834369 &&
+		   ts.tv_nsec == 500000000,
+	   "hundredths");
+	ok(!fat_time(0, 0, 0, 0, &ts), "date 0 is unset");
+}
+
+int main(void)
+{
+	test_bpb();
+	test_names();
+	test_times();
+	return tap_done();
+}
