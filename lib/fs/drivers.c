@@ -9,9 +9,11 @@
 
 extern const struct fsimg_driver fsimg_iso9660_driver;
 extern const struct fsimg_driver fsimg_fat_driver;
+extern const struct fsimg_driver fsimg_ext_driver;
 
 const struct fsimg_driver *const fsimg_drivers[] = {
 	&fsimg_iso9660_driver,
 	&fsimg_fat_driver,
+	&fsimg_ext_driver,
 	NULL,
 };

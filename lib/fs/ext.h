@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Internal interfaces of the ext2/ext3/ext4 driver, shared by its files:
+ *
+ *   ext.c        probe, options, open/close, the handle pool, statfs,
+ *                error translation, the driver descriptor
+ *   ext_io.c     the io_manager that reads through the fsimg window
+ *   ext_inode.c  getattr, lookup, readdir, readlink
+ *   ext_file.c   file data (read, map) and extended attributes
+ *   ext_info.c   info and details from the superblock
+ *
+ * The parsing is libext2fs's: this driver never decodes on-disk structures
+ * itself except the inode fields libext2fs leaves to its callers (times
+ * with their extra bits, device numbers).
+ *
+ * Concurrency. libext2fs keeps caches and scratch buffers inside each
+ * ext2_filsys and is not thread-safe, so every call runs on a handle it
+ * has checked out of a pool (ext_get/ext_put). The pool opens a further
+ * handle on the same window lazily when all are busy, up to a limit
+ * (option handles=N, default EXT_HANDLES_DEFAULT); past the limit a caller
+ * waits. handles=1 is the classic single global lock. All handles share
+ * the image descriptor and its block cache through the window.
+ */
+#ifndef FSIMG_EXT_H
+#define FSIMG_EXT_H
+
+#include "internal.h"
+
+#include <ext2fs/ext2_fs.h>
+#include <ext2fs/ext2fs.h>
+
+#define EXT_HANDLES_DEFAULT 16u
+#define EXT_HANDLES_MAX	    64u
+#define EXT_LINK_MAX	    65536u /* bytes of a symlink target we read */
+#define EXT_MAP_SCAN	    4096u  /* blocks examined per file_map call */
+
+struct ext_fs {
+	fsimg_fs *fs;
+	fsimg_image *img;
+	struct fsimg_window win;
+
+	pthread_mutex_t lock; /* guards the pool */
+	pthread_cond_t cond;
+	ext2_filsys *free; /* handles not in use */
+	unsigned nfree;
+	unsigned nopen; /* handles opened */
+	unsigned max;	/* handles allowed */
+
+	/* the superblock as read at open, for info/details/statfs */
+	struct ext2_super_block sb;
+	unsigned blocksize;
+	unsigned inode_size;
+	atomic_uint logged; /* libext2fs messages logged (rate limit) */
+};
+
+static inline struct ext_fs *ext_of(fsimg_fs *fs)
+{
+	return fs->priv;
+}
+
+/* ext.c: one handle per call; ext_get fails only when opening one fails. */
+int ext_get(struct ext_fs *e, ext2_filsys *out);
+void ext_put(struct ext_fs *e, ext2_filsys h);
+
+/*
+ * The one place libext2fs error codes become negative errnos: corruption
+ * -EUCLEAN, a missing name -ENOENT, memory -ENOMEM, a plain errno passes,
+ * anything else -EIO. The libext2fs message goes to the log, with what we
+ * were doing, once per failure (and at most a bounded number per mount).
+ */
+int ext_errno(struct ext_fs *e, errcode_t err, const char *fmt, ...)
+	FSIMG_PRINTF(3, 4);
+
+/* ext_io.c: the io_manager; the name passed to ext2fs_open2 encodes w. */
+extern io_manager ext_window_io_manager;
+int ext_io_name(const struct fsimg_window *w, char *buf, size_t size);
+
+/* ext_inode.c */
+int ext_read_inode(struct ext_fs *e, ext2_filsys h, ext2_ino_t ino,
+		   struct ext2_inode_large *in);
+void ext_stat_of(ext2_filsys h, ext2_ino_t ino,
+		 const struct ext2_inode_large *in, struct fsimg_stat *st);
+int ext_getattr(fsimg_fs *fs, fsimg_ino ino, struct fsimg_stat *st);
+int ext_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
+	       struct fsimg_stat *st);
+int ext_readdir(fsimg_fs *fs, fsimg_ino dir, uint64_t cookie,
+		fsimg_dirent_fn fn, void *ctx);
+int ext_readlink(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size);
+
+/* ext_file.c */
+/* Reads [off, off+len) of an inode's data (clamped by the caller). */
+ssize_t ext_read_data(struct ext_fs *e, ext2_filsys h, ext2_ino_t ino,
+		      struct ext2_inode_large *in, void *buf, size_t len,
+		      uint64_t off);
+int ext_file_open(fsimg_file *f);
+ssize_t ext_file_read(fsimg_file *f, void *buf, size_t size, uint64_t off);
+int ext_file_map(fsimg_file *f, uint64_t off, struct fsimg_extent *ext);
+void ext_file_close(fsimg_file *f);
+ssize_t ext_getxattr(fsimg_fs *fs, fsimg_ino ino, const char *name, void *buf,
+		     size_t size);
+ssize_t ext_listxattr(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size);
+
+/* ext_info.c */
+const char *ext_type_name(const struct ext2_super_block *sb);
+int ext_info(fsimg_fs *fs, struct fsimg_fsinfo *info);
+int ext_details(fsimg_fs *fs, fsimg_detail_fn fn, void *ctx);
+
+#endif /* FSIMG_EXT_H */

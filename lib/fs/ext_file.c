@@ -1,0 +1,411 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * File data and extended attributes.
+ *
+ * Data is located with ext2fs_bmap2() (extents, indirect maps and bigalloc
+ * clusters alike) and read by us, run by run, through the window: large
+ * reads do not go block by block through libext2fs's file buffer, and the
+ * same mapping answers file_map. Holes and unwritten (uninit) extents read
+ * as zeroes. Inline data (EXT4_INLINE_DATA_FL) lives in i_block and the
+ * "system.data" attribute; libext2fs 1.47.0 hands back bytes past i_size
+ * for it, so what we copy is clamped to the file size by the core and to
+ * what libext2fs returned here.
+ *
+ * Attribute names come from libext2fs with their namespace prefix
+ * ("user.", "trusted.", "security.", "system.posix_acl_access"), and ACL
+ * values converted to the format of getxattr(2), as Linux gives them.
+ * "system.data" is the inline-data store, hidden as Linux hides it.
+ */
+#include "ext.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#define EXT_INLINE_MAX (1u << 16) /* inline data is inode + one EA value */
+
+struct ext_file {
+	struct ext2_inode_large in;
+};
+
+static ssize_t read_inline(struct ext_fs *e, ext2_filsys h, ext2_ino_t ino,
+			   struct ext2_inode_large *in, uint8_t *buf,
+			   size_t len, uint64_t off)
+{
+	size_t isz = 0, n = 0;
+	uint8_t *tmp;
+	errcode_t err;
+
+	err = ext2fs_inline_data_size(h, ino, &isz);
+	if (err)
+		return ext_errno(e, err, "sizing the inline data of inode %u",
+				 ino);
+	if (isz > EXT_INLINE_MAX)
+		return fsimg_err(e->img, -EUCLEAN,
+				 "ext: inode %u: %zu bytes of inline data", ino,
+				 isz);
+	/* room for i_block even when the attribute is short */
+	tmp = calloc(1, isz + EXT4_MIN_INLINE_DATA_SIZE + 1);
+	if (!tmp)
+		return -ENOMEM;
+	err = ext2fs_inline_data_get(h, ino, (struct ext2_inode *)in, tmp,
+				     &isz);
+	if (err) {
+		free(tmp);
+		return ext_errno(e, err, "reading the inline data of inode %u",
+				 ino);
+	}
+	if (off < isz) {
+		n = isz - (size_t)off < len ? isz - (size_t)off : len;
+		memcpy(buf, tmp + off, n);
+	}
+	/* i_size beyond the stored bytes reads as zeroes */
+	memset(buf + n, 0, len - n);
+	free(tmp);
+	return (ssize_t)len;
+}
+
+/*
+ * Maps logical block lblk: *pblk 0 for a hole or unwritten extent.
+ * block_buf: scratch of 3 blocks for indirect maps.
+ */
+static int map_block(struct ext_fs *e, ext2_filsys h, ext2_ino_t ino,
+		     struct ext2_inode_large *in, char *block_buf, blk64_t lblk,
+		     blk64_t *pblk)
+{
+	int flags = 0;
+	errcode_t err;
+
+	*pblk = 0;
+	err = ext2fs_bmap2(h, ino, (struct ext2_inode *)in, block_buf, 0, lblk,
+			   &flags, pblk);
+	if (err)
+		return ext_errno(e, err, "mapping block %llu of inode %u",
+				 (unsigned long long)lblk, ino);
+	if (flags & BMAP_RET_UNINIT)
+		*pblk = 0;
+	if (*pblk && *pblk >= ext2fs_blocks_count(h->super))
+		return fsimg_err(e->img, -EUCLEAN,
+				 "ext: inode %u: block %llu maps to %llu, "
+				 "past the end of the filesystem",
+				 ino, (unsigned long long)lblk,
+				 (unsigned long long)*pblk);
+	return 0;
+}
+
+/*
+ * The run that starts at lblk: *n blocks (at most max) that are all holes
+ * (*pblk 0) or physically contiguous from *pblk.
+ */
+static int map_run(struct ext_fs *e, ext2_filsys h, ext2_ino_t ino,
+		   struct ext2_inode_large *in, char *block_buf, blk64_t lblk,
+		   uint64_t max, blk64_t *pblk, uint64_t *n)
+{
+	blk64_t next;
+	int rc = map_block(e, h, ino, in, block_buf, lblk, pblk);
+
+	if (rc)
+		return rc;
+	for (*n = 1; *n < max; (*n)++) {
+		rc = map_block(e, h, ino, in, block_buf, lblk + *n, &next);
+		if (rc)
+			return rc;
+		if (*pblk ? next != *pblk + *n : next != 0)
+			break;
+	}
+	return 0;
+}
+
+ssize_t ext_read_data(struct ext_fs *e, ext2_filsys h, ext2_ino_t ino,
+		      struct ext2_inode_large *in, void *buf, size_t len,
+		      uint64_t off)
+{
+	uint64_t bs = h->blocksize, done = 0;
+	uint8_t *out = buf;
+	char *block_buf;
+	int rc = 0;
+
+	if (in->i_flags & EXT4_INLINE_DATA_FL)
+		return read_inline(e, h, ino, in, buf, len, off);
+	block_buf = malloc(3 * bs);
+	if (!block_buf)
+		return -ENOMEM;
+	while (done < len) {
+		uint64_t pos = off + done, in_blk = pos % bs, want, nblk, n;
+		blk64_t pblk;
+
+		want = (len - done + in_blk + bs - 1) / bs;
+		rc = map_run(e, h, ino, in, block_buf, pos / bs, want, &pblk,
+			     &nblk);
+		if (rc)
+			break;
+		n = nblk * bs - in_blk;
+		if (n > len - done)
+			n = len - done;
+		if (!pblk) {
+			memset(out + done, 0, (size_t)n);
+		} else {
+			rc = fsimg_wread(&e->win, pblk * bs + in_blk,
+					 out + done, (size_t)n);
+			if (rc) {
+				rc = fsimg_err(e->img, rc,
+					       "ext: inode %u: reading block "
+					       "%llu: %s",
+					       ino, (unsigned long long)pblk,
+					       strerror(-rc));
+				break;
+			}
+		}
+		done += n;
+	}
+	free(block_buf);
+	return rc ? rc : (ssize_t)done;
+}
+
+int ext_file_open(fsimg_file *f)
+{
+	struct ext_fs *e = ext_of(f->fs);
+	struct ext_file *ef;
+	struct fsimg_stat st;
+	ext2_filsys h;
+	int rc;
+
+	if (f->ino == 0 || f->ino > UINT32_MAX)
+		return -EINVAL;
+	ef = calloc(1, sizeof(*ef));
+	if (!ef)
+		return -ENOMEM;
+	rc = ext_get(e, &h);
+	if (rc)
+		goto err;
+	rc = ext_read_inode(e, h, (ext2_ino_t)f->ino, &ef->in);
+	if (!rc)
+		ext_stat_of(h, (ext2_ino_t)f->ino, &ef->in, &st);
+	ext_put(e, h);
+	if (rc)
+		goto err;
+	if (S_ISDIR(st.mode)) {
+		rc = -EISDIR;
+		goto err;
+	}
+	if (!S_ISREG(st.mode)) {
+		rc = -EINVAL;
+		goto err;
+	}
+	f->size = st.size;
+	f->priv = ef;
+	return 0;
+err:
+	free(ef);
+	return rc;
+}
+
+ssize_t ext_file_read(fsimg_file *f, void *buf, size_t size, uint64_t off)
+{
+	struct ext_fs *e = ext_of(f->fs);
+	struct ext_file *ef = f->priv;
+	ext2_filsys h;
+	ssize_t n;
+	int rc = ext_get(e, &h);
+
+	if (rc)
+		return rc;
+	n = ext_read_data(e, h, (ext2_ino_t)f->ino, &ef->in, buf, size, off);
+	ext_put(e, h);
+	return n;
+}
+
+int ext_file_map(fsimg_file *f, uint64_t off, struct fsimg_extent *ext)
+{
+	struct ext_fs *e = ext_of(f->fs);
+	struct ext_file *ef = f->priv;
+	uint64_t bs = e->blocksize, nblk, len, lblk = off / bs;
+	blk64_t pblk;
+	char *block_buf;
+	ext2_filsys h;
+	int rc;
+
+	if (ef->in.i_flags & EXT4_INLINE_DATA_FL)
+		return -EOPNOTSUPP; /* stored inside the inode */
+	if (ef->in.i_flags & EXT4_ENCRYPT_FL)
+		return -EOPNOTSUPP;
+	block_buf = malloc(3 * bs);
+	if (!block_buf)
+		return -ENOMEM;
+	rc = ext_get(e, &h);
+	if (rc)
+		goto out;
+	nblk = (f->size + bs - 1) / bs - lblk;
+	rc = map_run(e, h, (ext2_ino_t)f->ino, &ef->in, block_buf, lblk,
+		     nblk < EXT_MAP_SCAN ? nblk : EXT_MAP_SCAN, &pblk, &nblk);
+	ext_put(e, h);
+	if (rc)
+		goto out;
+	ext->logical = lblk * bs;
+	len = nblk * bs;
+	if (len > f->size - ext->logical)
+		len = f->size - ext->logical;
+	ext->length = len;
+	ext->flags = pblk ? 0 : FSIMG_EXTENT_HOLE;
+	ext->physical = 0;
+	if (pblk) {
+		if (!fsimg_window_has(&e->win, pblk * bs, len)) {
+			rc = fsimg_err(e->img, -EUCLEAN,
+				       "ext: inode %llu: run at block %llu "
+				       "leaves the filesystem",
+				       (unsigned long long)f->ino,
+				       (unsigned long long)pblk);
+			goto out;
+		}
+		ext->physical = e->win.off + pblk * bs;
+	}
+out:
+	free(block_buf);
+	return rc;
+}
+
+void ext_file_close(fsimg_file *f)
+{
+	free(f->priv);
+	f->priv = NULL;
+}
+
+/* --- extended attributes -------------------------------------------------- */
+
+/*
+ * libext2fs 1.47.0 converts ext4 ACLs (ext4_acl_entry_short, no e_id) to
+ * the acl(5) xattr format with e_id 0, where Linux gives ACL_UNDEFINED_ID
+ * (-1) for USER_OBJ, GROUP_OBJ, MASK and OTHER. Match Linux.
+ */
+static void acl_fix_ids(uint8_t *v, size_t len)
+{
+	if (len < 4 || get_le32(v) != 2)
+		return;
+	for (size_t o = 4; o + 8 <= len; o += 8) {
+		uint16_t tag = get_le16(v + o);
+
+		if (tag == 0x01 || tag == 0x04 || tag == 0x10 || tag == 0x20)
+			memset(v + o + 4, 0xff, 4);
+	}
+}
+
+static int xattrs_open(struct ext_fs *e, ext2_filsys h, fsimg_ino ino,
+		       struct ext2_xattr_handle **xh)
+{
+	errcode_t err;
+
+	*xh = NULL;
+	if (ino == 0 || ino > h->super->s_inodes_count)
+		return -EINVAL;
+	err = ext2fs_xattrs_open(h, (ext2_ino_t)ino, xh);
+	if (err == EXT2_ET_MISSING_EA_FEATURE)
+		return 1; /* no attributes on this filesystem */
+	if (!err)
+		err = ext2fs_xattrs_read(*xh);
+	if (err) {
+		if (*xh)
+			ext2fs_xattrs_close(xh);
+		return ext_errno(e, err, "reading the attributes of inode %llu",
+				 (unsigned long long)ino);
+	}
+	return 0;
+}
+
+ssize_t ext_getxattr(fsimg_fs *fs, fsimg_ino ino, const char *name, void *buf,
+		     size_t size)
+{
+	struct ext_fs *e = ext_of(fs);
+	struct ext2_xattr_handle *xh;
+	ext2_filsys h;
+	void *val = NULL;
+	size_t vlen = 0;
+	errcode_t err;
+	ssize_t rc;
+
+	if (!strcmp(name, "system.data"))
+		return -ENODATA;
+	rc = ext_get(e, &h);
+	if (rc)
+		return rc;
+	rc = xattrs_open(e, h, ino, &xh);
+	if (rc) {
+		ext_put(e, h);
+		return rc > 0 ? -ENODATA : rc;
+	}
+	err = ext2fs_xattr_get(xh, name, &val, &vlen);
+	if (err == EXT2_ET_EA_KEY_NOT_FOUND)
+		rc = -ENODATA;
+	else if (err)
+		rc = ext_errno(e, err, "reading attribute %s of inode %llu",
+			       name, (unsigned long long)ino);
+	else if (size && vlen > size)
+		rc = -ERANGE;
+	else {
+		if (!strncmp(name, "system.posix_acl_", 17))
+			acl_fix_ids(val, vlen);
+		if (size)
+			memcpy(buf, val, vlen);
+		rc = (ssize_t)vlen;
+	}
+	if (val)
+		ext2fs_free_mem(&val);
+	ext2fs_xattrs_close(&xh);
+	ext_put(e, h);
+	return rc;
+}
+
+struct list_ctx {
+	char *buf;
+	size_t size;
+	size_t len;
+	bool range;
+};
+
+static int list_cb(char *name, char *value, size_t value_len, void *priv)
+{
+	struct list_ctx *c = priv;
+	size_t n = strlen(name) + 1;
+
+	(void)value;
+	(void)value_len;
+	if (!strcmp(name, "system.data"))
+		return 0;
+	if (c->size) {
+		if (c->len + n > c->size) {
+			c->range = true;
+			return XATTR_ABORT;
+		}
+		memcpy(c->buf + c->len, name, n);
+	}
+	c->len += n;
+	return 0;
+}
+
+ssize_t ext_listxattr(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size)
+{
+	struct ext_fs *e = ext_of(fs);
+	struct ext2_xattr_handle *xh;
+	struct list_ctx c = { .buf = buf, .size = size };
+	ext2_filsys h;
+	errcode_t err;
+	ssize_t rc;
+
+	rc = ext_get(e, &h);
+	if (rc)
+		return rc;
+	rc = xattrs_open(e, h, ino, &xh);
+	if (rc) {
+		ext_put(e, h);
+		return rc > 0 ? 0 : rc;
+	}
+	err = ext2fs_xattrs_iterate(xh, list_cb, &c);
+	if (c.range)
+		rc = -ERANGE;
+	else if (err)
+		rc = ext_errno(e, err, "listing the attributes of inode %llu",
+			       (unsigned long long)ino);
+	else
+		rc = (ssize_t)c.len;
+	ext2fs_xattrs_close(&xh);
+	ext_put(e, h);
+	return rc;
+}
