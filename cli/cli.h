@@ -187,6 +187,7 @@ void print_clean(FILE *f, const char *s);
 int cmd_info(struct cli *c);
 int cmd_ls(struct cli *c);
 int cmd_cat(struct cli *c);
+int cmd_boot(struct cli *c);
 int cmd_get(struct cli *c);
 
 /* Opens c->img and c->fs; on failure reports and returns EXIT_IMAGE. */

@@ -24,7 +24,8 @@
 
 static const char usage_text[] =
 	"Usage: fsimg [OPTION]... COMMAND [OPTION]... IMAGE [ARG]...\n"
-	"Read filesystem images (ISO9660, ...) straight from image files.\n"
+	"Read filesystem images (ISO9660, FAT, ext2/3/4) straight from image "
+	"files.\n"
 	"\n"
 	"Commands:\n"
 	"  info [--json] IMAGE           show the image, its filesystem and "
@@ -33,6 +34,8 @@ static const char usage_text[] =
 	"                                list a directory (default /)\n"
 	"  cat IMAGE PATH...             write files to standard output\n"
 	"  get [-f] IMAGE PATH... DEST   extract files and directories\n"
+	"  boot IMAGE N                  write El Torito boot image N (as\n"
+	"                                numbered by info) to standard output\n"
 	"  mount [-o OPTS] IMAGE DIR     mount through FUSE or a kernel loop\n"
 	"                                mount (see 'fsimg mount --help')\n"
 	"  umount DIR|IMAGE              unmount what 'fsimg mount' mounted\n"
@@ -84,10 +87,9 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "info", cmd_info, "J", 0, 0 },
-	{ "ls", cmd_ls, "lRdaJ", 0, 1 },
-	{ "cat", cmd_cat, "", 1, -1 },
-	{ "get", cmd_get, "f", 2, -1 },
+	{ "info", cmd_info, "J", 0, 0 }, { "ls", cmd_ls, "lRdaJ", 0, 1 },
+	{ "cat", cmd_cat, "", 1, -1 },	 { "get", cmd_get, "f", 2, -1 },
+	{ "boot", cmd_boot, "", 1, 1 },
 };
 
 /* --- diagnostics ------------------------------------------------------ */

@@ -32,21 +32,21 @@ _fsimg()
 
 	local opts_common="-p --partition -t --type -o --options -q --quiet
 		-v --verbose -h --help -V --version"
-	local cmds="info ls cat get"
+	local cmds="info ls cat get boot mount umount"
 
 	case $prev in
 	-p | --partition)
-		COMPREPLY=($(compgen -W "auto 1 2 3 4 5 s0 s1 s2 1a" -- "$cur"))
+		COMPREPLY=($(compgen -W "auto 1 2 3 4 5 boot=0 boot=1" -- "$cur"))
 		return
 		;;
 	-t | --type)
-		COMPREPLY=($(compgen -W "auto iso9660 vfat ufs ext2 ext3 ext4" \
+		COMPREPLY=($(compgen -W "auto iso9660 vfat ext2 ext3 ext4" \
 			-- "$cur"))
 		return
 		;;
 	-o | --options)
-		COMPREPLY=($(compgen -W "norock nojoliet session= uid= gid=
-			umask= dmask= fmask=" -- "${cur##*,}"))
+		COMPREPLY=($(compgen -W "norock nojoliet session= sbsector= svd=
+			codepage= tz= handles= uid= gid= umask= dmask= fmask=" -- "${cur##*,}"))
 		[[ $cur == *,* ]] &&
 			COMPREPLY=("${COMPREPLY[@]/#/${cur%,*},}")
 		compopt -o nospace 2>/dev/null

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # fish completion for fsimg(1)
 
-set -l cmds info ls cat get
+set -l cmds info ls cat get boot mount umount
 
 # Entries of the image directory that holds the token being completed.
 function __fsimg_image_paths
@@ -58,10 +58,13 @@ complete -c fsimg -n "not __fish_seen_subcommand_from $cmds" -a info -d 'show th
 complete -c fsimg -n "not __fish_seen_subcommand_from $cmds" -a ls -d 'list a directory'
 complete -c fsimg -n "not __fish_seen_subcommand_from $cmds" -a cat -d 'write files to standard output'
 complete -c fsimg -n "not __fish_seen_subcommand_from $cmds" -a get -d 'extract files and directories'
+complete -c fsimg -n "not __fish_seen_subcommand_from $cmds" -a boot -d 'write an El Torito boot image'
+complete -c fsimg -n "not __fish_seen_subcommand_from $cmds" -a mount -d 'mount an image'
+complete -c fsimg -n "not __fish_seen_subcommand_from $cmds" -a umount -d 'unmount an image'
 
-complete -c fsimg -s p -l partition -x -a 'auto 1 2 3 4 5 s0 s1 1a' -d 'partition or slice'
-complete -c fsimg -s t -l type -x -a 'auto iso9660 vfat ufs ext2 ext3 ext4' -d 'filesystem type'
-complete -c fsimg -s o -l options -x -a 'norock nojoliet session= uid= gid= umask= dmask= fmask=' -d 'filesystem options'
+complete -c fsimg -s p -l partition -x -a 'auto 1 2 3 4 5 boot=0 boot=1' -d 'partition or slice'
+complete -c fsimg -s t -l type -x -a 'auto iso9660 vfat ext2 ext3 ext4' -d 'filesystem type'
+complete -c fsimg -s o -l options -x -a 'norock nojoliet session= sbsector= svd= codepage= tz= handles= uid= gid= umask= dmask= fmask=' -d 'filesystem options'
 complete -c fsimg -s q -l quiet -d 'no warnings, no progress bar'
 complete -c fsimg -s v -l verbose -d 'print each path extracted'
 complete -c fsimg -s h -l help -d 'show help'

@@ -236,8 +236,9 @@ ssize_t fsimg_listxattr(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size);
  * many the catalog holds (0 when there is none). length is the declared
  * size, refined where the image says more: the floppy size for floppy
  * emulation, the partition's end for hard-disk emulation, the FAT volume
- * size when a no-emulation image holds a FAT filesystem; always clamped to
- * the end of the image.
+ * size when a no-emulation image holds a FAT filesystem, or the size of the
+ * file of the tree whose data starts at the boot image (found by a bounded
+ * walk near the root); always clamped to the end of the image.
  */
 int fsimg_boot_entries(fsimg_fs *fs, struct fsimg_boot_entry *entries,
 		       size_t max);

@@ -10,6 +10,9 @@
  *         the only partition that holds a filesystem we read; otherwise an
  *         error that lists the partitions.
  *   N     partition N as Linux numbers it.
+ *   boot=N  El Torito boot image N of the ISO at offset 0, numbered as
+ *         fsimg info lists them: the FAT image an EFI entry points to, or
+ *         a floppy or hard-disk emulation image.
  *
  * The other spellings of DESIGN.md (NsK, Nx, name=, uuid=, label=, type=)
  * are refused with a message naming the ones that work.
@@ -145,6 +148,50 @@ static int parse_number(const char *spec, int *out)
 	return 0;
 }
 
+#define MAX_BOOT_ENTRIES 256
+
+static int select_boot(fsimg_image *img, const char *spec, uint64_t *offset,
+		       uint64_t *length)
+{
+	struct fsimg_boot_entry *e;
+	fsimg_fs *fs;
+	int want, n, rc;
+
+	if (parse_number(spec, &want) && strcmp(spec, "0"))
+		return fsimg_err(img, -EINVAL,
+				 "partition spec 'boot=%s': want a boot entry "
+				 "number",
+				 spec);
+	if (!strcmp(spec, "0"))
+		want = 0;
+	rc = fsimg_fs_open(img, 0, 0, NULL, NULL, &fs);
+	if (rc)
+		return rc;
+	e = calloc(MAX_BOOT_ENTRIES, sizeof(*e));
+	if (!e) {
+		fsimg_fs_close(fs);
+		return -ENOMEM;
+	}
+	n = fsimg_boot_entries(fs, e, MAX_BOOT_ENTRIES);
+	if (n >= 0 && (want >= n || want >= MAX_BOOT_ENTRIES))
+		n = fsimg_err(img, -ENOENT,
+			      "no boot entry %d: the boot catalog has %d", want,
+			      n);
+	else if (n >= 0 && e[want].length == 0)
+		n = fsimg_err(img, -EIO,
+			      "boot entry %d: its image lies outside the image "
+			      "file",
+			      want);
+	if (n >= 0) {
+		*offset = e[want].offset;
+		*length = e[want].length;
+		n = 0;
+	}
+	free(e);
+	fsimg_fs_close(fs);
+	return n;
+}
+
 int fsimg_select(fsimg_image *img, const char *spec, uint64_t *offset,
 		 uint64_t *length)
 {
@@ -156,10 +203,12 @@ int fsimg_select(fsimg_image *img, const char *spec, uint64_t *offset,
 	fsimg_debug_init();
 	if (!spec || !*spec)
 		spec = "auto";
+	if (!strncmp(spec, "boot=", 5))
+		return select_boot(img, spec + 5, offset, length);
 	if (strcmp(spec, "auto") && parse_number(spec, &want))
 		return fsimg_err(img, -EINVAL,
 				 "partition spec '%s' is not supported: use "
-				 "'auto' or a partition number",
+				 "'auto', a partition number or boot=N",
 				 spec);
 
 	if (!want) {
