@@ -62,3 +62,20 @@ CORPUS=${FSIMG_CORPUS:-$FSIMG_SRCDIR/../shared/corpus}/e2fsprogs
 	[ "$n" -gt 0 ]
 	[ "$bad" -eq 0 ]
 }
+
+@test "ext: a journal that needs recovery is read as it is and reported" {
+	command -v debugfs >/dev/null || skip "needs debugfs (e2fsprogs)"
+	local t=$BATS_TEST_TMPDIR
+	mkdir "$t/src"
+	printf 'on disk\n' >"$t/src/a"
+	mke2fs -q -t ext4 -d "$t/src" "$t/j.img" 8M
+	debugfs -w -R 'feature needs_recovery' "$t/j.img" >/dev/null 2>&1
+	run "$FSIMG" info --json "$t/j.img"
+	[ "$status" -eq 0 ]
+	[[ $(jq -r '.filesystems[0].details.needs_recovery' <<<"$output") == yes* ]]
+	run "$FSIMG" cat "$t/j.img" /a
+	[ "$status" -eq 0 ]
+	[ "$output" = "on disk" ]
+	# reading never touches the image: the flag is still set
+	debugfs -R features "$t/j.img" 2>/dev/null | grep -qw needs_recovery
+}
