@@ -188,6 +188,18 @@ int fat_diter_next(struct fat_diter *it, struct fat_dent *d)
 			snprintf(d->name, sizeof(d->name), "%s", d->short_name);
 		it->lfn_next = 0;
 		it->lfn_done = false;
+		/*
+		 * A short name with a '/' or a NUL in its first byte is no
+		 * name a path can hold: skip the entry (a corrupt image), as
+		 * Linux's vfat cannot reach it either.
+		 */
+		if (!d->name[0] || strchr(d->name, '/')) {
+			fsimg_err(it->f->img, -EUCLEAN,
+				  "FAT: directory entry at byte %llu has a "
+				  "name no path can hold: skipped",
+				  (unsigned long long)d->pos);
+			continue;
+		}
 		return 1;
 	}
 }

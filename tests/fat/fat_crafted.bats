@@ -11,6 +11,8 @@ setup_file() {
 	python3 "$FSIMG_SRCDIR/tests/fat/mkcrafted.py" "$CR"
 }
 
+bats_require_minimum_version 1.5.0
+
 @test "a cluster chain that loops" {
 	run fsimg cat "$CR/loop.img" /LOOP.TXT
 	[ "$status" -ne 0 ]
@@ -68,4 +70,14 @@ setup_file() {
 	gzip -dc "$FSIMG_SRCDIR/tests/data/fat/lfn.img.gz" >"$BATS_TEST_TMPDIR/l.img"
 	cmp "$BATS_TEST_TMPDIR/l.img" "$CR/lfn.img"
 	[ "$(fsimg cat "$BATS_TEST_TMPDIR/l.img" "/a😀 smile.txt")" = smile ]
+}
+
+@test "a short name with a '/' is skipped with a message (fuzz_fat)" {
+	run --separate-stderr fsimg ls --json "$CR/slashname.img" /
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.[].name' <<<"$output" | tr '\n' '|')" = "OK.TXT|" ]
+	[[ $stderr == *"byte 9728 has a name no path can hold: skipped"* ]]
+	run fsimg get "$CR/slashname.img" / "$BATS_TEST_TMPDIR/o"
+	[ "$status" -eq 0 ]
+	[ "$(ls "$BATS_TEST_TMPDIR/o")" = OK.TXT ]
 }

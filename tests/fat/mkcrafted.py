@@ -177,6 +177,15 @@ def main(out):
     img.entry(img.root(i), b"\x05\x80X     TXT", 0x20, 0, 0)
     img.save(os.path.join(out, "lfn.img"))
 
+    # Found by fuzz_fat: a short name holding '/' reached readdir callers
+    # as a name with a slash. Such an entry is skipped with a message.
+    img = Img()
+    img.entry(img.root(0), b"A/B     TXT", 0x20, 3, 3)
+    img.entry(img.root(1), b"OK      TXT", 0x20, 3, 3)
+    file_chain(img, 3, 1)
+    img.d[img.cluster(3):img.cluster(3) + 3] = b"ok\n"
+    img.save(os.path.join(out, "slashname.img"))
+
 
 if __name__ == "__main__":
     main(sys.argv[1])
