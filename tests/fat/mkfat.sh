@@ -47,6 +47,12 @@ tree() {
 		for i in $(seq 1 ${FAT_THOUSANDS:-1000}); do
 			echo "$i" >"$d/thousands/entry number $i.txt"
 		done
+		# Thousands more with plain 8.3 names: mcopy writes those fast
+		# (no long-name slots, no ~N tails to search for).
+		mkdir "$d/MANY"
+		for i in $(seq -w 1 2500); do
+			echo "$i" >"$d/MANY/F$i.TXT"
+		done
 	fi
 	stamp "$d"
 }
