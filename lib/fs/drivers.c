@@ -10,10 +10,12 @@
 extern const struct fsimg_driver fsimg_iso9660_driver;
 extern const struct fsimg_driver fsimg_fat_driver;
 extern const struct fsimg_driver fsimg_ext_driver;
+extern const struct fsimg_driver fsimg_ufs_driver;
 
 const struct fsimg_driver *const fsimg_drivers[] = {
 	&fsimg_iso9660_driver,
 	&fsimg_fat_driver,
 	&fsimg_ext_driver,
+	&fsimg_ufs_driver,
 	NULL,
 };

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Seed corpus and test driver for the fuzz harnesses.
 
-    run_fuzz.py corpus DIR [--iso|--eltorito|--fat|--ext] [--max-size N]
+    run_fuzz.py corpus DIR [--iso|--eltorito|--fat|--ext|--ufs] [--max-size N]
         Writes the seed corpus into DIR: the crafted images of
         tests/crafted/mkcrafted.py, small ISOs made by xorriso (when it is
         installed) and the committed seeds of tests/fuzz/seeds/.
@@ -191,6 +191,33 @@ def ext_seeds(out):
                            stdout=subprocess.DEVNULL)
 
 
+def ufs_seeds(out):
+    """Small makefs -t ffs images (UFS1 and UFS2, both byte orders), when
+    NetBSD makefs is installed."""
+    makefs = shutil.which("makefs")
+    if not makefs:
+        return
+    with tempfile.TemporaryDirectory(prefix="fsimg-ufs-") as tmp:
+        src = os.path.join(tmp, "src")
+        os.makedirs(os.path.join(src, "dir", "sub"))
+        with open(os.path.join(src, "dir", "file"), "w") as f:
+            f.write("hello\n")
+        with open(os.path.join(src, "indirect"), "wb") as f:
+            f.write(bytes(range(256)) * 256)
+        os.symlink("dir/file", os.path.join(src, "fast"))
+        os.symlink("x" * 150, os.path.join(src, "slow"))
+        os.link(os.path.join(src, "dir", "file"), os.path.join(src, "hard"))
+        for v in ("1", "2"):
+            for order in ("le", "be"):
+                img = os.path.join(out, "makefs_ufs%s%s.img" % (v, order))
+                if os.path.exists(img):
+                    os.unlink(img)
+                subprocess.run([makefs, "-t", "ffs", "-o",
+                                "version=%s,bsize=4096,fsize=512" % v, "-s", "1m",
+                                "-B", order, img, src], check=True,
+                               stdout=subprocess.DEVNULL)
+
+
 def corpus(out, kind, max_size):
     os.makedirs(out, exist_ok=True)
     committed = os.path.join(HERE, "seeds", kind)
@@ -205,6 +232,9 @@ def corpus(out, kind, max_size):
         return
     if kind == "fat":
         fat_seeds(out, max_size)
+        return
+    if kind == "ufs":
+        ufs_seeds(out)
         return
     for name, fn in mkcrafted.CASES.items():
         data = fn().data
@@ -240,6 +270,8 @@ def main():
                       const="eltorito")
     kind.add_argument("--fat", dest="kind", action="store_const",
                       const="fat")
+    kind.add_argument("--ufs", dest="kind", action="store_const",
+                      const="ufs")
     ap.add_argument("--seconds", type=int, default=30)
     ap.add_argument("--max-size", type=int, default=0)
     ap.set_defaults(kind="iso")

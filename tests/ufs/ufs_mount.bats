@@ -1,0 +1,54 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# An ordinary user mounts makefs UFS images through FUSE: every file reads
+# back exactly (names, types, sizes, contents, mtimes), and the mount is
+# read-only. Run by tests/mount/run.sh (root, private namespace, 0666
+# /dev/fuse).
+
+bats_require_minimum_version 1.5.0
+# bats helpers first (mktree, compare): the mount helpers' common_setup
+# and common_teardown must win
+load ../bats/helpers
+load ../mount/helpers
+load ufs_helpers
+
+setup() {
+	common_setup
+	command -v makefs >/dev/null || skip "needs makefs"
+	mkdir "$T/mnt"
+	chown $USER_ID:$USER_ID "$T/mnt"
+}
+
+teardown() {
+	common_teardown
+}
+
+# tree_stat DIR: names, types, sizes and mtimes, sorted
+tree_stat() {
+	(cd "$1" && find . -mindepth 1 \( -type d -printf 'd - %T@ %P\n' \) \
+		-o -printf '%y %s %T@ %P\n' | sed 's/\.[0-9]* / /' | sort)
+}
+
+mount_check() { # VERSION ORDER
+	ufs_tree "$T/src0"
+	if [[ $1 == 1 ]]; then ufs1_tree "$T/src0" "$T/src"; else mv "$T/src0" "$T/src"; fi
+	# the user cannot read what only root may read: open the tree up
+	chmod -R a+rX "$T/src"
+	ufs_makefs "$1" "$2" "$T/src" "$T/img" ,bsize=4096,fsize=512
+	chmod 644 "$T/img"
+	run as_user "$FSIMG" mount "$T/img" "$T/mnt"
+	[ "$status" -eq 0 ]
+	same_tree "$T/src" "$T/mnt" as_user
+	diff <(tree_stat "$T/src") <(as_user bash -c "$(declare -f tree_stat); tree_stat '$T/mnt'")
+	echo x | as_user tee "$T/mnt/new" 2>/dev/null && return 1
+	run as_user "$FSIMG" umount "$T/mnt"
+	[ "$status" -eq 0 ]
+}
+
+@test "ufs mount: UFS2 big-endian by an ordinary user reads back exactly" {
+	mount_check 2 be
+}
+
+@test "ufs mount: UFS1 little-endian by an ordinary user reads back exactly" {
+	mount_check 1 le
+}
