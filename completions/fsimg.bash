@@ -40,7 +40,7 @@ _fsimg()
 		return
 		;;
 	-t | --type)
-		COMPREPLY=($(compgen -W "auto iso9660 vfat ext2 ext3 ext4" \
+		COMPREPLY=($(compgen -W "auto iso9660 vfat ext2 ext3 ext4 ufs" \
 			-- "$cur"))
 		return
 		;;
