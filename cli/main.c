@@ -24,8 +24,8 @@
 
 static const char usage_text[] =
 	"Usage: fsimg [OPTION]... COMMAND [OPTION]... IMAGE [ARG]...\n"
-	"Read filesystem images (ISO9660, FAT, ext2/3/4) straight from image "
-	"files.\n"
+	"Read filesystem images (ISO9660, FAT, ext2/3/4, UFS) straight from "
+	"image files.\n"
 	"\n"
 	"Commands:\n"
 	"  info [--json] IMAGE           show the image, its filesystem and "
