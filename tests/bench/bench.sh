@@ -1,0 +1,418 @@
+#!/bin/bash
+# fsimg benchmark harness: fsimg against its peers, side by side in one run.
+#
+# Usage: tests/bench/bench.sh [-o RESULT.md] [FSIMG]
+#
+# FSIMG defaults to /tmp/b-bench/cli/fsimg, then to `fsimg` in PATH.
+# Needs root (drop_caches, loop mounts). Not part of the test suite: it
+# reports times and ratios, it never fails on a timing.
+#
+# Peers (each one missing gives "n/a"), Debian 12 packages:
+#   apt-get install fuseiso archivemount fuse2fs p7zip-full squashfuse \
+#                   squashfs-tools xorriso libarchive-tools mtools \
+#                   dosfstools e2fsprogs fuse3 time
+#
+# Sizes and limits (environment):
+#   BENCH_NSMALL=20000   small files (nested dirs, 0.5-4 KiB each)
+#   BENCH_NBIG=2         big files
+#   BENCH_BIGMB=200      size of each big file, MiB
+#   BENCH_REPS=3         repetitions per measurement (median reported)
+#   BENCH_TIMEOUT=45     seconds before one run is given up ("timeout";
+#                        the tool's later repetitions of that step are skipped)
+#   BENCH_SLOW=10        a cold run slower than this is not repeated, and its
+#                        warm run is skipped ("slow"), to bound the total time
+#   BENCH_FAT=1          also build a FAT32 image (mkfs.fat + mcopy)
+#   BENCH_SQUASHFS=1     also build an uncompressed squashfs of the tree
+#   BENCH_TMP=/var/tmp   where the temporary work dir is created (a disk,
+#                        not tmpfs, so that cold runs read from the device)
+#
+# Ratios are peer time / fsimg time: above 1 means fsimg is faster.
+
+set -u
+export LC_ALL=C
+
+OUT_MD=
+while getopts 'o:h' opt; do
+    case $opt in
+    o) OUT_MD=$OPTARG ;;
+    h) sed -n '2,30p' "$0"; exit 0 ;;
+    *) exit 1 ;;
+    esac
+done
+shift $((OPTIND - 1))
+FSIMG=${1:-}
+if [ -z "$FSIMG" ]; then
+    if [ -x /tmp/b-bench/cli/fsimg ]; then FSIMG=/tmp/b-bench/cli/fsimg
+    else FSIMG=$(command -v fsimg || true); fi
+fi
+[ -n "$FSIMG" ] && [ -x "$FSIMG" ] || { echo "bench: no fsimg binary (give its path)" >&2; exit 1; }
+FSIMG=$(readlink -f "$FSIMG")
+[ "$(id -u)" = 0 ] || { echo "bench: must run as root (drop_caches, loop mounts)" >&2; exit 1; }
+
+NSMALL=${BENCH_NSMALL:-20000}
+NBIG=${BENCH_NBIG:-2}
+BIGMB=${BENCH_BIGMB:-200}
+REPS=${BENCH_REPS:-3}
+TMO=${BENCH_TIMEOUT:-45}
+SLOW=${BENCH_SLOW:-10}
+DO_FAT=${BENCH_FAT:-1}
+DO_SQ=${BENCH_SQUASHFS:-1}
+
+W=$(mktemp -d "${BENCH_TMP:-/var/tmp}/fsimg-bench.XXXXXX") || exit 1
+MOUNTS=()        # "kind mountpoint" of everything mounted
+RES=$W/results.tsv
+: > "$RES"
+T0=$EPOCHREALTIME
+
+log() { printf '[%6.1fs] %s\n' "$(echo "$EPOCHREALTIME - $T0" | bc)" "$*" >&2; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+unmount_one() { # mountpoint
+    local m=$1 i
+    for i in 1 2 3; do
+        mountpoint -q "$m" || return 0
+        timeout 10 fusermount3 -u -q "$m" 2>/dev/null ||
+            timeout 10 fusermount -u -q "$m" 2>/dev/null ||
+            timeout 10 umount "$m" 2>/dev/null
+        mountpoint -q "$m" || return 0
+        sleep 0.3
+    done
+    timeout 10 umount -l "$m" 2>/dev/null
+}
+
+cleanup() {
+    local m
+    for m in "${MOUNTS[@]}" $(awk -v w="$W/" 'index($2, w) == 1 {print $2}' /proc/mounts); do unmount_one "$m"; done
+    # make sure loop devices of our images are released
+    for m in $(losetup -j "$W/ext.img" -O NAME -n 2>/dev/null); do losetup -d "$m" 2>/dev/null; done
+    rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+drop() { sync; echo 3 > /proc/sys/vm/drop_caches; }
+
+median() { sort -g | awk '{a[NR]=$1} END{ if (NR==0) print ""; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2 }'; }
+
+# timed CMD...: run under timeout, print elapsed seconds, or "timeout"/"fail"
+timed() {
+    local s e rc
+    s=$EPOCHREALTIME
+    timeout -k 5 "$TMO" "$@"; rc=$?
+    e=$EPOCHREALTIME
+    if [ $rc = 124 ] || [ $rc = 137 ]; then echo timeout; return 1; fi
+    if [ $rc != 0 ]; then echo "fail($rc)"; return 1; fi
+    echo "$e - $s" | bc -l | awk '{printf "%.4f\n", $1}'
+}
+
+# record IMAGE SCENARIO TOOL MODE VALUE
+record() { printf '%s\t%s\t%s\t%s\t%s\n' "$@" >> "$RES"; }
+
+# ------------------------------------------------------------------ inputs
+TREE=$W/tree
+build_tree() {
+    mkdir -p "$TREE"
+    log "tree: $NSMALL small files, $NBIG x $BIGMB MiB"
+    # nested dirs: d00..d19 / e00..e09 / f000..fNNN, sizes 512..4096 bytes
+    awk -v n="$NSMALL" -v root="$TREE" 'BEGIN {
+        srand(42); line = "";
+        for (k = 0; k < 64; k++) line = line sprintf("%c", 97 + k % 26);
+        for (i = 0; i < n; i++) {
+            d = sprintf("%s/d%02d/e%02d", root, i % 20, int(i / 20) % 10);
+            if (!(d in made)) { system("mkdir -p " d); made[d] = 1 }
+            f = sprintf("%s/f%05d.txt", d, i);
+            sz = 512 + int(rand() * 3584);
+            s = "";
+            while (length(s) < sz) s = s i ":" line "\n";
+            printf "%s", substr(s, 1, sz) > f; close(f);
+        }
+    }'
+    mkdir -p "$TREE/big"
+    local i
+    for ((i = 0; i < NBIG; i++)); do
+        head -c "${BIGMB}M" /dev/urandom > "$TREE/big/big$i.bin"
+    done
+    NFILES=$(find "$TREE" -type f | wc -l)
+    BIGBYTES=$((NBIG * BIGMB * 1048576))
+}
+
+build_images() {
+    local t mb
+    if have xorriso; then
+        t=$(timed xorriso -as mkisofs -quiet -R -J -o "$W/tree.iso" "$TREE" 2>/dev/null)
+        log "iso: $t s"
+    fi
+    mb=$(du -sm "$TREE" | cut -f1)
+    mb=$((mb * 13 / 10 + 200))
+    t=$(timed mke2fs -q -F -t ext4 -N $((NSMALL + 2000)) -d "$TREE" "$W/ext.img" "${mb}M" 2>/dev/null | tail -1)
+    log "ext4: $t s"
+    if [ "$DO_SQ" = 1 ] && have mksquashfs; then
+        t=$(timed mksquashfs "$TREE" "$W/tree.sqfs" -noappend -noI -noD -noF -noX -quiet -no-progress 2>/dev/null | tail -1)
+        log "squashfs: $t s"
+        [ -f "$W/tree.sqfs" ] || rm -f "$W/tree.sqfs"
+    fi
+    if [ "$DO_FAT" = 1 ] && have mkfs.fat && have mcopy; then
+        rm -f "$W/fat.img"
+        if mkfs.fat -F 32 -C "$W/fat.img" $((mb * 1024)) >/dev/null 2>&1 &&
+            t=$(cd "$TREE" && timed mcopy -s -Q -i "$W/fat.img" ./* ::/) ; then
+            log "fat32: $t s"
+        else
+            log "fat32: skipped ($t)"; rm -f "$W/fat.img"
+        fi
+    fi
+    sync
+}
+
+# ------------------------------------------------------------------ versions
+pkgver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null; }
+versions() {
+    echo "| tool | version |"
+    echo "|---|---|"
+    echo "| fsimg | $("$FSIMG" -V 2>&1 | head -1) ($FSIMG) |"
+    echo "| kernel (loop ext4) | $(uname -r) |"
+    local p
+    for p in fuseiso archivemount fuse2fs squashfuse p7zip-full xorriso libarchive-tools e2fsprogs mtools fuse3 libfuse2; do
+        v=$(pkgver "$p"); echo "| $p | ${v:-n/a} |"
+    done
+}
+
+# ------------------------------------------------------------------ mounting
+# mount_tool TOOL IMAGE MNT -> starts the mount; sets DPID (daemon pid) if known
+DPID=
+do_mount() {
+    local tool=$1 img=$2 m=$3 out
+    DPID=
+    case $tool in
+    fsimg)
+        out=$(timeout -k 5 "$TMO" "$FSIMG" mount -v -o backend=fuse "$img" "$m" 2>&1) || return 1
+        DPID=$(printf '%s\n' "$out" | sed -n 's/.*daemon pid \([0-9]*\).*/\1/p' | head -1) ;;
+    fuseiso) timeout -k 5 "$TMO" fuseiso "$img" "$m" >/dev/null 2>&1 || return 1 ;;
+    archivemount) timeout -k 5 "$TMO" archivemount -o ro,readonly "$img" "$m" >/dev/null 2>&1 || return 1 ;;
+    fuse2fs) timeout -k 5 "$TMO" fuse2fs -o ro "$img" "$m" >/dev/null 2>&1 || return 1 ;;
+    squashfuse) timeout -k 5 "$TMO" squashfuse "$img" "$m" >/dev/null 2>&1 || return 1 ;;
+    kernel) timeout -k 5 "$TMO" mount -o loop,ro -t ext4 "$img" "$m" 2>/dev/null || return 1 ;;
+    *) return 1 ;;
+    esac
+    MOUNTS+=("$m")
+}
+
+do_umount() { # tool mnt
+    if [ "$1" = fsimg ]; then timeout 10 "$FSIMG" umount "$2" >/dev/null 2>&1; fi
+    unmount_one "$2"
+    # wait (bounded) until the daemon is gone so the next mount starts clean
+    local i; for i in $(seq 50); do mountpoint -q "$2" || break; sleep 0.1; done
+}
+
+daemon_pid() { # tool mnt
+    [ "$1" = kernel ] && return
+    [ -n "$DPID" ] && { echo "$DPID"; return; }
+    pgrep -f -- "$2\$" | head -1
+}
+
+# mount and wait (bounded) until the mount point answers; sets MT (seconds)
+mount_answer() { # tool img mnt
+    local s e i
+    MT=fail
+    s=$EPOCHREALTIME
+    do_mount "$1" "$2" "$3" || return 1
+    for ((i = 0; i < TMO * 100; i++)); do
+        if mountpoint -q "$3" && ls "$3" >/dev/null 2>&1 && [ -n "$(ls -A "$3" 2>/dev/null)" ]; then
+            e=$EPOCHREALTIME
+            MT=$(echo "$e - $s" | bc -l | awk '{printf "%.4f", $1}')
+            return 0
+        fi
+        sleep 0.01
+    done
+    MT=timeout; return 1
+}
+
+hwm_kb() { awk '/VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null; }
+
+walk_find() { [ "$(find "$1" -type f | wc -l)" = "$NFILES" ]; }
+walk_lslR() { ls -lR "$1" > /dev/null; }
+seq_read() { local f; for f in "$1"/big/big*.bin; do cat "$f" > /dev/null || return 1; done; }
+par_read() { find "$1" -type f -name 'f*.txt' -print0 | xargs -0 -P16 -n 64 cat > /dev/null; }
+
+# bench_mounted IMAGE_LABEL TOOL IMG
+bench_mounted() {
+    local label=$1 tool=$2 img=$3 m=$W/mnt-$2-$1 r v pid hw
+    local -A dead=()
+    mkdir -p "$m"
+    log "$label: $tool"
+    export -f walk_find walk_lslR seq_read par_read
+    export NFILES
+    for ((r = 0; r < REPS; r++)); do
+        # cold mount: page cache dropped
+        drop
+        mount_answer "$tool" "$img" "$m"; v=$MT
+        record "$label" "mount" "$tool" cold "$v"
+        if [[ $v != [0-9]* ]]; then do_umount "$tool" "$m"; record "$label" mount "$tool" warm n/a; return; fi
+        pid=$(daemon_pid "$tool" "$m")
+        local sc fn
+        for sc in "walk: find -type f|walk_find" "walk: ls -lR|walk_lslR" "seq read big files|seq_read" "16 parallel readers, small files|par_read"; do
+            fn=${sc#*|}; sc=${sc%|*}
+            if [ -n "${dead[$sc]:-}" ]; then
+                [ "${dead[$sc]}" != " " ] && { record "$label" "$sc" "$tool" cold "${dead[$sc]}"; record "$label" "$sc" "$tool" warm "${dead[$sc]}"; }
+                continue
+            fi
+            drop
+            v=$(timed bash -c "$fn '$m'"); record "$label" "$sc" "$tool" cold "$v"
+            if [[ $v != [0-9]* ]]; then dead[$sc]=$v; record "$label" "$sc" "$tool" warm "$v"; continue; fi
+            if [ "$(echo "$v > $SLOW" | bc)" = 1 ]; then dead[$sc]=" "; record "$label" "$sc" "$tool" warm slow; continue; fi
+            v=$(timed bash -c "$fn '$m'"); record "$label" "$sc" "$tool" warm "$v"
+            [[ $v != [0-9]* ]] && dead[$sc]=$v
+            if [ "$fn" = walk_lslR ] && [ -n "$pid" ]; then
+                hw=$(hwm_kb "$pid"); [ -n "$hw" ] && record "$label" "daemon peak RSS after walk (MiB)" "$tool" rss "$(echo "$hw/1024" | bc -l)"
+            fi
+        done
+        if [ -n "$pid" ]; then
+            hw=$(hwm_kb "$pid"); [ -n "$hw" ] && record "$label" "daemon peak RSS at end (MiB)" "$tool" rss "$(echo "$hw/1024" | bc -l)"
+        fi
+        do_umount "$tool" "$m"
+        # warm mount: image metadata still in page cache
+        mount_answer "$tool" "$img" "$m"; v=$MT; record "$label" "mount" "$tool" warm "$v"
+        do_umount "$tool" "$m"
+    done
+}
+
+# ------------------------------------------------------------------ extraction
+extract_cmd() { # tool img out -> runs the extraction
+    local tool=$1 img=$2 o=$3
+    case $tool in
+    fsimg) "$FSIMG" get -q "$img" / "$o" ;;
+    bsdtar) bsdtar -xf "$img" -C "$o" ;;
+    7z) 7z x -y -bd -o"$o" "$img" >/dev/null ;;
+    xorriso) xorriso -osirrox on -indev "$img" -extract / "$o" >/dev/null 2>&1 ;;
+    debugfs) debugfs -R "rdump / $o" "$img" >/dev/null 2>&1 ;;
+    mcopy) mcopy -s -n -i "$img" '::/*' "$o"/ ;;
+    esac
+}
+
+bench_extract() { # label tool img
+    local label=$1 tool=$2 img=$3 o=$W/out r v mode n rss
+    # output on tmpfs: measures the extractor, not the disk's writeback
+    if ! mountpoint -q "$W/outfs"; then
+        mkdir -p "$W/outfs" && mount -t tmpfs -o size=$((BIGMB * NBIG + 1024))m tmpfs "$W/outfs" && MOUNTS+=("$W/outfs")
+    fi
+    mountpoint -q "$W/outfs" && o=$W/outfs/out
+    log "$label: extract with $tool"
+    export -f extract_cmd
+    export FSIMG
+    for ((r = 0; r < REPS; r++)); do
+        for mode in cold warm; do
+            rm -rf "$o"; mkdir -p "$o"; sync
+            [ $mode = cold ] && drop
+            v=$(timed /usr/bin/time -f '%M' -o "$W/rss" bash -c "extract_cmd $tool '$img' '$o'" 2>/dev/null)
+            if [[ $v == [0-9]* ]]; then
+                n=$(find "$o" -type f \( -name 'f*.txt' -o -name 'big*.bin' \) | wc -l)
+                [ "$n" = "$NFILES" ] || v="wrong:${n}_files"
+            fi
+            record "$label" "extract all (no mount)" "$tool" $mode "$v"
+            if [ "$tool" = fsimg ] && [ -s "$W/rss" ]; then
+                rss=$(tail -1 "$W/rss"); record "$label" "peak RSS of extractor (MiB)" "$tool" rss "$(echo "$rss/1024" | bc -l)"
+            fi
+            if [[ $v != [0-9]* ]]; then
+                [ $mode = cold ] && record "$label" "extract all (no mount)" "$tool" warm "$v"
+                rm -rf "$o"; return
+            fi
+            if [ $mode = cold ] && [ "$(echo "$v > $SLOW" | bc)" = 1 ]; then
+                record "$label" "extract all (no mount)" "$tool" warm slow; rm -rf "$o"; return
+            fi
+        done
+        rm -rf "$o"
+    done
+}
+
+# ------------------------------------------------------------------ report
+report() {
+    local md=$1
+    {
+        echo "Ratios are peer time / fsimg time (same image, same scenario): above 1 means fsimg is faster."
+        echo "Times are medians of $REPS runs, seconds; cold = page cache dropped before the run."
+        echo "Tree: $NFILES files ($NSMALL small in 200 nested dirs, $NBIG x $BIGMB MiB). squashfuse reads the same tree as an uncompressed squashfs."
+        echo
+        echo "| image | scenario | tool | cold | warm | cold ratio | warm ratio |"
+        echo "|---|---|---|---:|---:|---:|---:|"
+        awk -F'\t' -v bigmb=$((NBIG * BIGMB)) -v nfiles="$NFILES" '
+        function med(key,   n, i, j, t, arr, cnt, bad) {
+            n = split(vals[key], arr, " "); cnt = 0; bad = "";
+            for (i = 1; i <= n; i++) { if (arr[i] ~ /^[0-9.]+$/) v[++cnt] = arr[i] + 0; else if (arr[i] != "") bad = arr[i] }
+            if (cnt == 0) return (bad == "" ? "n/a" : bad);
+            for (i = 1; i <= cnt; i++) for (j = i + 1; j <= cnt; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+            return (cnt % 2) ? v[(cnt + 1) / 2] : (v[cnt / 2] + v[cnt / 2 + 1]) / 2;
+        }
+        function fmt(x, sc) {
+            if (x !~ /^[0-9.]+$/) return x;
+            if (sc ~ /RSS/) return sprintf("%.1f MiB", x);
+            if (sc ~ /^seq read/) return sprintf("%.3f s (%.0f MiB/s)", x, (x > 0 ? bigmb / x : 0));
+            return sprintf("%.3f s", x);
+        }
+        function ratio(x, ref) {
+            if (x !~ /^[0-9.]+$/ || ref !~ /^[0-9.]+$/ || ref == 0) return "n/a";
+            return sprintf("%.2f", x / ref);
+        }
+        {
+            k = $1 SUBSEP $2 SUBSEP $3;
+            if (!(k in seen)) { seen[k] = 1; order[++nk] = k }
+            mk = k SUBSEP ($4 == "rss" ? "cold" : $4);
+            vals[mk] = vals[mk] " " $5;
+        }
+        END {
+            for (i = 1; i <= nk; i++) {
+                split(order[i], p, SUBSEP);
+                c = med(order[i] SUBSEP "cold"); w = med(order[i] SUBSEP "warm");
+                rk = p[1] SUBSEP p[2] SUBSEP "fsimg";
+                rc = med(rk SUBSEP "cold"); rw = med(rk SUBSEP "warm");
+                if (p[2] ~ /RSS/) { print "| " p[1] " | " p[2] " | " p[3] " | " fmt(c, p[2]) " | | " ratio(c, rc) " | |"; continue }
+                print "| " p[1] " | " p[2] " | " p[3] " | " fmt(c, p[2]) " | " fmt(w, p[2]) " | " ratio(c, rc) " | " ratio(w, rw) " |";
+            }
+        }' "$RES"
+        echo
+        echo "Versions:"
+        echo
+        versions
+        echo
+        echo "Machine: $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.1f GiB RAM", $2/1048576}' /proc/meminfo), kernel $(uname -r), $(. /etc/os-release; echo "$PRETTY_NAME")."
+        echo "Total bench time: $(echo "$EPOCHREALTIME - $T0" | bc | cut -d. -f1) s."
+    } > "$md"
+}
+
+# ------------------------------------------------------------------ main
+build_tree
+build_images
+log "images ready: $(cd "$W" && ls -s --block-size=M ./*.iso ./*.img ./*.sqfs 2>/dev/null | tr '\n' ' ')"
+
+# ISO
+if [ -f "$W/tree.iso" ]; then
+    for t in fsimg fuseiso archivemount; do
+        if [ $t = fsimg ] || have $t; then bench_mounted iso "$t" "$W/tree.iso"; else record iso mount $t cold n/a; fi
+    done
+    if [ -f "$W/tree.sqfs" ] && have squashfuse; then bench_mounted iso squashfuse "$W/tree.sqfs"
+    else record iso mount squashfuse cold n/a; fi
+fi
+# ext4
+for t in fsimg fuse2fs kernel; do
+    if [ $t = fsimg ] || [ $t = kernel ] || have $t; then bench_mounted ext4 "$t" "$W/ext.img"; else record ext4 mount $t cold n/a; fi
+done
+# FAT32 (no kernel vfat here; fsimg only)
+[ -f "$W/fat.img" ] && bench_mounted fat32 fsimg "$W/fat.img"
+
+# extraction without mounting
+if [ -f "$W/tree.iso" ]; then
+    for t in fsimg bsdtar 7z xorriso; do
+        if [ $t = fsimg ] || have $t; then bench_extract iso "$t" "$W/tree.iso"; else record iso "extract all (no mount)" $t cold n/a; fi
+    done
+fi
+for t in fsimg debugfs 7z; do
+    if [ $t = fsimg ] || have $t; then bench_extract ext4 "$t" "$W/ext.img"; else record ext4 "extract all (no mount)" $t cold n/a; fi
+done
+if [ -f "$W/fat.img" ]; then
+    for t in fsimg 7z mcopy; do
+        if [ $t = fsimg ] || have $t; then bench_extract fat32 "$t" "$W/fat.img"; else record fat32 "extract all (no mount)" $t cold n/a; fi
+    done
+fi
+
+MD=${OUT_MD:-$W/report.md}
+report "$MD"
+cat "$MD"
+cp "$RES" "${MD%.md}.raw.tsv" 2>/dev/null || true
