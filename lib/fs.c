@@ -400,8 +400,9 @@ ssize_t fsimg_listxattr(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size)
  * A no-emulation boot image is usually also a file of the tree (isolinux.bin,
  * eltorito.img): the BIOS loads only its first sectors and the loader reads
  * the rest. When a regular file's data starts where the boot image does,
- * its size is the image's length, as xorriso reports it. The search is a
- * bounded breadth-first walk: boot files sit near the root.
+ * its size is the image's length, as xorriso reports it, unless the driver
+ * already refined the declared length (a FAT volume's own size wins). The
+ * search is a bounded breadth-first walk: boot files sit near the root.
  */
 #define BOOT_WALK_DIRS	512
 #define BOOT_WALK_FILES 8192
@@ -429,8 +430,11 @@ static void boot_match_file(struct boot_walk *w, fsimg_ino ino, uint64_t size)
 			uint64_t room =
 				fsimg_image_size(w->fs->img) - e->offset;
 
+			/* Only a length still at the declared load size: one
+			 * the driver refined (a FAT volume) is kept. */
 			if (e->emulation != 0 || e->offset != ext.physical ||
-			    size <= e->length || e->length == 0)
+			    size <= e->length || e->length == 0 ||
+			    e->length != (uint64_t)e->sector_count * 512)
 				continue;
 			e->length = size < room ? size : room;
 			w->unmatched--;
@@ -463,8 +467,13 @@ static void boot_refine(fsimg_fs *fs, struct fsimg_boot_entry *e, size_t n)
 	w->e = e;
 	w->n = n;
 	for (size_t i = 0; i < n; i++)
-		if (e[i].emulation == 0 && e[i].length)
+		if (e[i].emulation == 0 && e[i].length &&
+		    e[i].length == (uint64_t)e[i].sector_count * 512)
 			w->unmatched++;
+	if (!w->unmatched) {
+		free(w);
+		return;
+	}
 	w->dirs[w->ndirs++] = fs->root;
 	for (size_t d = 0;
 	     d < w->ndirs && w->unmatched && w->files < BOOT_WALK_FILES; d++)
