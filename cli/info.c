@@ -8,6 +8,7 @@
 #include "json.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -193,15 +194,137 @@ static void show_fs(struct info *x)
 	}
 }
 
+/* Partitions listed at most; libfsimg considers no more. */
+#define PARTS_MAX 256
+
+static void state_text(unsigned st, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s%s%s%s%s",
+		 st & FSIMG_PART_CONTAINER ? " container" : "",
+		 st & FSIMG_PART_TRUNCATED ? " past-end" : "",
+		 st & FSIMG_PART_OUTSIDE ? " outside" : "",
+		 st & FSIMG_PART_OVERLAP ? " overlap" : "",
+		 st & FSIMG_PART_DAMAGED ? " damaged" : "");
+}
+
+static void part_json(struct json *j, const struct fsimg_part *p)
+{
+	char st[64];
+
+	state_text(p->state, st, sizeof(st));
+	json_begin_object(j);
+	json_key(j, "spec");
+	json_string(j, p->spec);
+	json_key(j, "partno");
+	json_int(j, p->partno);
+	json_key(j, "start");
+	json_uint(j, p->start);
+	json_key(j, "size");
+	json_uint(j, p->size);
+	json_key(j, "table");
+	json_string(j, p->table);
+	json_key(j, "type");
+	json_string(j, p->type);
+	json_key(j, "name");
+	json_string(j, p->name);
+	json_key(j, "uuid");
+	json_string(j, p->uuid);
+	json_key(j, "flags");
+	json_uint(j, p->flags);
+	json_key(j, "depth");
+	json_int(j, p->depth);
+	json_key(j, "problems");
+	json_string(j, st[0] ? st + 1 : "");
+	json_key(j, "fstype");
+	if (p->fstype[0])
+		json_string(j, p->fstype);
+	else
+		json_null(j);
+	json_key(j, "label");
+	json_string(j, p->label);
+	json_end_object(j);
+}
+
+static void part_text(const struct fsimg_part *p)
+{
+	char st[64];
+
+	state_text(p->state, st, sizeof(st));
+	printf("  %*s%-6s %s start %" PRIu64 " size %" PRIu64 " type ",
+	       2 * p->depth, "", p->spec, p->table, p->start, p->size);
+	print_clean(stdout, p->type);
+	if (p->name[0]) {
+		printf(" name '");
+		print_clean(stdout, p->name);
+		putchar('\'');
+	}
+	if (p->flags)
+		printf(" flags 0x%x", p->flags);
+	if (st[0])
+		printf(" [%s]", st + 1);
+	if (p->fstype[0]) {
+		printf(": %s", p->fstype);
+		if (p->label[0]) {
+			printf(" '");
+			print_clean(stdout, p->label);
+			putchar('\'');
+		}
+	}
+	putchar('\n');
+}
+
+/* Every filesystem of a partitioned image, when -p is not given. */
+static void show_all(struct info *x, const struct fsimg_part *parts, int n)
+{
+	struct cli *c = x->c;
+	const char *saved = c->partition;
+
+	for (int i = 0; i < n; i++) {
+		const struct fsimg_part *p = &parts[i];
+		uint64_t len = p->size;
+		uint64_t isz = fsimg_image_size(c->img);
+
+		if (!p->fstype[0] || p->start >= isz)
+			continue;
+		if (len > isz - p->start)
+			len = isz - p->start;
+		if (fsimg_fs_open(c->img, p->start, len, p->fstype, c->options,
+				  &c->fs))
+			continue;
+		c->partition = p->spec;
+		c->part_offset = p->start;
+		show_fs(x);
+		fsimg_fs_close(c->fs);
+		c->fs = NULL;
+	}
+	c->partition = saved;
+}
+
 int cmd_info(struct cli *c)
 {
 	struct info x = { .c = c };
-	int rc;
+	struct fsimg_part *parts;
+	char table[16] = "";
+	const char *type;
+	int rc, np;
+	bool all = false;
 
 	rc = cli_open_image(c);
 	if (rc)
 		return rc;
-	rc = cli_open_fs(c);
+	parts = xmalloc(PARTS_MAX * sizeof(*parts));
+	np = fsimg_partitions(c->img, parts, PARTS_MAX, table, sizeof(table));
+	if (np < 0) {
+		cli_warn(c, NULL, "partition table: %s", strerror(-np));
+		np = 0;
+	}
+	if (np > PARTS_MAX)
+		np = PARTS_MAX;
+	/* no -p, a partitioned image and no filesystem at offset 0 */
+	if (!strcmp(c->partition, "auto") && np > 0 &&
+	    fsimg_probe(c->img, 0, 0, &type) == 0)
+		all = true;
+	rc = all ? 0 : cli_open_fs(c);
 
 	/* The image facts are shown even when no filesystem was found. */
 	if (c->json) {
@@ -211,19 +334,34 @@ int cmd_info(struct cli *c)
 		json_string(&x.j, c->image_path);
 		json_key(&x.j, "size");
 		json_uint(&x.j, fsimg_image_size(c->img));
+		json_key(&x.j, "table");
+		json_string(&x.j, table);
+		json_key(&x.j, "partitions");
+		json_begin_array(&x.j);
+		for (int i = 0; i < np; i++)
+			part_json(&x.j, &parts[i]);
+		json_end_array(&x.j);
 		json_key(&x.j, "filesystems");
 		json_begin_array(&x.j);
 	} else {
 		printf("image: ");
 		print_clean(stdout, c->image_path);
 		printf("\nsize: %" PRIu64 "\n", fsimg_image_size(c->img));
+		if (np > 0) {
+			printf("table: %s\npartitions:\n", table);
+			for (int i = 0; i < np; i++)
+				part_text(&parts[i]);
+		}
 	}
-	if (!rc)
+	if (all)
+		show_all(&x, parts, np);
+	else if (!rc)
 		show_fs(&x);
 	if (c->json) {
 		json_end_array(&x.j);
 		json_end_object(&x.j);
 		json_finish(&x.j);
 	}
+	free(parts);
 	return rc;
 }

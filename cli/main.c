@@ -203,7 +203,10 @@ static void log_cb(void *ctx, int err, const char *msg)
 {
 	struct cli *c = ctx;
 
-	(void)err;
+	if (!err) { /* a warning: the operation goes on */
+		cli_warn(c, c->ctx_path, "%s", msg);
+		return;
+	}
 	c->logged++;
 	cli_error(c, c->ctx_path, "%s", msg);
 }

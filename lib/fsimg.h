@@ -255,6 +255,46 @@ const char *fsimg_boot_emulation_name(uint8_t emulation);
 int fsimg_select(fsimg_image *img, const char *spec, uint64_t *offset,
 		 uint64_t *length);
 
+/* Problems found with a partition, fsimg_part.state. */
+enum fsimg_part_state {
+	FSIMG_PART_CONTAINER = 1u << 0, /* extended partition: no filesystem */
+	FSIMG_PART_TRUNCATED = 1u << 1, /* ends past the end of the image */
+	FSIMG_PART_OUTSIDE = 1u << 2,	/* starts past the end of the image */
+	FSIMG_PART_OVERLAP = 1u << 3,	/* overlaps a sibling partition */
+	FSIMG_PART_DAMAGED = 1u << 4,	/* its nested label is unusable */
+};
+
+/*
+ * One partition of the nested tree, in table order: a nested entry
+ * (a VTOC slice, a BSD partition, a logical partition) follows its parent
+ * with a larger depth.
+ */
+struct fsimg_part {
+	char spec[32];	 /* how -p names it: "1", "5", "2s0", "1a" */
+	int partno;	 /* the number Linux gives it, 0 for none (VTOC) */
+	uint64_t start;	 /* bytes from the start of the image */
+	uint64_t size;	 /* bytes, as the table declares them */
+	char table[16];	 /* "dos", "gpt", "sun", "bsd", "vtoc", "mac", ... */
+	char type[40];	 /* "0x83", a GPT type GUID, a VTOC tag name */
+	char name[72];	 /* GPT/APM partition name, UTF-8 */
+	char uuid[40];	 /* GPT partition UUID */
+	unsigned flags;	 /* as stored: MBR boot flag, VTOC p_flag, GPT bits */
+	unsigned state;	 /* enum fsimg_part_state */
+	int depth;	 /* 0 for the outermost table */
+	char fstype[16]; /* the filesystem found in it ("ext2", "vfat"), or ""
+			  */
+	char label[64];	 /* its label, UTF-8, may be empty */
+};
+
+/*
+ * Lists the partitions of the image with the filesystem found in each.
+ * Fills up to max entries and returns how many there are (0 when the image
+ * has no partition table), or -errno. If table is not NULL it receives the
+ * outermost table type ("dos", "gpt", ...; "" for none), tsize bytes.
+ */
+int fsimg_partitions(fsimg_image *img, struct fsimg_part *out, size_t max,
+		     char *table, size_t tsize);
+
 const char *fsimg_version(void);
 
 #ifdef __cplusplus

@@ -1,137 +1,32 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Partition selection: turns a spec from fsimg(1) into a byte window.
+ * Partition selection: turns a spec of fsimg(1) into a byte window.
  *
- * This file reads partition tables through libblkid, which walks MBR (with
- * extended/logical chains, numbered as Linux numbers them), GPT and the
- * other tables it knows. Specs understood here:
+ * The spellings (DESIGN.md "Naming partitions") are matched against the
+ * flat list of list.c, whose entries carry the spec they answer to:
  *
- *   auto  a filesystem at offset 0 wins (hybrid ISOs are ISOs); otherwise
- *         the only partition that holds a filesystem we read; otherwise an
- *         error that lists the partitions.
- *   N     partition N as Linux numbers it.
- *   boot=N  El Torito boot image N of the ISO at offset 0, numbered as
- *         fsimg info lists them: the FAT image an EFI entry points to, or
- *         a floppy or hard-disk emulation image.
+ *   N        partition N as Linux numbers it (Sun label: slice N-1)
+ *   NsK, sK  Solaris VTOC slice K in fdisk partition N; sK when only one
+ *            VTOC exists, or slice K of a Sun label
+ *   Nx       BSD disklabel partition x in slice N
+ *   name=, uuid=   GPT/APM partition name, partition UUID
+ *   label=   filesystem label
+ *   type=    GPT type GUID, a short name (linux, esp, swap, ...) or an MBR
+ *            type in hex ("83", "0xbf"), or a VTOC tag name ("root")
+ *   auto     a filesystem at offset 0 wins (hybrid ISOs are ISOs); else the
+ *            only filesystem; else the one holding boot files; else an
+ *            error listing the partitions
+ *   boot=N   El Torito boot image N of the ISO at offset 0
  *
- * The other spellings of DESIGN.md (NsK, Nx, name=, uuid=, label=, type=)
- * are refused with a message naming the ones that work.
+ * A selected partition that runs past the end of the image is clamped with
+ * a warning; one that starts past it, overlaps another or sits in a
+ * damaged label is refused or warned about, never used silently.
  */
-#include "internal.h"
+#include "part.h"
 
-#include <blkid.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
-
-struct part {
-	int partno;
-	uint64_t start; /* bytes */
-	uint64_t size;	/* bytes */
-	const char *fstype;
-};
-
-/* At most this many partitions are considered; blkid's own limits are larger.
- */
-#define MAX_PARTS 256
-
-static int list_parts(fsimg_image *img, struct part *parts, int *count,
-		      char *pttype, size_t ptsize)
-{
-	blkid_probe pr;
-	blkid_partlist pl;
-	int n, fd, rc = 0;
-
-	*count = 0;
-	pttype[0] = '\0';
-	fd = dup(img->fd);
-	if (fd < 0)
-		return -errno;
-	pr = blkid_new_probe();
-	if (!pr) {
-		close(fd);
-		return -ENOMEM;
-	}
-	if (blkid_probe_set_device(pr, fd, 0, (blkid_loff_t)img->size)) {
-		rc = -EIO;
-		goto out;
-	}
-	blkid_probe_enable_superblocks(pr, 0);
-	blkid_probe_enable_partitions(pr, 1);
-	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
-	pl = blkid_probe_get_partitions(pr);
-	if (!pl)
-		goto out; /* no table: not an error */
-	{
-		blkid_parttable tab = blkid_partlist_get_table(pl);
-		if (tab)
-			snprintf(pttype, ptsize, "%s",
-				 blkid_parttable_get_type(tab));
-	}
-	n = blkid_partlist_numof_partitions(pl);
-	for (int i = 0; i < n && *count < MAX_PARTS; i++) {
-		blkid_partition p = blkid_partlist_get_partition(pl, i);
-		blkid_loff_t s = blkid_partition_get_start(p);
-		blkid_loff_t z = blkid_partition_get_size(p);
-		struct part *d = &parts[*count];
-
-		if (s < 0 || z <= 0)
-			continue;
-		d->partno = blkid_partition_get_partno(p);
-		d->start = (uint64_t)s * 512;
-		d->size = (uint64_t)z * 512;
-		/* Extended partition containers hold no filesystem. */
-		if (blkid_partition_is_extended(p))
-			continue;
-		if (d->start >= img->size) {
-			DBG(PART, "part", "partition %d starts past the end",
-			    d->partno);
-			continue;
-		}
-		if (d->size > img->size - d->start)
-			d->size = img->size - d->start;
-		(*count)++;
-	}
-out:
-	blkid_free_probe(pr);
-	close(fd);
-	return rc;
-}
-
-static int probe_parts(fsimg_image *img, struct part *parts, int count)
-{
-	for (int i = 0; i < count; i++) {
-		const char *type = NULL;
-		int rc = fsimg_probe(img, parts[i].start, parts[i].size, &type);
-
-		if (rc < 0)
-			return rc;
-		parts[i].fstype = rc > 0 ? type : NULL;
-	}
-	return 0;
-}
-
-static int list_choices(fsimg_image *img, int err, const char *why,
-			const struct part *parts, int count)
-{
-	char buf[768];
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (int i = 0; i < count && used < sizeof(buf) - 64; i++) {
-		int n = snprintf(buf + used, sizeof(buf) - used,
-				 "%s%d (%llu MiB, %s)", i ? ", " : "",
-				 parts[i].partno,
-				 (unsigned long long)(parts[i].size >> 20),
-				 parts[i].fstype ? parts[i].fstype
-						 : "no filesystem we read");
-		if (n < 0)
-			break;
-		used += (size_t)n;
-	}
-	return fsimg_err(img, err, "%s; partitions: %s", why,
-			 count ? buf : "none");
-}
+#include <strings.h>
 
 static int parse_number(const char *spec, int *out)
 {
@@ -192,26 +87,356 @@ static int select_boot(fsimg_image *img, const char *spec, uint64_t *offset,
 	return n;
 }
 
+/* Short names for type=: GPT type GUIDs and MBR types. */
+static const struct {
+	const char *name;
+	const char *guid;
+	unsigned mbr;
+} type_names[] = {
+	{ "linux", "0fc63daf-8483-4772-8e79-3d69d8477de4", 0x83 },
+	{ "esp", "c12a7328-f81f-11d2-ba4b-00a0c93ec93b", 0xef },
+	{ "swap", "0657fd6d-a4ab-43c4-84e5-0933c84b4f4f", 0x82 },
+	{ "bios", "21686148-6449-6e6f-744e-656564454649", 0 },
+	{ "msdata", "ebd0a0a2-b9e5-4433-87c0-68b6b72699c7", 0x07 },
+	{ "fat32", NULL, 0x0c },
+	{ "fat16", NULL, 0x0e },
+	{ "freebsd", "516e7cb4-6ecf-11d6-8ff8-00022d09712b", 0xa5 },
+	{ "freebsd-ufs", "516e7cb6-6ecf-11d6-8ff8-00022d09712b", 0 },
+	{ "solaris", "6a85cf4d-1dd2-11b2-99a6-080020736631", 0xbf },
+	{ "solaris-root", "6a85cf4d-1dd2-11b2-99a6-080020736631", 0 },
+	{ "solaris-usr", "6a898cc3-1dd2-11b2-99a6-080020736631", 0 },
+};
+
+static bool esp_type(const struct fsimg_part *p)
+{
+	return !strcasecmp(p->type, type_names[1].guid) ||
+	       (!strcmp(p->table, "dos") && !strcmp(p->type, "0xef"));
+}
+
+static bool type_matches(const struct fsimg_part *p, const char *want)
+{
+	char *end;
+	unsigned long v;
+
+	if (!strcasecmp(p->type, want))
+		return true;
+	for (size_t i = 0; i < sizeof(type_names) / sizeof(*type_names); i++) {
+		char hex[8];
+
+		if (strcasecmp(want, type_names[i].name))
+			continue;
+		if (type_names[i].guid &&
+		    !strcasecmp(p->type, type_names[i].guid))
+			return true;
+		snprintf(hex, sizeof(hex), "0x%x", type_names[i].mbr);
+		if (type_names[i].mbr && !strcmp(p->table, "dos") &&
+		    !strcmp(p->type, hex))
+			return true;
+	}
+	/* an MBR type in hex, with or without 0x */
+	errno = 0;
+	v = strtoul(want, &end, 16);
+	if (!errno && !*end && *want && v <= 0xff && strcmp(p->table, "gpt")) {
+		char hex[8];
+
+		snprintf(hex, sizeof(hex), "0x%lx", v);
+		return !strcmp(p->type, hex);
+	}
+	return false;
+}
+
+static int list_choices(fsimg_image *img, int err, const char *why,
+			const struct plist *l)
+{
+	char buf[1024];
+	size_t used = 0;
+	int shown = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < l->n && used < sizeof(buf) - 96; i++) {
+		const struct fsimg_part *p = &l->p[i];
+		int n;
+
+		if (p->state & FSIMG_PART_CONTAINER)
+			continue;
+		n = snprintf(buf + used, sizeof(buf) - used,
+			     "%s%s (%s, %llu MiB, %s%s%s%s)", shown ? ", " : "",
+			     p->spec, p->type,
+			     (unsigned long long)(p->size >> 20),
+			     p->fstype[0] ? p->fstype : "no filesystem we read",
+			     p->label[0] ? " '" : "", p->label,
+			     p->label[0] ? "'" : "");
+		if (n < 0)
+			break;
+		used += (size_t)n;
+		if (used >= sizeof(buf))
+			used = sizeof(buf) - 1;
+		shown++;
+	}
+	return fsimg_err(img, err, "%s; partitions: %s", why,
+			 shown ? buf : "none");
+}
+
+/* Sets the window of entry p, refusing what cannot be right. */
+static int use_part(fsimg_image *img, const struct fsimg_part *p,
+		    uint64_t *offset, uint64_t *length)
+{
+	if (p->state & FSIMG_PART_CONTAINER)
+		return fsimg_err(img, -EINVAL,
+				 "partition %s is an extended partition: it "
+				 "holds partitions, not a filesystem",
+				 p->spec);
+	if (p->state & FSIMG_PART_OUTSIDE || !p->size)
+		return fsimg_err(img, -ENXIO,
+				 "partition %s starts past the end of the "
+				 "image (byte %llu of %llu)",
+				 p->spec, (unsigned long long)p->start,
+				 (unsigned long long)img->size);
+	*offset = p->start;
+	*length = p->size;
+	if (p->state & FSIMG_PART_TRUNCATED) {
+		*length = img->size - p->start;
+		fsimg_err(img, 0,
+			  "warning: partition %s ends past the end of the "
+			  "image; reading its first %llu of %llu bytes",
+			  p->spec, (unsigned long long)*length,
+			  (unsigned long long)p->size);
+	}
+	if (p->state & FSIMG_PART_OVERLAP)
+		fsimg_err(img, 0, "warning: partition %s overlaps another",
+			  p->spec);
+	DBG(PART, "part", "selected %s: %llu+%llu", p->spec,
+	    (unsigned long long)*offset, (unsigned long long)*length);
+	return 0;
+}
+
+enum match_kind { M_SPEC, M_NAME, M_UUID, M_LABEL, M_TYPE };
+
+static bool matches(const struct plist *l, const struct fsimg_part *p,
+		    enum match_kind k, const char *v)
+{
+	switch (k) {
+	case M_SPEC:
+		if (!strcmp(p->spec, v))
+			return true;
+		/* a nested BSD partition also answers to its Linux number */
+		if (p->partno > 0 && v[0] >= '1' && v[0] <= '9' &&
+		    strspn(v, "0123456789") == strlen(v) &&
+		    atoi(v) == p->partno && strcmp(p->table, "sun"))
+			return true;
+		/* sK: the only VTOC's slice K, or Sun label slice K */
+		if (v[0] == 's' && v[1] >= '0' && v[1] <= '9') {
+			const char *s = strchr(p->spec, 's');
+			char *end;
+			long k2 = strtol(v + 1, &end, 10);
+
+			if (*end || k2 < 0 || k2 > 15)
+				return false;
+			if (l->vtoc_count == 1 && s &&
+			    !strcmp(p->table, "vtoc"))
+				return !strcmp(s, v);
+			if (l->sun && !strcmp(p->table, "sun"))
+				return atoi(p->spec) == k2 + 1;
+		}
+		return false;
+	case M_NAME:
+		return p->name[0] && !strcmp(p->name, v);
+	case M_UUID:
+		return p->uuid[0] && !strcasecmp(p->uuid, v);
+	case M_LABEL:
+		return p->label[0] && !strcmp(p->label, v);
+	case M_TYPE:
+		return type_matches(p, v);
+	}
+	return false;
+}
+
+static int select_match(fsimg_image *img, struct plist *l, enum match_kind k,
+			const char *v, const char *spec, uint64_t *offset,
+			uint64_t *length)
+{
+	int found = -1, nfound = 0;
+
+	for (int i = 0; i < l->n; i++) {
+		if (!matches(l, &l->p[i], k, v))
+			continue;
+		/* type= and label= pick among entries that can be used */
+		if (k >= M_LABEL && !fsimg_plist_usable(img, &l->p[i]))
+			continue;
+		if (found < 0)
+			found = i;
+		nfound++;
+	}
+	if (nfound == 1)
+		return use_part(img, &l->p[found], offset, length);
+	if (!l->probed) {
+		for (int i = 0; i < l->n; i++)
+			l->p[i].fstype[0] = '\0';
+		fsimg_plist_build(img, l, true);
+	}
+	if (nfound == 0)
+		return list_choices(img, -ENOENT, "no partition matches", l);
+	(void)spec;
+	return list_choices(img, -EINVAL,
+			    "several partitions match: choose one by number",
+			    l);
+}
+
+/* Does the filesystem of p hold /boot/vmlinuz*? */
+struct boot_scan {
+	bool found;
+};
+
+static int boot_dirent(void *ctx, const char *name, fsimg_ino ino,
+		       const struct fsimg_stat *st, uint64_t next)
+{
+	struct boot_scan *b = ctx;
+
+	(void)ino;
+	(void)st;
+	(void)next;
+	if (!strncmp(name, "vmlinuz", 7)) {
+		b->found = true;
+		return 1;
+	}
+	return 0;
+}
+
+static bool has_kernel(fsimg_image *img, const struct fsimg_part *p)
+{
+	struct boot_scan b = { false };
+	fsimg_fs *fs;
+	fsimg_ino dir;
+	uint64_t len = p->size;
+
+	if (len > img->size - p->start)
+		len = img->size - p->start;
+	if (fsimg_fs_open(img, p->start, len, p->fstype, NULL, &fs))
+		return false;
+	if (!fsimg_resolve(fs, "/boot", 0, &dir, NULL))
+		fsimg_readdir(fs, dir, 0, boot_dirent, &b);
+	fsimg_fs_close(fs);
+	return b.found;
+}
+
+/*
+ * The only filesystem; else the VTOC root slice; else the one partition
+ * with a kernel in /boot; else the ESP. Several at one step: an error.
+ */
+static int select_auto(fsimg_image *img, struct plist *l, uint64_t *offset,
+		       uint64_t *length)
+{
+	int nfs = 0, fs = -1, nroot = 0, root = -1, nk = 0, k = -1;
+	int nesp = 0, esp = -1;
+
+	for (int i = 0; i < l->n; i++) {
+		const struct fsimg_part *p = &l->p[i];
+
+		if (!p->fstype[0])
+			continue;
+		/* the backup slice repeats the whole disk */
+		if (!strcmp(p->table, "vtoc") && !strcmp(p->type, "backup"))
+			continue;
+		nfs++;
+		fs = i;
+		if (!strcmp(p->table, "vtoc") && !strcmp(p->type, "root")) {
+			nroot++;
+			root = i;
+		}
+		if (esp_type(p)) {
+			nesp++;
+			esp = i;
+		} else if (has_kernel(img, p)) {
+			nk++;
+			k = i;
+		}
+	}
+	if (nfs == 1)
+		return use_part(img, &l->p[fs], offset, length);
+	if (nfs == 0)
+		return l->n ? list_choices(img, -EINVAL,
+					   "no filesystem we read in any "
+					   "partition",
+					   l)
+			    : fsimg_err(img, -EINVAL,
+					"no filesystem recognised and no "
+					"partition table");
+	if (nroot == 1)
+		return use_part(img, &l->p[root], offset, length);
+	if (nk == 1)
+		return use_part(img, &l->p[k], offset, length);
+	if (nk == 0 && nesp == 1)
+		return use_part(img, &l->p[esp], offset, length);
+	return list_choices(img, -EINVAL,
+			    "several partitions hold a filesystem: choose one "
+			    "with -p",
+			    l);
+}
+
+static const struct {
+	const char *prefix;
+	enum match_kind kind;
+} prefixes[] = {
+	{ "name=", M_NAME },
+	{ "uuid=", M_UUID },
+	{ "label=", M_LABEL },
+	{ "type=", M_TYPE },
+};
+
+/* N, NsK, sK, Nx: digits, then at most "s" digits or one letter. */
+static bool spec_syntax_ok(const char *s)
+{
+	const char *p = s;
+
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (p - s > 6)
+		return false;
+	if (!*p)
+		return p != s && strcmp(s, "0") && s[0] != '0';
+	if (*p == 's' && p[1]) {
+		const char *q = p + 1;
+
+		while (*q >= '0' && *q <= '9')
+			q++;
+		return !*q && q - p <= 3;
+	}
+	return p != s && p[0] >= 'a' && p[0] <= 'z' && !p[1];
+}
+
 int fsimg_select(fsimg_image *img, const char *spec, uint64_t *offset,
 		 uint64_t *length)
 {
-	struct part *parts;
-	char pttype[32];
+	struct plist *l;
+	enum match_kind kind = M_SPEC;
+	const char *value = spec;
 	const char *type;
-	int count, rc, want = 0;
+	bool is_auto;
+	int rc;
 
 	fsimg_debug_init();
 	if (!spec || !*spec)
 		spec = "auto";
 	if (!strncmp(spec, "boot=", 5))
 		return select_boot(img, spec + 5, offset, length);
-	if (strcmp(spec, "auto") && parse_number(spec, &want))
+	is_auto = !strcmp(spec, "auto");
+	value = spec;
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(*prefixes); i++) {
+		size_t n = strlen(prefixes[i].prefix);
+
+		if (!strncmp(spec, prefixes[i].prefix, n)) {
+			kind = prefixes[i].kind;
+			value = spec + n;
+		}
+	}
+	if (!is_auto && ((kind == M_SPEC && !spec_syntax_ok(spec)) || !*value))
 		return fsimg_err(img, -EINVAL,
-				 "partition spec '%s' is not supported: use "
-				 "'auto', a partition number or boot=N",
+				 "partition spec '%s' not understood: use "
+				 "auto, N, NsK, sK, Nx, name=, uuid=, label=, "
+				 "type= or boot=N",
 				 spec);
 
-	if (!want) {
+	if (is_auto) {
 		rc = fsimg_probe(img, 0, 0, &type);
 		if (rc < 0)
 			return rc;
@@ -222,65 +447,20 @@ int fsimg_select(fsimg_image *img, const char *spec, uint64_t *offset,
 		}
 	}
 
-	parts = calloc(MAX_PARTS, sizeof(*parts));
-	if (!parts)
+	l = malloc(sizeof(*l));
+	if (!l)
 		return -ENOMEM;
-	rc = list_parts(img, parts, &count, pttype, sizeof(pttype));
+	rc = fsimg_plist_build(img, l, is_auto || kind == M_LABEL);
 	if (rc) {
 		fsimg_err(img, rc, "reading the partition table: %s",
 			  strerror(-rc));
 		goto out;
 	}
-	DBG(PART, "part", "%s table, %d partitions", pttype[0] ? pttype : "no",
-	    count);
-
-	if (want) {
-		rc = -ENOENT;
-		for (int i = 0; i < count; i++) {
-			if (parts[i].partno != want)
-				continue;
-			*offset = parts[i].start;
-			*length = parts[i].size;
-			rc = 0;
-		}
-		if (rc) {
-			probe_parts(img, parts, count);
-			list_choices(img, rc, "no such partition", parts,
-				     count);
-		}
-		goto out;
-	}
-
-	rc = probe_parts(img, parts, count);
-	if (rc)
-		goto out;
-	{
-		int found = -1, nfs = 0;
-		for (int i = 0; i < count; i++)
-			if (parts[i].fstype) {
-				nfs++;
-				found = i;
-			}
-		if (nfs == 1) {
-			*offset = parts[found].start;
-			*length = parts[found].size;
-			rc = 0;
-		} else if (nfs == 0) {
-			rc = count ? list_choices(img, -EINVAL,
-						  "no filesystem we read in "
-						  "any partition",
-						  parts, count)
-				   : fsimg_err(img, -EINVAL,
-					       "no filesystem recognised and "
-					       "no partition table");
-		} else {
-			rc = list_choices(img, -EINVAL,
-					  "several partitions hold a "
-					  "filesystem: choose one with -p",
-					  parts, count);
-		}
-	}
+	if (is_auto)
+		rc = select_auto(img, l, offset, length);
+	else
+		rc = select_match(img, l, kind, value, spec, offset, length);
 out:
-	free(parts);
+	free(l);
 	return rc;
 }

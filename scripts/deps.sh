@@ -11,7 +11,7 @@ pkgs=(
 	clang libclang-rt-14-dev
 	# tests: image makers, reference readers, runners
 	bats jq python3 xorriso makefs libarchive-tools xz-utils gzip unzip xxd
-	dosfstools mtools attr
+	dosfstools mtools attr gdisk
 	fuse3 util-linux
 	# real ISOs shipped in Debian, compared with bsdtar
 	grub-rescue-pc ipxe memtest86+

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Seed corpus and test driver for the fuzz harnesses.
 
-    run_fuzz.py corpus DIR [--iso|--eltorito|--fat|--ext|--ufs] [--max-size N]
+    run_fuzz.py corpus DIR [--iso|--eltorito|--fat|--ext|--ufs|--part] [--max-size N]
         Writes the seed corpus into DIR: the crafted images of
         tests/crafted/mkcrafted.py, small ISOs made by xorriso (when it is
         installed) and the committed seeds of tests/fuzz/seeds/.
@@ -218,6 +218,37 @@ def ufs_seeds(out):
                                stdout=subprocess.DEVNULL)
 
 
+def part_seeds(out):
+    """Solaris x86 VTOCs (tests/part/mkvtoc.py) and MBR/EBR tables."""
+    sys.path.insert(0, os.path.join(HERE, "..", "part"))
+    import mkvtoc
+    slices = {8: (1, 1, 0, 16), 0: (2, 0, 16, 64), 1: (3, 1, 80, 16),
+              2: (5, 1, 0, 128), 15: (0x0c, 0x10, 96, 32)}
+    for name, ptype, bad in (("vtoc_bf", 0xBF, False),
+                             ("vtoc_82", 0x82, False),
+                             ("vtoc_badsum", 0xBF, True)):
+        img = bytearray(64 * 1024)
+        struct.pack_into("<B3sB3sII", img, 446, 0x80, b"\xfe\xff\xff", ptype,
+                         b"\xfe\xff\xff", 1, 127)
+        img[510:512] = b"\x55\xaa"
+        img[1024:1536] = mkvtoc.label(slices, bad)
+        with open(os.path.join(out, name + ".img"), "wb") as f:
+            f.write(img)
+    # an extended partition whose EBR points at itself
+    img = bytearray(64 * 1024)
+    struct.pack_into("<B3sB3sII", img, 446, 0, b"\0\0\0", 0x05, b"\0\0\0",
+                     8, 100)
+    img[510:512] = b"\x55\xaa"
+    e = 8 * 512
+    struct.pack_into("<B3sB3sII", img, e + 446, 0, b"\0\0\0", 0x83,
+                     b"\0\0\0", 1, 10)
+    struct.pack_into("<B3sB3sII", img, e + 462, 0, b"\0\0\0", 0x05,
+                     b"\0\0\0", 0, 100)
+    img[e + 510:e + 512] = b"\x55\xaa"
+    with open(os.path.join(out, "ebr_loop.img"), "wb") as f:
+        f.write(img)
+
+
 def corpus(out, kind, max_size):
     os.makedirs(out, exist_ok=True)
     committed = os.path.join(HERE, "seeds", kind)
@@ -235,6 +266,9 @@ def corpus(out, kind, max_size):
         return
     if kind == "ufs":
         ufs_seeds(out)
+        return
+    if kind == "part":
+        part_seeds(out)
         return
     for name, fn in mkcrafted.CASES.items():
         data = fn().data
@@ -272,6 +306,8 @@ def main():
                       const="fat")
     kind.add_argument("--ufs", dest="kind", action="store_const",
                       const="ufs")
+    kind.add_argument("--part", dest="kind", action="store_const",
+                      const="part")
     ap.add_argument("--seconds", type=int, default=30)
     ap.add_argument("--max-size", type=int, default=0)
     ap.set_defaults(kind="iso")

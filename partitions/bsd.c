@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * BSD disklabel: only the partition letters. libblkid finds the label and
+ * its partitions (in MBR types a5/a6/a9, in both byte orders) but numbers
+ * them on after the MBR; fsimg names them by letter ("1a"), so the label's
+ * table is read here to give each of libblkid's entries its letter.
+ *
+ * struct disklabel (FreeBSD sys/sys/disklabel.h): d_magic at 0, d_magic2 at
+ * 132, d_npartitions (u16) at 138, d_partitions at 148, 16 bytes each:
+ * p_size, p_offset (u32 sectors), p_fsize, p_fstype, p_frag, p_cpg. The
+ * label is the second sector of the slice; a few systems put it at byte 64.
+ */
+#include "part.h"
+
+#define BSD_MAGIC      0x82564557u
+#define BSD_OFF_MAGIC2 132u
+#define BSD_OFF_NPARTS 138u
+#define BSD_OFF_PARTS  148u
+
+static const unsigned label_locs[] = { 512, 64, 128 };
+
+int fsimg_bsd_probe(const struct fsimg_window *w, struct fsimg_bsd_label *l)
+{
+	uint8_t b[512];
+
+	memset(l, 0, sizeof(*l));
+	for (unsigned k = 0; k < sizeof(label_locs) / sizeof(*label_locs);
+	     k++) {
+		uint64_t at = label_locs[k];
+		uint32_t (*get32)(const void *);
+		uint16_t (*get16)(const void *);
+		unsigned n;
+		int rc;
+
+		if (!fsimg_window_has(w, at, sizeof(b)))
+			continue;
+		rc = fsimg_wread(w, at, b, sizeof(b));
+		if (rc)
+			return rc;
+		if (get_le32(b) == BSD_MAGIC) {
+			get32 = get_le32;
+			get16 = get_le16;
+		} else if (get_be32(b) == BSD_MAGIC) {
+			get32 = get_be32;
+			get16 = get_be16;
+		} else {
+			continue;
+		}
+		if (get32(b + BSD_OFF_MAGIC2) != BSD_MAGIC)
+			continue;
+		n = get16(b + BSD_OFF_NPARTS);
+		if (n > BSD_MAXPARTS)
+			n = BSD_MAXPARTS;
+		/* 148 + 22 * 16 = 500: every entry lies inside b */
+		for (unsigned i = 0; i < n; i++) {
+			l->size[i] = get32(b + BSD_OFF_PARTS + i * 16);
+			l->offset[i] = get32(b + BSD_OFF_PARTS + i * 16 + 4);
+		}
+		l->n = n;
+		return 1;
+	}
+	return 0;
+}
