@@ -337,6 +337,51 @@ int fsimg_plist_build(fsimg_image *img, struct plist *l, bool probe)
 	return 0;
 }
 
+/*
+ * What mark_damage() found, as warnings naming the partitions: the
+ * listing (fsimg info) says so on stderr, not only in its "problems".
+ * Selection warns on its own, for the one entry it uses (select.c).
+ */
+static void warn_damage(fsimg_image *img, const struct plist *l)
+{
+	for (int i = 0; i < l->n; i++) {
+		const struct fsimg_part *a = &l->p[i];
+
+		if (a->state & FSIMG_PART_OUTSIDE)
+			fsimg_err(img, 0,
+				  "warning: partition %s starts past the end "
+				  "of the image (byte %llu of %llu)",
+				  a->spec, (unsigned long long)a->start,
+				  (unsigned long long)img->size);
+		else if (a->state & FSIMG_PART_TRUNCATED &&
+			 strcmp(a->table, "vtoc")) /* add_vtoc() warned */
+			fsimg_err(img, 0,
+				  "warning: partition %s ends past the end of "
+				  "the image (%llu + %llu > %llu)",
+				  a->spec, (unsigned long long)a->start,
+				  (unsigned long long)a->size,
+				  (unsigned long long)img->size);
+		if (!(a->state & FSIMG_PART_OVERLAP))
+			continue;
+		for (int j = i + 1; j < l->n; j++) {
+			const struct fsimg_part *b = &l->p[j];
+
+			if (b->state & FSIMG_PART_OVERLAP &&
+			    a->depth == b->depth &&
+			    !strcmp(a->table, b->table) &&
+			    !(!strcmp(a->table, "vtoc") &&
+			      (!strcmp(a->type, "backup") ||
+			       !strcmp(b->type, "backup"))) &&
+			    a->start < b->start + b->size &&
+			    b->start < a->start + a->size)
+				fsimg_err(img, 0,
+					  "warning: partitions %s and %s "
+					  "overlap",
+					  a->spec, b->spec);
+		}
+	}
+}
+
 int fsimg_partitions(fsimg_image *img, struct fsimg_part *out, size_t max,
 		     char *table, size_t tsize)
 {
@@ -348,6 +393,8 @@ int fsimg_partitions(fsimg_image *img, struct fsimg_part *out, size_t max,
 	if (!l)
 		return -ENOMEM;
 	rc = fsimg_plist_build(img, l, true);
+	if (!rc)
+		warn_damage(img, l);
 	if (!rc) {
 		for (int i = 0; i < l->n && (size_t)i < max; i++)
 			out[i] = l->p[i];
