@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * UFS1 and UFS2: the superblock search, geometry checks, the flavour
- * decision, probe, open, info, details, statfs and the driver descriptor.
+ * UFS1 and UFS2 (BSD), UFS1 (Solaris): the superblock search, geometry
+ * checks, the flavour decision, probe, open, info, details, statfs and the
+ * driver descriptor.
  *
  * Superblock offsets are those of FreeBSD ufs/ffs/fs.h struct fs; the
  * fields this driver reads are listed at ufs_sb_parse(). Every geometry
@@ -33,16 +34,24 @@ static unsigned log2_u32(uint32_t v)
  * The flavour decision, in this one place.
  *
  * - FS_UFS2_MAGIC: BSD. Only FreeBSD-derived systems wrote UFS2.
- * - FS_UFS1_MAGIC with fs_old_inodefmt (offset 1324) == FS_44INODEFMT and
- *   a non-zero fs_maxsymlinklen (offset 1320): the 4.4BSD dinode and
+ * - FS_UFS1_MAGIC with fs_old_inodefmt (offset 1324) == FS_44INODEFMT (2)
+ *   and a non-zero fs_maxsymlinklen (offset 1320): the 4.4BSD dinode and
  *   struct direct with d_type (FreeBSD fs.h, dinode.h, dir.h).
- * - Otherwise old-format inodes and directory entries: Solaris (illumos
- *   sys/fs/ufs_fs.h puts fs_version at 1320 and fs_logbno at 1324, zero
- *   unless logging; its fs_state, 1336 on SPARC, is FSOKAY (0x7c269d38)
- *   minus fs_time) or 4.2BSD. Those are recognised but not read yet: the
- *   Solaris flavour needs its own ufs_inode_layout (ic_shadow at 112,
- *   ic_uid/ic_gid at 116/120, ufs_inode.h) and 16-bit d_namlen entries
- *   without a type byte (ufs_fsdir.h).
+ * - Otherwise old-format inodes and directory entries: Solaris. illumos
+ *   sys/fs/ufs_fs.h puts fs_version at 1320 (0, 1 or 2) and fs_logbno at
+ *   1324: zero unless logging, else the log's disk sector, never 2 (the
+ *   boot block), so a Solaris superblock never looks like 4.4BSD. The
+ *   old 4.2BSD and SunOS 4 formats are read the same way: their dinode is
+ *   Solaris's with ic_suid/ic_sgid always below 65535, and their entries
+ *   have the same 16-bit d_namlen.
+ *
+ * The Solaris fields read beside the common ones (ufs_fs.h struct fs):
+ * fs_rolled 4, fs_clean 209 (FSCLEAN, FSSTABLE, FSLOG...), fs_flags 211
+ * (FSLARGEFILES), fs_version 1320, fs_logbno 1324, fs_reclaim 1328,
+ * fs_postblformat 1356, and fs_state: the USL SVR4 compatibility swap puts
+ * it at 132 on little-endian (x86) and 1336 on big-endian (SPARC), fs_npsect
+ * taking the other slot. fs_clean is trusted only when fs_state == FSOKAY
+ * (0x7c269d38) - fs_time, as Solaris and Linux ufs_fill_super() do.
  */
 static enum ufs_flavour ufs_flavour_of(unsigned version, uint32_t inodefmt,
 				       uint32_t maxsymlinklen)
@@ -52,6 +61,27 @@ static enum ufs_flavour ufs_flavour_of(unsigned version, uint32_t inodefmt,
 	if (inodefmt == UFS_44INODEFMT && maxsymlinklen)
 		return UFS_FLAVOUR_BSD;
 	return UFS_FLAVOUR_SOLARIS;
+}
+
+#define UFS_FSOKAY 0x7c269d38u /* ufs_fs.h FSOKAY */
+
+/* Reads the Solaris-only superblock fields (see above). */
+static void ufs_sun_parse(struct ufs_fs *u, const uint8_t *sb)
+{
+	u->rolled = ufs32(u, sb + 4);
+	u->sun_version = ufs32(u, sb + 1320);
+	u->logbno = ufs32(u, sb + 1324);
+	u->reclaim = ufs32(u, sb + 1328);
+	u->state = (int32_t)ufs32(u, sb + (u->be ? 1336 : 132));
+	u->postblformat = (int32_t)ufs32(u, sb + 1356);
+	u->state_ok = (uint32_t)u->state == UFS_FSOKAY - (uint32_t)u->time;
+	u->flags = sb[211]; /* char fs_flags */
+	/*
+	 * A fast symlink keeps its target in ic_db/ic_ib when it has no
+	 * blocks (Linux ufs_iget(); sunx86 writes up to FSL_SIZE, 56 bytes):
+	 * the whole pointer area is the limit.
+	 */
+	u->maxsymlinklen = (UFS_NDADDR + UFS_NIADDR) * 4;
 }
 
 static const char *ufs_flavour_name(enum ufs_flavour f)
@@ -147,7 +177,14 @@ int ufs_sb_parse(struct ufs_fs *u, const uint8_t *sb, uint64_t loc,
 	}
 	u->flavour =
 		ufs_flavour_of(u->version, u->old_inodefmt, u->maxsymlinklen);
-	u->il = u->version == 2 ? &ufs2_bsd_layout : &ufs1_bsd_layout;
+	if (u->version == 2)
+		u->il = &ufs2_bsd_layout;
+	else if (u->flavour == UFS_FLAVOUR_BSD)
+		u->il = &ufs1_bsd_layout;
+	else
+		u->il = &ufs1_sun_layout;
+	if (u->flavour == UFS_FLAVOUR_SOLARIS)
+		ufs_sun_parse(u, sb);
 
 	/* sizes: powers of two, in range, consistent with their shifts */
 	if (!is_pow2_u64(u->bsize) || u->bsize < UFS_MINBSIZE ||
@@ -286,13 +323,10 @@ static int ufs_open(fsimg_fs *fs, struct fsimg_opts *opts)
 		rc = fsimg_err(fs->img, rc, "UFS: cannot read the superblock");
 		goto err;
 	}
-	if (u->flavour != UFS_FLAVOUR_BSD) {
-		rc = fsimg_err(fs->img, -EOPNOTSUPP,
-			       "UFS: old-format (Solaris or 4.2BSD) UFS1 is "
-			       "not supported yet (fs_old_inodefmt %u)",
-			       u->old_inodefmt);
-		goto err;
-	}
+	if (u->flavour == UFS_FLAVOUR_SOLARIS && u->logbno)
+		/* read as it is: the log is not replayed (see details) */
+		DBG(UFS, "ufs", "Solaris log at sector %u, fs_clean 0x%x",
+		    u->logbno, u->clean);
 	if (u->size * u->fsize > fs->win.len)
 		DBG(UFS, "ufs", "fs of %llu bytes in a window of %llu",
 		    (unsigned long long)(u->size * u->fsize),
@@ -318,6 +352,10 @@ static int ufs_info(fsimg_fs *fs, struct fsimg_fsinfo *info)
 {
 	struct ufs_fs *u = ufs_of(fs);
 
+	/*
+	 * "UFS1 (Solaris, big-endian)": fsimg_fsinfo.version has 32 bytes,
+	 * so the machine (SPARC or x86) is in the details' flavour.
+	 */
 	snprintf(info->version, sizeof(info->version), "UFS%u (%s, %s)",
 		 u->version, ufs_flavour_name(u->flavour),
 		 u->be ? "big-endian" : "little-endian");
@@ -331,10 +369,35 @@ static int ufs_info(fsimg_fs *fs, struct fsimg_fsinfo *info)
 	return 0;
 }
 
-/* fs.h fs_clean is a flag on BSD: 1 after a clean unmount. */
+/*
+ * fs.h fs_clean is a flag on BSD: 1 after a clean unmount. On Solaris it
+ * is a state (ufs_fs.h FSACTIVE...FSFIX), trusted only when fs_state
+ * matches fs_time; otherwise the filesystem needs fsck.
+ */
 static const char *ufs_clean_name(const struct ufs_fs *u)
 {
-	return u->clean ? "clean" : "dirty";
+	if (u->flavour == UFS_FLAVOUR_BSD)
+		return u->clean ? "clean" : "dirty";
+	if (!u->state_ok)
+		return "dirty (fs_state does not match fs_time: needs fsck)";
+	switch (u->clean) {
+	case 0x00:
+		return "dirty (FSACTIVE: mounted or crashed)";
+	case 0x01:
+		return "clean";
+	case 0x02:
+		return "stable";
+	case 0xfd:
+		return "logging (FSLOG)";
+	case 0xfe:
+		return "dirty (FSSUSPEND)";
+	case 0xfc:
+		return "dirty (FSFIX: being repaired)";
+	case 0xff:
+		return "dirty (FSBAD)";
+	default:
+		return "dirty (unknown fs_clean)";
+	}
 }
 
 static int ufs_details(fsimg_fs *fs, fsimg_detail_fn fn, void *ctx)
@@ -349,7 +412,11 @@ static int ufs_details(fsimg_fs *fs, fsimg_detail_fn fn, void *ctx)
 			return 0;                    \
 	} while (0)
 
-	DETAIL("flavour", "%s", ufs_flavour_name(u->flavour));
+	if (u->flavour == UFS_FLAVOUR_SOLARIS)
+		/* Solaris wrote big-endian on SPARC, little-endian on x86 */
+		DETAIL("flavour", "Solaris (%s)", u->be ? "SPARC" : "x86");
+	else
+		DETAIL("flavour", "%s", ufs_flavour_name(u->flavour));
 	DETAIL("byte_order", "%s", u->be ? "big-endian" : "little-endian");
 	DETAIL("superblock", "%llu", (unsigned long long)u->sb_off);
 	DETAIL("block_size", "%u", u->bsize);
@@ -360,6 +427,24 @@ static int ufs_details(fsimg_fs *fs, fsimg_detail_fn fn, void *ctx)
 	DETAIL("clean", "%s", ufs_clean_name(u));
 	DETAIL("flags", "0x%x", u->flags);
 	DETAIL("max_symlink_inline", "%u", u->maxsymlinklen);
+	if (u->flavour == UFS_FLAVOUR_SOLARIS) {
+		DETAIL("fs_clean", "0x%02x", u->clean);
+		DETAIL("fs_state", "%s", u->state_ok ? "valid" : "invalid");
+		DETAIL("fs_version", "%u", u->sun_version);
+		DETAIL("large_files", "%s", u->flags & 1 ? "yes" : "no");
+		if (u->logbno)
+			DETAIL("logging",
+			       "yes, log at sector %u, %s (read as it is, "
+			       "the log is not replayed)",
+			       u->logbno,
+			       u->rolled == 1	? "fully rolled"
+			       : u->rolled == 2 ? "needs rolling"
+						: "roll state unknown");
+		else
+			DETAIL("logging", "no");
+		if (u->reclaim)
+			DETAIL("reclaim", "0x%x", u->reclaim);
+	}
 	if (u->fsmnt[0])
 		DETAIL("last_mounted", "%s", u->fsmnt);
 	if (u->volname[0])

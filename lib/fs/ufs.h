@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Internal interfaces of the UFS driver (UFS1 and UFS2, BSD flavour, both
- * byte orders), shared by its files:
+ * Internal interfaces of the UFS driver (UFS1 and UFS2 of the BSD flavour,
+ * UFS1 of the Solaris flavour, both byte orders), shared by its files:
  *
  *   ufs.c        superblock search, geometry checks, the flavour decision,
  *                probe, open, info, details, statfs, the driver descriptor
@@ -12,9 +12,12 @@
  *
  * Headers followed (FreeBSD): ufs/ffs/fs.h (struct fs, SBLOCKSEARCH, the
  * cylinder-group address macros), ufs/ufs/dinode.h (struct ufs1_dinode,
- * struct ufs2_dinode), ufs/ufs/dir.h (struct direct, DIRBLKSIZ). Field
- * offsets below are byte offsets in those on-disk structures; every field
- * is decoded from the byte buffer in the byte order of the magic.
+ * struct ufs2_dinode), ufs/ufs/dir.h (struct direct, DIRBLKSIZ); for the
+ * Solaris flavour illumos usr/src/uts/common/sys/fs/ufs_fs.h (struct fs),
+ * ufs_inode.h (struct icommon) and ufs_fsdir.h (struct direct with a
+ * 16-bit d_namlen). Field offsets below are byte offsets in those on-disk
+ * structures; every field is decoded from the byte buffer in the byte
+ * order of the magic.
  *
  * Node handles
  * ------------
@@ -62,14 +65,17 @@
 
 enum ufs_flavour {
 	UFS_FLAVOUR_BSD,     /* 4.4BSD and later: FreeBSD, NetBSD, OpenBSD */
-	UFS_FLAVOUR_SOLARIS, /* SunOS/Solaris/illumos: not read yet */
+	UFS_FLAVOUR_SOLARIS, /* SunOS/Solaris/illumos, old-format UFS1 */
 };
 
 /*
  * Where a flavour keeps the inode fields that differ (byte offsets in the
  * dinode). UFS1 BSD (dinode.h struct ufs1_dinode) keeps 32-bit uid/gid at
- * 112/116; Solaris (ufs_inode.h struct icommon) keeps ic_shadow at 112 and
- * ic_uid/ic_gid at 116/120; UFS2 has its own layout (struct ufs2_dinode).
+ * 112/116; Solaris (ufs_inode.h struct icommon) keeps 16-bit ic_suid/
+ * ic_sgid at 4/6, ic_shadow at 112 and the 32-bit EFT ic_uid/ic_gid at
+ * 116/120, used only when the short one is UID_LONG/GID_LONG (65535); its
+ * times are struct timeval32 (microseconds after the seconds, not
+ * nanoseconds). UFS2 has its own layout (struct ufs2_dinode).
  */
 struct ufs_inode_layout {
 	unsigned size;	   /* bytes of one dinode: 128 or 256 */
@@ -80,7 +86,10 @@ struct ufs_inode_layout {
 	unsigned time_size; /* 4 (UFS1) or 8 (UFS2) */
 	unsigned db, ib;    /* direct and indirect pointer arrays */
 	unsigned flags, gen;
+	unsigned suid, sgid; /* 16-bit short ids (Solaris), 0 = none */
+	unsigned shadow;     /* ic_shadow (Solaris), 0 = none */
 	bool has_btime;
+	bool time_usec; /* the sub-second field counts microseconds */
 };
 
 struct ufs_fs {
@@ -112,6 +121,14 @@ struct ufs_fs {
 	uint32_t flags;
 	uint32_t old_inodefmt;
 	uint32_t id[2];
+	/* Solaris (ufs_fs.h): state, logging and large-file fields */
+	uint32_t sun_version; /* fs_version (1320) */
+	uint32_t logbno;  /* fs_logbno (1324): sector of the log, 0 = none */
+	uint32_t rolled;  /* fs_rolled (4): FS_ALL_ROLLED, FS_NEED_ROLL */
+	uint32_t reclaim; /* fs_reclaim (1328) */
+	int32_t state;	  /* fs_state: 132 little-endian, 1336 big */
+	int32_t postblformat; /* fs_postblformat (1356) */
+	bool state_ok;	      /* fs_state == FSOKAY - fs_time */
 	char volname[33];
 	char fsmnt[64];
 };
@@ -146,6 +163,7 @@ struct ufs_inode {
 	uint64_t size;
 	uint64_t blocks; /* DEV_BSIZE units */
 	uint32_t flags;
+	uint32_t shadow; /* Solaris ic_shadow: ACL shadow inode, 0 = none */
 	struct timespec atime, mtime, ctime, btime;
 	bool has_btime;
 	uint64_t db[UFS_NDADDR]; /* fragment addresses, 0 = hole */
@@ -155,7 +173,8 @@ struct ufs_inode {
 };
 
 /* The flavour-and-version dinode layouts (chosen in ufs.c). */
-extern const struct ufs_inode_layout ufs1_bsd_layout, ufs2_bsd_layout;
+extern const struct ufs_inode_layout ufs1_bsd_layout, ufs2_bsd_layout,
+	ufs1_sun_layout;
 
 /*
  * Reads inode ino, checks that it is in use (non-zero mode: -EUCLEAN

@@ -9,6 +9,12 @@
  * entry with d_ino 0 is an empty slot. Every entry is checked before use:
  * d_reclen a non-zero multiple of 4, at least DIRSIZ(d_namlen), inside its
  * chunk; so the walk always moves forward and ends.
+ *
+ * The Solaris flavour keeps the older entry (illumos ufs_fsdir.h struct
+ * direct): d_ino (32), d_reclen (16), d_namlen (16), the name; no type
+ * byte. On big-endian the high byte of d_namlen sits where BSD has d_type
+ * and is zero, on little-endian the low byte does: the flavour, not the
+ * bytes, decides.
  */
 #include "ufs.h"
 
@@ -43,9 +49,13 @@ static int ufs_dirent_decode(const struct ufs_fs *u, const uint8_t *p,
 	}
 	de->ino = ufs32(u, p);
 	*reclen = ufs16(u, p + 4);
-	/* BSD 4.4 format (the only one u->flavour admits so far) */
-	de->type = p[6];
-	namlen = p[7];
+	if (u->flavour == UFS_FLAVOUR_SOLARIS) {
+		de->type = 0; /* ufs_fsdir.h: no d_type */
+		namlen = ufs16(u, p + 6);
+	} else {
+		de->type = p[6]; /* dir.h: d_type, d_namlen */
+		namlen = p[7];
+	}
 	if (*reclen < 8 || *reclen % 4 || *reclen > room) {
 		*why = "bad d_reclen";
 		return -EUCLEAN;
@@ -53,7 +63,7 @@ static int ufs_dirent_decode(const struct ufs_fs *u, const uint8_t *p,
 	if (de->ino == 0)
 		return 0;
 	need = (8 + namlen + 1 + 3) & ~(size_t)3; /* dir.h DIRSIZ */
-	if (namlen == 0 || need > *reclen) {
+	if (namlen == 0 || namlen > UFS_NAME_MAX || need > *reclen) {
 		*why = "d_namlen does not fit d_reclen";
 		return -EUCLEAN;
 	}

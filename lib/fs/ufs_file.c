@@ -160,7 +160,11 @@ int ufs_readlink(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size)
 		return -ENOMEM;
 	/*
 	 * A fast symlink (FreeBSD ufs_readlink: shorter than
-	 * fs_maxsymlinklen, no blocks) lives in the pointer area.
+	 * fs_maxsymlinklen, no blocks) lives in the pointer area. Solaris
+	 * keeps targets in a data block; one without blocks is the in-inode
+	 * form Linux writes for ufstype=sunx86 (up to FSL_SIZE, 56 bytes),
+	 * read here as Linux ufs_iget() does (ufs.c sets the limit to the
+	 * whole pointer area).
 	 */
 	if (len < u->maxsymlinklen && in.blocks == 0) {
 		memcpy(target, in.inline_data, len);

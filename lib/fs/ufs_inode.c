@@ -44,6 +44,41 @@ const struct ufs_inode_layout ufs1_bsd_layout = {
 	.has_btime = false,
 };
 
+/*
+ * illumos ufs_inode.h struct icommon (128 bytes), the Solaris dinode:
+ * ic_smode 0, ic_nlink 2, ic_suid/ic_sgid 4/6 (16 bits), ic_lsize 8 (64
+ * bits: large files), ic_atime/ic_mtime/ic_ctime 16/24/32 (struct
+ * timeval32: seconds, then microseconds), ic_db 40, ic_ib 88, ic_flags
+ * 100, ic_blocks 104, ic_gen 108, ic_shadow 112, ic_uid/ic_gid 116/120
+ * (the EFT ids), ic_oeftflag 124 (extended attribute directory, unread).
+ */
+const struct ufs_inode_layout ufs1_sun_layout = {
+	.size = 128,
+	.ptr_size = 4,
+	.mode = 0,
+	.nlink = 2,
+	.suid = 4,
+	.sgid = 6,
+	.dsize = 8,
+	.atime = 16,
+	.atime_ns = 20,
+	.mtime = 24,
+	.mtime_ns = 28,
+	.ctime = 32,
+	.ctime_ns = 36,
+	.time_size = 4,
+	.db = 40,
+	.ib = 88,
+	.flags = 100,
+	.blocks = 104,
+	.gen = 108,
+	.shadow = 112,
+	.uid = 116,
+	.gid = 120,
+	.has_btime = false,
+	.time_usec = true,
+};
+
 /* dinode.h struct ufs2_dinode (256 bytes) */
 const struct ufs_inode_layout ufs2_bsd_layout = {
 	.size = 256,
@@ -84,6 +119,9 @@ static struct timespec ufs_time(const struct ufs_fs *u, const uint8_t *d,
 	struct timespec ts;
 	uint32_t ns = ufs32(u, d + nsec);
 
+	/* struct timeval32 tv_usec (Solaris): at most 999999 */
+	if (il->time_usec)
+		ns = ns < 1000000u ? ns * 1000u : 0;
 	ts.tv_sec = il->time_size == 8 ? (time_t)(int64_t)ufs64(u, d + sec)
 				       : (time_t)(int32_t)ufs32(u, d + sec);
 	ts.tv_nsec = ns < 1000000000u ? (long)ns : 0;
@@ -143,6 +181,22 @@ int ufs_inode_read(struct ufs_fs *u, uint64_t ino, struct ufs_inode *in)
 	in->nlink = ufs16(u, d + il->nlink);
 	in->uid = ufs32(u, d + il->uid);
 	in->gid = ufs32(u, d + il->gid);
+	/*
+	 * Solaris: ic_suid/ic_sgid hold the owner unless it does not fit 16
+	 * bits, when they are UID_LONG/GID_LONG (65535) and ic_uid/ic_gid
+	 * hold it (ufs_inode.h EFT support; Linux ufs_get_inode_uid()).
+	 */
+	if (il->suid) {
+		uint16_t suid = ufs16(u, d + il->suid);
+		uint16_t sgid = ufs16(u, d + il->sgid);
+
+		if (suid != 0xffffu)
+			in->uid = suid;
+		if (sgid != 0xffffu)
+			in->gid = sgid;
+	}
+	if (il->shadow)
+		in->shadow = ufs32(u, d + il->shadow);
 	in->size = ufs64(u, d + il->dsize);
 	if (in->size > u->maxfile)
 		return fsimg_err(
@@ -171,10 +225,31 @@ int ufs_inode_read(struct ufs_fs *u, uint64_t ino, struct ufs_inode *in)
 	return 0;
 }
 
+/*
+ * The device number of a Solaris inode, i_ordev (ufs_inode.h): ic_db[1]
+ * on little-endian (USL SVR4 compatibility), ic_db[0] on big-endian. An
+ * old 16-bit number (high half all zeroes or all ones) is 7-bit major,
+ * 8-bit minor; otherwise it is an SVR4 dev32: 14-bit major above an
+ * 18-bit minor (sys/mkdev.h L_BITSMINOR32), as Linux ufs_get_inode_dev()
+ * reads it.
+ */
+static void ufs_sun_rdev(const struct ufs_fs *u, const struct ufs_inode *in,
+			 struct fsimg_stat *st)
+{
+	uint32_t dev = (uint32_t)in->db[u->be ? 0 : 1];
+
+	if ((dev & 0xffff0000u) == 0 || (dev & 0xffff0000u) == 0xffff0000u) {
+		st->rdev_major = (dev >> 8) & 0x7f;
+		st->rdev_minor = dev & 0xff;
+	} else {
+		st->rdev_major = (dev >> 18) & 0x3fff;
+		st->rdev_minor = dev & 0x3ffff;
+	}
+}
+
 void ufs_stat_of(const struct ufs_fs *u, const struct ufs_inode *in,
 		 struct fsimg_stat *st)
 {
-	(void)u;
 	memset(st, 0, sizeof(*st));
 	st->ino = in->ino;
 	st->mode = in->mode;
@@ -190,7 +265,10 @@ void ufs_stat_of(const struct ufs_fs *u, const struct ufs_inode *in,
 		st->btime = in->btime;
 		st->flags |= FSIMG_STAT_BTIME;
 	}
-	if (S_ISCHR(in->mode) || S_ISBLK(in->mode)) {
+	if ((S_ISCHR(in->mode) || S_ISBLK(in->mode)) &&
+	    u->flavour == UFS_FLAVOUR_SOLARIS) {
+		ufs_sun_rdev(u, in, st);
+	} else if (S_ISCHR(in->mode) || S_ISBLK(in->mode)) {
 		/*
 		 * The device number is kept in di_db[0] (di_rdev). NetBSD
 		 * encodes major in bits 8-19 and minor in bits 0-7 and 20-31,

@@ -192,8 +192,20 @@ def ext_seeds(out):
 
 
 def ufs_seeds(out):
-    """Small makefs -t ffs images (UFS1 and UFS2, both byte orders), when
-    NetBSD makefs is installed."""
+    """Small Solaris UFS images written by tests/ufs/mksolufs.py (both byte
+    orders, one logging), and small makefs -t ffs images (UFS1 and UFS2,
+    both byte orders) when NetBSD makefs is installed."""
+    sys.path.insert(0, os.path.join(HERE, "..", "ufs"))
+    import mksolufs
+    entries = mksolufs.default_entries(large=False)
+    for endian in ("big", "little"):
+        for logging in (False, True):
+            img = os.path.join(out, "solaris_%s%s.img" % (
+                endian, "_log" if logging else ""))
+            with open(img, "wb") as f:
+                f.write(mksolufs.build(entries, endian, logging=logging,
+                                       clean="log" if logging else "clean",
+                                       fpg=512))
     makefs = shutil.which("makefs")
     if not makefs:
         return

@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
-# An ordinary user mounts makefs UFS images through FUSE: every file reads
-# back exactly (names, types, sizes, contents, mtimes), and the mount is
-# read-only. Run by tests/mount/run.sh (root, private namespace, 0666
+# An ordinary user mounts makefs UFS images and Solaris images written by
+# mksolufs.py through FUSE: every file reads back exactly (names, types,
+# sizes, contents, mtimes), and the mount is read-only. Run by tests/mount/run.sh (root, private namespace, 0666
 # /dev/fuse).
 
 bats_require_minimum_version 1.5.0
@@ -14,7 +14,6 @@ load ufs_helpers
 
 setup() {
 	common_setup
-	command -v makefs >/dev/null || skip "needs makefs"
 	mkdir "$T/mnt"
 	chown $USER_ID:$USER_ID "$T/mnt"
 }
@@ -30,11 +29,17 @@ tree_stat() {
 }
 
 mount_check() { # VERSION ORDER
+	[[ $1 == sol ]] || command -v makefs >/dev/null || skip "needs makefs"
 	ufs_tree "$T/src0"
-	if [[ $1 == 1 ]]; then ufs1_tree "$T/src0" "$T/src"; else mv "$T/src0" "$T/src"; fi
+	if [[ $1 != 2 ]]; then ufs1_tree "$T/src0" "$T/src"; else mv "$T/src0" "$T/src"; fi
 	# the user cannot read what only root may read: open the tree up
 	chmod -R a+rX "$T/src"
-	ufs_makefs "$1" "$2" "$T/src" "$T/img" ,bsize=4096,fsize=512
+	if [[ $1 == sol ]]; then
+		"$FSIMG_SRCDIR/tests/ufs/mksolufs.py" --endian "$2" \
+			--tree "$T/src" "$T/img"
+	else
+		ufs_makefs "$1" "$2" "$T/src" "$T/img" ,bsize=4096,fsize=512
+	fi
 	chmod 644 "$T/img"
 	run as_user "$FSIMG" mount "$T/img" "$T/mnt"
 	[ "$status" -eq 0 ]
@@ -51,4 +56,12 @@ mount_check() { # VERSION ORDER
 
 @test "ufs mount: UFS1 little-endian by an ordinary user reads back exactly" {
 	mount_check 1 le
+}
+
+@test "ufs mount: Solaris SPARC big-endian by an ordinary user reads back exactly" {
+	mount_check sol big
+}
+
+@test "ufs mount: Solaris x86 little-endian by an ordinary user reads back exactly" {
+	mount_check sol little
 }

@@ -7,7 +7,9 @@ ufs/ffs/fs.h (struct fs), ufs/ufs/dinode.h and ufs/ufs/dir.h.
   sb OFFSET SIZE VALUE        superblock field (SIZE 1, 2, 4 or 8 bytes)
   inode INO FIELD VALUE       FIELD: mode, size, db0..db11, ib0..ib2
   dirent DIRINO N FIELD VALUE the Nth entry (0 = ".") of the directory's
-                              first block; FIELD: ino, reclen, namlen
+                              first block; FIELD: ino, reclen, namlen,
+                              namlen16 (the 16-bit d_namlen of the old
+                              format, illumos ufs_fsdir.h: Solaris)
 """
 import struct
 import sys
@@ -80,6 +82,8 @@ def main():
                 put(pos + 4, 2, value)
             elif field == "namlen":
                 put(pos + 7, 1, value)
+            elif field == "namlen16":
+                put(pos + 6, 2, value)
             else:
                 sys.exit("unknown dirent field " + field)
         else:

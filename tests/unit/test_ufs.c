@@ -3,7 +3,9 @@
  * Unit tests of the UFS superblock parser: both magics in both byte
  * orders, FreeBSD's placement rules (a UFS2 superblock only where
  * fs_sblockloc says, never a UFS1 one at 64 KiB), the flavour decision
- * and each geometry check (FreeBSD ufs/ffs/fs.h offsets).
+ * and each geometry check (FreeBSD ufs/ffs/fs.h offsets), and the Solaris
+ * state fields (illumos sys/fs/ufs_fs.h: fs_state at 132 little-endian,
+ * 1336 big-endian; fs_logbno 1324; fs_clean 209; fs_flags 211).
  */
 #include "internal.h"
 #include "tap.h"
@@ -138,9 +140,69 @@ static void test_bad(void)
 	is_int(ufs_sb_parse(&u, sb, 8192, &why), -EUCLEAN, "absurd fs_size");
 }
 
+/* A Solaris superblock: sb_make's UFS1 with old-format fields */
+static void sb_make_sun(uint8_t *sb, bool be, int32_t time, uint32_t state)
+{
+	sb_make(sb, 1, be);
+	put32(sb, be, 1320, 2); /* fs_version */
+	put32(sb, be, 1324, 0); /* fs_logbno */
+	put32(sb, be, 32, (uint32_t)time);
+	put32(sb, be, be ? 1336 : 132, state);
+	put32(sb, be, be ? 132 : 1336, 32); /* fs_npsect */
+	sb[209] = 1;			    /* FSCLEAN */
+	sb[211] = 1;			    /* FSLARGEFILES */
+}
+
+static void test_solaris(void)
+{
+	uint8_t sb[UFS_SB_READ];
+	struct ufs_fs u;
+	const char *why;
+
+	for (int be = 0; be <= 1; be++) {
+		const char *o = be ? "BE" : "LE";
+
+		sb_make_sun(sb, be, 1000, 0x7c269d38u - 1000);
+		memset(&u, 0, sizeof(u));
+		is_int(ufs_sb_parse(&u, sb, 8192, &why), 0, "Solaris %s parses",
+		       o);
+		ok(u.flavour == UFS_FLAVOUR_SOLARIS, "  Solaris flavour");
+		ok(u.il == &ufs1_sun_layout, "  Solaris inode layout");
+		ok(u.state_ok, "  fs_state == FSOKAY - fs_time at %u",
+		   be ? 1336 : 132);
+		is_int(u.clean, 1, "  fs_clean");
+		is_int(u.flags, 1, "  fs_flags FSLARGEFILES (char at 211)");
+		is_int(u.logbno, 0, "  no log");
+		is_int(u.maxsymlinklen, 60,
+		       "  symlinks inline up to ic_db+ic_ib");
+
+		/* fs_state in the other byte order's slot: not trusted */
+		sb_make_sun(sb, be, 1000, 32);
+		put32(sb, be, be ? 132 : 1336, 0x7c269d38u - 1000);
+		memset(&u, 0, sizeof(u));
+		is_int(ufs_sb_parse(&u, sb, 8192, &why), 0, "  npsect/state");
+		ok(!u.state_ok, "  fs_state read from the %s slot only", o);
+
+		/* logging: fs_logbno is a sector, never 2 */
+		sb_make_sun(sb, be, 1000, 0x7c269d38u - 1000);
+		put32(sb, be, 1324, 4096);
+		sb[209] = 0xfd;
+		memset(&u, 0, sizeof(u));
+		is_int(ufs_sb_parse(&u, sb, 8192, &why), 0, "  logging parses");
+		ok(u.flavour == UFS_FLAVOUR_SOLARIS && u.logbno == 4096,
+		   "  fs_logbno decoded, still Solaris");
+	}
+	/* negative fs_time wraps as Solaris computes it (int32) */
+	sb_make_sun(sb, true, -5, 0x7c269d38u + 5);
+	memset(&u, 0, sizeof(u));
+	is_int(ufs_sb_parse(&u, sb, 8192, &why), 0, "negative fs_time parses");
+	ok(u.state_ok, "  fs_state matches FSOKAY - fs_time");
+}
+
 int main(void)
 {
 	test_valid();
 	test_bad();
+	test_solaris();
 	return tap_done();
 }
