@@ -12,35 +12,35 @@
 
 static int tap_n, tap_failed;
 
-#define ok(cond, ...)                                                      \
-	do {                                                               \
-		int ok_ = !!(cond);                                        \
-		tap_n++;                                                   \
-		if (!ok_)                                                  \
-			tap_failed++;                                      \
-		printf("%sok %d - ", ok_ ? "" : "not ", tap_n);            \
-		printf(__VA_ARGS__);                                       \
-		printf("\n");                                              \
-		if (!ok_)                                                  \
-			printf("#   at %s:%d\n", __FILE__, __LINE__);      \
+#define ok(cond, ...)                                                 \
+	do {                                                          \
+		int ok_ = !!(cond);                                   \
+		tap_n++;                                              \
+		if (!ok_)                                             \
+			tap_failed++;                                 \
+		printf("%sok %d - ", ok_ ? "" : "not ", tap_n);       \
+		printf(__VA_ARGS__);                                  \
+		printf("\n");                                         \
+		if (!ok_)                                             \
+			printf("#   at %s:%d\n", __FILE__, __LINE__); \
 	} while (0)
 
-#define is_int(got, want, ...)                                             \
-	do {                                                               \
-		long long g_ = (long long)(got), w_ = (long long)(want);   \
-		ok(g_ == w_, __VA_ARGS__);                                 \
-		if (g_ != w_)                                              \
-			printf("#   got %lld, want %lld\n", g_, w_);       \
+#define is_int(got, want, ...)                                           \
+	do {                                                             \
+		long long g_ = (long long)(got), w_ = (long long)(want); \
+		ok(g_ == w_, __VA_ARGS__);                               \
+		if (g_ != w_)                                            \
+			printf("#   got %lld, want %lld\n", g_, w_);     \
 	} while (0)
 
-#define is_str(got, want, ...)                                             \
-	do {                                                               \
-		const char *g_ = (got), *w_ = (want);                      \
-		int eq_ = g_ && w_ && !strcmp(g_, w_);                     \
-		ok(eq_, __VA_ARGS__);                                      \
-		if (!eq_)                                                  \
-			printf("#   got '%s', want '%s'\n", g_ ? g_ : "(null)", \
-			       w_ ? w_ : "(null)");                        \
+#define is_str(got, want, ...)                                          \
+	do {                                                            \
+		const char *g_ = (got), *w_ = (want);                   \
+		int eq_ = g_ && w_ && !strcmp(g_, w_);                  \
+		ok(eq_, __VA_ARGS__);                                   \
+		if (!eq_)                                               \
+			printf("#   got '%s', want '%s'\n",             \
+			       g_ ? g_ : "(null)", w_ ? w_ : "(null)"); \
 	} while (0)
 
 static inline int tap_done(void)
