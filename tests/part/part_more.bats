@@ -206,3 +206,28 @@ get_same() {
 	get_same "$T/ovl.img" 1 "$T/fat"
 	get_same "$T/ovl.img" 2 "$T/fat2"
 }
+
+@test "corpus: DFTT 1-extend-part, six FAT16 partitions, one behind a third EBR entry" {
+	local zip=${FSIMG_CORPUS:-$FSIMG_SRCDIR/../shared/corpus}/dftt/1-extend-part.zip
+	local html=${zip%.zip}.index.html
+	[ -f "$zip" ] || skip "corpus not present"
+	unzip -q -o "$zip" -d "$BATS_TEST_TMPDIR/dftt"
+	local img=$BATS_TEST_TMPDIR/dftt/1-extend-part/ext-part-test-2.dd
+	run -0 fsimg info --json "$img"
+	# ground truth: "NN START END LENGTH DOS FAT16" rows, in table order
+	sed 's/<[^>]*>/ /g' "$html" |
+		awk '$5 == "DOS" && $6 == "FAT16" { print $2 + 0, $4 + 0 }' >"$BATS_TEST_TMPDIR/want"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/want")" -eq 6 ]
+	jq -r '.partitions[] | select(.fstype == "vfat") | "\(.start / 512) \(.size / 512)"' \
+		<<<"$output" >"$BATS_TEST_TMPDIR/got"
+	diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+	# each partition holds one empty file named after it
+	local p want
+	for p in 1:primary-1.txt 2:primary-2.txt 3:primary-3.txt \
+		5:second-1.txt 6:second-2.txt 7:second-3.txt; do
+		run -0 fsimg -p "${p%%:*}" ls --json "$img" /
+		want=${p#*:}
+		[ "$(jq -r '[.[].name] | join(",")' <<<"$output")" = "$want" ]
+		[ "$(jq -r '.[0].size' <<<"$output")" = 0 ]
+	done
+}
