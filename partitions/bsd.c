@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * BSD disklabel: only the partition letters. libblkid finds the label and
- * its partitions (in MBR types a5/a6/a9, in both byte orders) but numbers
- * them on after the MBR; fsimg names them by letter ("1a"), so the label's
- * table is read here to give each of libblkid's entries its letter.
+ * BSD disklabel. libblkid finds a little-endian label and its partitions
+ * (in MBR types a5/a6/a9) but numbers them on after the MBR; fsimg names
+ * them by letter ("1a"), so the label's table is read here to give each of
+ * libblkid's entries its letter. A big-endian label (as fdisk writes for
+ * big-endian BSDs) libblkid does not read at all: list.c then builds the
+ * entries from this reading alone.
  *
  * struct disklabel (FreeBSD sys/sys/disklabel.h): d_magic at 0, d_magic2 at
  * 132, d_npartitions (u16) at 138, d_partitions at 148, 16 bytes each:
@@ -55,6 +57,7 @@ int fsimg_bsd_probe(const struct fsimg_window *w, struct fsimg_bsd_label *l)
 		for (unsigned i = 0; i < n; i++) {
 			l->size[i] = get32(b + BSD_OFF_PARTS + i * 16);
 			l->offset[i] = get32(b + BSD_OFF_PARTS + i * 16 + 4);
+			l->fstype[i] = b[BSD_OFF_PARTS + i * 16 + 12];
 		}
 		l->n = n;
 		return 1;

@@ -231,6 +231,61 @@ static int add_vtoc(fsimg_image *img, struct plist *l, int pi)
 	return ns;
 }
 
+/*
+ * The letters of a BSD disklabel in MBR entry pi, when libblkid gave none
+ * (it reads little-endian labels only). Unused slots (p_fstype 0) are left
+ * out, as libblkid does. Offsets are absolute on the disk when the raw
+ * partition 'c' starts where the slice does, slice-relative otherwise.
+ */
+static int add_bsd(fsimg_image *img, struct plist *l, int pi, unsigned mbr)
+{
+	/* named as libblkid names the table it finds in each MBR type */
+	const char *table = mbr == 0xa5	  ? "freebsd"
+			    : mbr == 0xa6 ? "openbsd"
+					  : "netbsd";
+	struct fsimg_part parent = l->p[pi];
+	struct fsimg_window w = { img, parent.start, parent.size };
+	struct fsimg_part letters[BSD_MAXPARTS];
+	struct fsimg_bsd_label bl;
+	uint64_t base;
+	int nl = 0, rc;
+
+	if (pi + 1 < l->n && l->p[pi + 1].depth > parent.depth)
+		return 0; /* libblkid listed them */
+	if (w.off >= img->size)
+		return 0;
+	if (w.len > img->size - w.off)
+		w.len = img->size - w.off;
+	rc = fsimg_bsd_probe(&w, &bl);
+	if (rc <= 0)
+		return rc == -EIO ? rc : 0;
+	base = bl.n > 2 && (uint64_t)bl.offset[2] * 512 == parent.start
+		       ? 0
+		       : parent.start;
+	for (unsigned i = 0; i < bl.n; i++) {
+		struct fsimg_part *p = &letters[nl];
+
+		if (!bl.size[i] || !bl.fstype[i])
+			continue;
+		memset(p, 0, sizeof(*p));
+		snprintf(p->spec, sizeof(p->spec), "%.24s%c", parent.spec,
+			 'a' + i);
+		p->start = base + (uint64_t)bl.offset[i] * 512;
+		p->size = (uint64_t)bl.size[i] * 512;
+		snprintf(p->table, sizeof(p->table), "%s", table);
+		snprintf(p->type, sizeof(p->type), "0x%x", bl.fstype[i]);
+		p->depth = parent.depth + 1;
+		nl++;
+	}
+	if (l->n + nl > FSIMG_PARTS_MAX)
+		nl = FSIMG_PARTS_MAX - l->n;
+	memmove(&l->p[pi + 1 + nl], &l->p[pi + 1],
+		(size_t)(l->n - pi - 1) * sizeof(l->p[0]));
+	memcpy(&l->p[pi + 1], letters, (size_t)nl * sizeof(letters[0]));
+	l->n += nl;
+	return nl;
+}
+
 bool fsimg_plist_usable(const fsimg_image *img, const struct fsimg_part *p)
 {
 	return !(p->state & (FSIMG_PART_CONTAINER | FSIMG_PART_OUTSIDE)) &&
@@ -318,10 +373,14 @@ int fsimg_plist_build(fsimg_image *img, struct plist *l, bool probe)
 		unsigned t;
 
 		if (strcmp(l->p[i].table, "dos") ||
-		    sscanf(l->p[i].type, "0x%x", &t) != 1 ||
-		    (t != 0xbf && t != 0x82))
+		    sscanf(l->p[i].type, "0x%x", &t) != 1)
 			continue;
-		rc = add_vtoc(img, l, i);
+		if (t == 0xa5 || t == 0xa6 || t == 0xa9)
+			rc = add_bsd(img, l, i, t);
+		else if (t == 0xbf || t == 0x82)
+			rc = add_vtoc(img, l, i);
+		else
+			continue;
 		if (rc < 0)
 			return rc;
 		i += rc;

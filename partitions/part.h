@@ -76,6 +76,7 @@ int fsimg_vtoc_probe(const struct fsimg_window *w, struct fsimg_vtoc *out);
 struct fsimg_bsd_label {
 	unsigned n;
 	uint32_t offset[BSD_MAXPARTS], size[BSD_MAXPARTS]; /* sectors */
+	uint8_t fstype[BSD_MAXPARTS];			   /* 0: unused */
 };
 /* 1 found, 0 none, -errno. */
 int fsimg_bsd_probe(const struct fsimg_window *w, struct fsimg_bsd_label *l);

@@ -231,3 +231,20 @@ get_same() {
 		[ "$(jq -r '.[0].size' <<<"$output")" = 0 ]
 	done
 }
+
+@test "corpus: util-linux fdisk BSD disklabels, both byte orders and label positions" {
+	local d=${FSIMG_CORPUS:-$FSIMG_SRCDIR/../shared/corpus}/util-linux/fdisk-bsd
+	[ -d "$d" ] || skip "corpus not present"
+	local f n=0
+	for f in "$d"/bsd_*.img.xz; do
+		xz -dc "$f" >"$BATS_TEST_TMPDIR/b.img"
+		run -0 fsimg info --json "$BATS_TEST_TMPDIR/b.img"
+		# the expected layout: slice 2 (a5) at sector 4096, 'a' 4096..6144
+		jq -e '.partitions[] | select(.spec == "2") | .start == 4096 * 512 and .type == "0xa5"' <<<"$output" ||
+			{ echo "$f: slice 2"; return 1; }
+		jq -e '.partitions[] | select(.spec == "2a") | .start == 4096 * 512 and .size == 2049 * 512' <<<"$output" ||
+			{ echo "$f: 2a"; return 1; }
+		n=$((n + 1))
+	done
+	[ "$n" -eq 5 ]
+}
