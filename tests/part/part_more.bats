@@ -248,3 +248,16 @@ get_same() {
 	done
 	[ "$n" -eq 5 ]
 }
+
+@test "hybrid ISO with an Apple partition map: the map is listed, auto reads the ISO" {
+	mkdir -p "$BATS_TEST_TMPDIR/src"
+	echo hybrid >"$BATS_TEST_TMPDIR/src/a"
+	xorriso -as mkisofs -quiet -R -hfsplus -apm-block-size 2048 \
+		-o "$BATS_TEST_TMPDIR/apm.iso" "$BATS_TEST_TMPDIR/src" 2>/dev/null
+	run -0 fsimg info --json "$BATS_TEST_TMPDIR/apm.iso"
+	jq -e '.table == "mac"' <<<"$output"
+	jq -e '[.partitions[].type] | index("Apple_HFS") != null' <<<"$output"
+	jq -e '.filesystems[0].type == "iso9660" and .filesystems[0].partition == "auto"' <<<"$output"
+	run -0 fsimg cat "$BATS_TEST_TMPDIR/apm.iso" /a
+	[ "$output" = hybrid ]
+}
