@@ -201,7 +201,7 @@ static int add_vtoc(fsimg_image *img, struct plist *l, int pi)
 		if (!s->size)
 			continue;
 		memset(p, 0, sizeof(*p));
-		snprintf(p->spec, sizeof(p->spec), "%.24ss%u", parent.spec, k);
+		snprintf(p->spec, sizeof(p->spec), "%.20ss%u", parent.spec, k);
 		p->start = parent.start + s->start; /* both < 2^42 */
 		p->size = s->size;
 		set_str(p->table, sizeof(p->table), "vtoc");
