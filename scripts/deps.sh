@@ -12,7 +12,7 @@ pkgs=(
 	# tests: image makers, reference readers, runners
 	bats jq python3 xorriso makefs libarchive-tools xz-utils gzip unzip xxd
 	dosfstools mtools attr gdisk
-	fuse3 util-linux
+	fuse3 util-linux mount fdisk e2fsprogs bzip2
 	# real ISOs shipped in Debian, compared with bsdtar
 	grub-rescue-pc ipxe memtest86+
 )
