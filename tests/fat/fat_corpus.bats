@@ -121,24 +121,26 @@ expected() {
 	[[ $output == *"loops"* ]]
 }
 
-@test "the EFI image of grub-rescue-cdrom.iso" {
-	local iso=/usr/lib/grub-rescue/grub-rescue-cdrom.iso efi
-	[ -f "$iso" ] || skip "grub-rescue-pc is not installed"
-	efi=$BATS_TEST_TMPDIR/efi.img
-	fsimg info --json "$iso" >"$BATS_TEST_TMPDIR/i.json"
-	local off len
-	off=$(jq -r '[.filesystems[0].boot_entries[]? | select(.platform == 239)][0].offset // empty' "$BATS_TEST_TMPDIR/i.json")
-	len=$(jq -r '[.filesystems[0].boot_entries[]? | select(.platform == 239)][0].length // empty' "$BATS_TEST_TMPDIR/i.json")
-	[ -n "$off" ] || skip "no EFI boot entry found in the info output"
-	dd if="$iso" of="$efi" bs=512 skip=$((off / 512)) count=$((len / 512)) status=none
-	run fsimg info "$efi"
-	[ "$status" -eq 0 ]
-	[[ $output == *"type: vfat"* ]]
-	fsimg get -q "$efi" / "$BATS_TEST_TMPDIR/out"
-	if command -v mcopy >/dev/null; then
-		mkdir "$BATS_TEST_TMPDIR/ref"
-		MTOOLS_SKIP_CHECK=1 mcopy -s -m -i "$efi" ::/ "$BATS_TEST_TMPDIR/ref"
-		compare_trees "$BATS_TEST_TMPDIR/ref" "$BATS_TEST_TMPDIR/out" type,size,mtime
-	fi
-	[ -n "$(find "$BATS_TEST_TMPDIR/out" -iname '*.efi')" ]
+@test "the EFI FAT images of Debian's installer-like ISOs" {
+	# Debian 12's grub-rescue-cdrom.iso is BIOS-only; ipxe.iso and
+	# memtest86+x64.iso carry EFI system partitions as El Torito images.
+	local iso n=0 idx t=$BATS_TEST_TMPDIR
+	for iso in /usr/lib/grub-rescue/grub-rescue-cdrom.iso \
+		/usr/lib/ipxe/ipxe.iso /usr/lib/memtest86+/memtest86+x64.iso; do
+		[ -f "$iso" ] || continue
+		fsimg info --json "$iso" >"$t/i.json"
+		for idx in $(jq -r '.filesystems[0].boot_entries[]? | select(.platform_id == 239) | .index' "$t/i.json"); do
+			rm -rf "$t/out" "$t/ref"
+			fsimg boot "$iso" "$idx" >"$t/efi.img"
+			run -0 fsimg -p "boot=$idx" info "$iso"
+			[[ $output == *"type: vfat"* ]]
+			fsimg -p "boot=$idx" get -q "$iso" / "$t/out"
+			mkdir "$t/ref"
+			MTOOLS_SKIP_CHECK=1 mcopy -s -m -i "$t/efi.img" ::/ "$t/ref"
+			compare_trees "$t/ref" "$t/out" type,size,mtime
+			[ -n "$(find "$t/out" -iname '*.efi')" ]
+			n=$((n + 1))
+		done
+	done
+	[ "$n" -gt 0 ] || skip "neither ipxe nor memtest86+ is installed"
 }
