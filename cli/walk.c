@@ -18,13 +18,41 @@
 
 /* --- listings ----------------------------------------------------------- */
 
+struct collect {
+	struct cli *c;
+	struct dirlist *l;
+};
+
 static int collect_fn(void *ctx, const char *name, fsimg_ino ino,
 		      const struct fsimg_stat *st, uint64_t next)
 {
-	struct dirlist *l = ctx;
+	struct collect *k = ctx;
+	struct dirlist *l = k->l;
+	struct fsimg_stat got;
 	struct dent *d;
 
 	(void)next;
+	if (!st) {
+		/* An entry whose node cannot be read: ask again under its own
+		 * path so the reason names it, and leave it out. */
+		struct cli *c = k->c;
+		const char *dir = c->ctx_path;
+		char *p = path_join(dir ? dir : "/", name);
+		unsigned logged = c->logged;
+		int rc;
+
+		c->ctx_path = p;
+		rc = fsimg_getattr(c->fs, ino, &got);
+		c->ctx_path = dir;
+		if (rc) {
+			cli_path_failed(c, p, rc, logged);
+			cli_status(c, EXIT_PARTIAL);
+			free(p);
+			return 0;
+		}
+		free(p);
+		st = &got;
+	}
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 64;
 		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
@@ -49,7 +77,8 @@ int dirlist_read(struct cli *c, fsimg_ino dir, struct dirlist *l)
 
 	l->v = NULL;
 	l->n = l->cap = 0;
-	rc = fsimg_readdir(c->fs, dir, 0, collect_fn, l);
+	rc = fsimg_readdir(c->fs, dir, 0, collect_fn,
+			   &(struct collect){ .c = c, .l = l });
 	if (l->n > 1)
 		qsort(l->v, l->n, sizeof(*l->v), dent_cmp);
 	return rc < 0 ? rc : 0;

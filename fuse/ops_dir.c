@@ -99,12 +99,17 @@ static bool add_entry(struct fill_ctx *c, const char *name, fsimg_ino ino,
 	if (c->plus) {
 		struct fuse_entry_param e;
 
-		if (ino) {
+		if (ino && s) {
 			fsfuse_fill_entry(c->ff, ino, s, &e);
-		} else {
+		} else if (s) {
 			/* "." and "..": the kernel skips their entry data */
 			memset(&e, 0, sizeof(e));
 			fsfuse_fill_stat(s, &e.attr);
+		} else {
+			/* unreadable node: a name of unknown type and no entry
+			 * (node id 0); the kernel's lookup then gets the error */
+			memset(&e, 0, sizeof(e));
+			e.attr.st_ino = (ino_t)ino;
 		}
 		need = fuse_add_direntry_plus(c->req, c->buf + c->used, room,
 					      name, &e, next);
@@ -112,8 +117,8 @@ static bool add_entry(struct fill_ctx *c, const char *name, fsimg_ino ino,
 		struct stat st;
 
 		memset(&st, 0, sizeof(st));
-		st.st_ino = (ino_t)s->ino;
-		st.st_mode = s->mode;
+		st.st_ino = (ino_t)(s ? s->ino : ino);
+		st.st_mode = s ? s->mode : 0; /* 0: DT_UNKNOWN */
 		need = fuse_add_direntry(c->req, c->buf + c->used, room, name,
 					 &st, next);
 	}

@@ -308,8 +308,11 @@ static int readdir_tramp_fn(void *ctx, const char *name, fsimg_ino ino,
 			    const struct fsimg_stat *st, uint64_t next)
 {
 	struct readdir_tramp *t = ctx;
-	struct fsimg_stat copy = *st;
+	struct fsimg_stat copy;
 
+	if (!st)
+		return t->fn(t->ctx, name, ino, NULL, next);
+	copy = *st;
 	apply_overrides(t->fs, &copy);
 	return t->fn(t->ctx, name, ino, &copy, next);
 }
@@ -450,7 +453,9 @@ static int boot_walk_fn(void *ctx, const char *name, fsimg_ino ino,
 
 	(void)name;
 	(void)next;
-	if (S_ISDIR(st->mode) && w->ndirs < BOOT_WALK_DIRS)
+	if (!st)
+		; /* unreadable: neither a directory nor a file to match */
+	else if (S_ISDIR(st->mode) && w->ndirs < BOOT_WALK_DIRS)
 		w->dirs[w->ndirs++] = ino;
 	else if (S_ISREG(st->mode) && st->size)
 		boot_match_file(w, ino, st->size);

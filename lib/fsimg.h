@@ -122,6 +122,10 @@ typedef void (*fsimg_log_fn)(void *ctx, int err, const char *msg);
 
 /*
  * Called for each directory entry ("." and ".." are never returned).
+ * st is what fsimg_getattr() gives for ino, or NULL when the entry's node
+ * cannot be read (a corrupt inode: getattr, lookup and open of it fail, and
+ * the reason was logged). A driver never reports a stat that getattr would
+ * not give: type, size, link count and owner agree whichever call asks.
  * next is the cookie that resumes the listing after this entry.
  * Return 0 to go on, non-zero to stop; the entry counts as consumed only
  * when 0 is returned.

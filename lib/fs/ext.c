@@ -172,8 +172,17 @@ int ext_get(struct ext_fs *e, ext2_filsys *out)
 	return rc;
 }
 
+void ext_icache_drop(ext2_filsys h)
+{
+	if (h->icache) {
+		ext2fs_free_inode_cache(h->icache);
+		h->icache = NULL;
+	}
+}
+
 void ext_put(struct ext_fs *e, ext2_filsys h)
 {
+	ext_icache_drop(h);
 	pthread_mutex_lock(&e->lock);
 	e->free[e->nfree++] = h;
 	pthread_cond_signal(&e->cond);

@@ -58,9 +58,21 @@ static inline struct ext_fs *ext_of(fsimg_fs *fs)
 	return fs->priv;
 }
 
-/* ext.c: one handle per call; ext_get fails only when opening one fails. */
+/*
+ * ext.c: one handle per call; ext_get fails only when opening one fails.
+ *
+ * ext_put empties the handle's inode cache (ext_icache_drop), and so does a
+ * failed inode read. libext2fs 1.47's ext2fs_read_inode2() reads an inode
+ * into the cache slot after the last one filled and only then checks its
+ * checksum; on a mismatch it returns an error but leaves the slot's old
+ * inode number in place, so the next lookup of that number returns the
+ * rejected inode's bytes. On a corrupt image the same inode then had one
+ * size for getattr and another for open (tests/crafted/ext: icache_*).
+ * The cache is rebuilt on the next read, through our block cache.
+ */
 int ext_get(struct ext_fs *e, ext2_filsys *out);
 void ext_put(struct ext_fs *e, ext2_filsys h);
+void ext_icache_drop(ext2_filsys h);
 
 /*
  * The one place libext2fs error codes become negative errnos: corruption

@@ -35,8 +35,10 @@ int ext_read_inode(struct ext_fs *e, ext2_filsys h, ext2_ino_t ino,
 				 h->super->s_inodes_count);
 	err = ext2fs_read_inode_full(h, ino, (struct ext2_inode *)in,
 				     sizeof(*in));
-	if (err)
+	if (err) {
+		ext_icache_drop(h); /* a failed read may have poisoned it */
 		return ext_errno(e, err, "reading inode %u", ino);
+	}
 	if (EXT2_INODE_SIZE(h->super) <= EXT2_GOOD_OLD_INODE_SIZE ||
 	    in->i_extra_isize >
 		    EXT2_INODE_SIZE(h->super) - EXT2_GOOD_OLD_INODE_SIZE)
@@ -187,21 +189,6 @@ struct readdir_ctx {
 	bool stopped;
 };
 
-/* The type bits the directory entry gives, for an inode we cannot read. */
-static uint32_t dirent_mode(int ft)
-{
-	static const uint32_t modes[] = {
-		[EXT2_FT_REG_FILE] = S_IFREG, [EXT2_FT_DIR] = S_IFDIR,
-		[EXT2_FT_CHRDEV] = S_IFCHR,   [EXT2_FT_BLKDEV] = S_IFBLK,
-		[EXT2_FT_FIFO] = S_IFIFO,     [EXT2_FT_SOCK] = S_IFSOCK,
-		[EXT2_FT_SYMLINK] = S_IFLNK,
-	};
-
-	return ft > 0 && ft < (int)(sizeof(modes) / sizeof(modes[0]))
-		       ? modes[ft]
-		       : S_IFREG;
-}
-
 static int readdir_cb(ext2_ino_t dir, int entry, struct ext2_dir_entry *de,
 		      int offset, int blocksize, char *buf, void *priv)
 {
@@ -210,6 +197,7 @@ static int readdir_cb(ext2_ino_t dir, int entry, struct ext2_dir_entry *de,
 	struct fsimg_stat st;
 	char name[EXT2_NAME_LEN + 1];
 	int len = ext2fs_dirent_name_len(de);
+	bool ok;
 
 	(void)entry;
 	(void)offset;
@@ -229,12 +217,11 @@ static int readdir_cb(ext2_ino_t dir, int entry, struct ext2_dir_entry *de,
 	}
 	if (c->index++ < c->cookie)
 		return 0;
-	if (node_stat(c->e, c->h, de->inode, &in, &st)) {
-		memset(&st, 0, sizeof(st));
-		st.ino = de->inode;
-		st.mode = dirent_mode(ext2fs_dirent_file_type(de));
-	}
-	if (c->fn(c->ctx, name, de->inode, &st, c->index)) {
+	/* An inode we cannot read is listed without a stat: getattr fails on
+	 * it too, and the entry's file type alone would claim a type that no
+	 * other call confirms. */
+	ok = node_stat(c->e, c->h, de->inode, &in, &st) == 0;
+	if (c->fn(c->ctx, name, de->inode, ok ? &st : NULL, c->index)) {
 		c->stopped = true;
 		return DIRENT_ABORT;
 	}
