@@ -25,11 +25,18 @@ struct cache_slot {
 	pthread_mutex_t lock;
 	uint64_t block; /* absolute block number + 1; 0 = empty */
 	uint32_t valid; /* bytes valid (short at the end of the image) */
-	uint8_t data[FSIMG_CACHE_BLOCK];
+	uint8_t *data;	/* FSIMG_CACHE_BLOCK bytes inside fsimg_cache.data */
 };
 
+/*
+ * The slots and their data are two allocations: the small slot array is
+ * initialised, the data area is left untouched (malloc, not calloc), so
+ * opening an image faults in only the pages it reads. Touching all 4 MiB
+ * at open cost more than parsing a small image.
+ */
 struct fsimg_cache {
 	struct cache_slot slot[FSIMG_CACHE_SLOTS];
+	uint8_t *data;
 };
 
 int fsimg_cache_new(struct fsimg_cache **out)
@@ -38,8 +45,15 @@ int fsimg_cache_new(struct fsimg_cache **out)
 
 	if (!c)
 		return -ENOMEM;
-	for (unsigned i = 0; i < FSIMG_CACHE_SLOTS; i++)
+	c->data = malloc((size_t)FSIMG_CACHE_SLOTS * FSIMG_CACHE_BLOCK);
+	if (!c->data) {
+		free(c);
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < FSIMG_CACHE_SLOTS; i++) {
 		pthread_mutex_init(&c->slot[i].lock, NULL);
+		c->slot[i].data = c->data + (size_t)i * FSIMG_CACHE_BLOCK;
+	}
 	*out = c;
 	return 0;
 }
@@ -50,6 +64,7 @@ void fsimg_cache_free(struct fsimg_cache *c)
 		return;
 	for (unsigned i = 0; i < FSIMG_CACHE_SLOTS; i++)
 		pthread_mutex_destroy(&c->slot[i].lock);
+	free(c->data);
 	free(c);
 }
 
