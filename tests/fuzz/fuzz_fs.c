@@ -13,11 +13,16 @@
  * __builtin_trap(), so a violation is a crash the fuzzer reports: names
  * are single path components, handles are never 0, a symlink target is a
  * C string of the length returned, reads stay within the file, a mapped
- * run holds the offset asked for, open and getattr agree on the size.
+ * run holds the offset asked for. And one node, one answer: the stat
+ * readdir gives, getattr's and lookup's agree on type, permissions, size,
+ * link count, owner, device and times (readdir gives none exactly when
+ * getattr fails); open succeeds only on a regular file and agrees on its
+ * size; readdir succeeds only on a directory.
  */
 #include "fuzz_fs.h"
 #include "internal.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -36,6 +41,8 @@ struct node {
 	fsimg_ino parent;
 	unsigned depth;
 	uint64_t size;	  /* from getattr, when visited */
+	struct fsimg_stat dst; /* what readdir said, when has_dst */
+	bool has_dst;
 	char *path;	  /* "/a/b", heap */
 	const char *name; /* last component, inside path */
 };
@@ -75,7 +82,6 @@ static int on_dirent(void *ctx, const char *name, fsimg_ino ino,
 		__builtin_trap(); /* a name the API promises never to give */
 	if (!ino)
 		__builtin_trap(); /* handles are never 0 */
-	(void)st;
 	if (++w->listed == 3)
 		w->cookie_after_3 = next;
 	if (w->listed > MAX_DIRENTS)
@@ -94,6 +100,9 @@ static int on_dirent(void *ctx, const char *name, fsimg_ino ino,
 	n->ino = ino;
 	n->parent = d->ino;
 	n->depth = d->depth + 1;
+	n->has_dst = st != NULL;
+	if (st)
+		n->dst = *st;
 	w->tail++;
 	return 0;
 }
@@ -108,6 +117,22 @@ static int count_dirent(void *ctx, const char *name, fsimg_ino ino,
 	(void)st;
 	(void)next;
 	return ++*n >= 16;
+}
+
+static bool same_ts(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
+/* Two answers about one node agree. */
+static void check_same(const struct fsimg_stat *a, const struct fsimg_stat *b)
+{
+	if (a->mode != b->mode || a->nlink != b->nlink || a->size != b->size ||
+	    a->ino != b->ino || a->uid != b->uid || a->gid != b->gid ||
+	    a->rdev_major != b->rdev_major || a->rdev_minor != b->rdev_minor ||
+	    !same_ts(&a->mtime, &b->mtime) || !same_ts(&a->ctime, &b->ctime) ||
+	    !same_ts(&a->atime, &b->atime))
+		__builtin_trap();
 }
 
 static void read_file(struct walk *w, const struct node *n)
@@ -177,13 +202,44 @@ static void visit(struct walk *w, struct node *n)
 	unsigned cnt = 0;
 	int rc;
 
-	if (fsimg_getattr(w->fs, n->ino, &st))
+	if (fsimg_getattr(w->fs, n->ino, &st)) {
+		if (n->has_dst)
+			__builtin_trap(); /* readdir had a stat getattr lacks */
 		return;
+	}
+	if (n->depth && !n->has_dst)
+		__builtin_trap(); /* getattr has a stat readdir lacked */
+	if (n->has_dst)
+		check_same(&n->dst, &st);
+	if (fsimg_getattr(w->fs, n->ino, &st2))
+		__builtin_trap(); /* the same call, another answer */
+	check_same(&st, &st2);
+	if (n->depth &&
+	    !fsimg_lookup(w->fs, n->parent, n->name, &ino, &st2)) {
+		struct fsimg_stat st3;
+
+		/* A name listed twice may find the other node; whichever it
+		 * finds, lookup's stat is getattr's. */
+		if (fsimg_getattr(w->fs, ino, &st3))
+			__builtin_trap();
+		check_same(&st2, &st3);
+		if (ino == n->ino)
+			check_same(&st, &st2);
+	}
 	if (n->depth) {
-		(void)fsimg_lookup(w->fs, n->parent, n->name, &ino, &st2);
 		(void)fsimg_resolve(w->fs, n->path, FSIMG_NOFOLLOW, &ino, NULL);
 		(void)fsimg_resolve(w->fs, n->path, 0, &ino, NULL);
 	}
+	if (!S_ISREG(st.mode)) {
+		fsimg_file *f;
+
+		if (!fsimg_file_open(w->fs, n->ino, &f))
+			__builtin_trap(); /* opened something not a file */
+	}
+	if (!S_ISDIR(st.mode) &&
+	    fsimg_readdir(w->fs, n->ino, 0, count_dirent, &cnt) != -ENOTDIR)
+		__builtin_trap(); /* listed something not a directory */
+	cnt = 0;
 	n->size = st.size;
 	xattrs_get(w, n->ino);
 

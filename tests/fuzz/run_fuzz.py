@@ -2,16 +2,28 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Seed corpus and test driver for the fuzz harnesses.
 
-    run_fuzz.py corpus DIR [--iso|--eltorito|--fat|--ext|--ufs|--part] [--max-size N]
-        Writes the seed corpus into DIR: the crafted images of
-        tests/crafted/mkcrafted.py, small ISOs made by xorriso (when it is
-        installed) and the committed seeds of tests/fuzz/seeds/.
-    run_fuzz.py replay BINARY [--iso|--eltorito]
-        Generates the corpus in a temporary directory and runs BINARY
-        (a *_replay build or a libFuzzer build) once on every input.
-    run_fuzz.py fuzz BINARY [--iso|--eltorito] [--seconds N]
-        A short libFuzzer run over the corpus; crashes are kept in
-        $FSIMG_BUILDDIR/tests/fuzz/artifacts/.
+Inputs, per kind (iso, eltorito, ext, fat, ufs, part):
+    generated   crafted images of our own generators and small images made
+                by the real tools (mkcrafted.py, xorriso, mke2fs, mkfs.fat,
+                makefs); they differ from run to run (times, UUIDs)
+    committed   tests/fuzz/corpus/KIND/: a minimised corpus kept by
+                scripts/fuzz.sh --save, byte for byte the same in every run
+    findings    tests/fuzz/findings/KIND/: every input that ever crashed or
+                tripped a harness, fixed since; and ../shared/findings/KIND-*
+
+    run_fuzz.py corpus DIR --KIND [--max-size N]
+        Writes generated + committed + findings of KIND into DIR.
+    run_fuzz.py replay BINARY --KIND
+        Runs BINARY (a *_replay build or a libFuzzer build) once on every
+        input of KIND and on the committed inputs and findings of every
+        other kind (an ext image must not crash the ISO reader either).
+    run_fuzz.py fuzz BINARY --KIND [--runs N] [--seed S]
+        A deterministic libFuzzer run for CI: a fixed seed, a fixed number
+        of runs, and only the committed inputs and findings as seeds, in a
+        fixed order; the same commit gives the same result on every run.
+        A crash is kept in $FSIMG_BUILDDIR/tests/fuzz/artifacts/.
+
+Open-ended fuzzing is scripts/fuzz.sh.
 """
 
 import argparse
@@ -120,8 +132,13 @@ def eltorito_seeds(out):
 def fat_seeds(out, max_size):
     """FAT seeds: the crafted images of tests/fat/mkcrafted.py and, when
     dosfstools and mtools are installed, small mkfs.fat images."""
-    sys.path.insert(0, os.path.join(HERE, "..", "fat"))
-    import mkcrafted as fat_crafted
+    # tests/fat/mkcrafted.py shares its module name with the ISO one
+    # imported above: load it by path under a name of its own
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "fat_mkcrafted", os.path.join(HERE, "..", "fat", "mkcrafted.py"))
+    fat_crafted = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fat_crafted)
     with tempfile.TemporaryDirectory(prefix="fsimg-fat-") as tmp:
         fat_crafted.main(tmp)
         for name in sorted(os.listdir(tmp)):
@@ -261,37 +278,63 @@ def part_seeds(out):
         f.write(img)
 
 
-def corpus(out, kind, max_size):
-    os.makedirs(out, exist_ok=True)
-    committed = os.path.join(HERE, "seeds", kind)
-    if os.path.isdir(committed):
-        for name in sorted(os.listdir(committed)):
-            shutil.copy(os.path.join(committed, name), out)
+KINDS = ("iso", "eltorito", "ext", "fat", "ufs", "part")
+# libFuzzer's -max_len for each kind: the metadata the harness walks
+# lies in the first few hundred KiB of every seed
+MAX_LEN = {"iso": 524288, "eltorito": 131072, "ext": 262144,
+           "fat": 262144, "ufs": 262144, "part": 131072}
+
+
+def committed(kind):
+    """The committed corpus and findings of kind, sorted by path."""
+    out = []
+    for sub in ("corpus", "findings"):
+        d = os.path.join(HERE, sub, kind)
+        if os.path.isdir(d):
+            out += [os.path.join(d, n) for n in sorted(os.listdir(d))
+                    if not n.startswith(".") and n != "README"]
+    return out
+
+
+def shared_findings(kind):
+    """../shared/findings/KIND-*, where a checkout has it beside it."""
+    d = os.path.join(SRCDIR, "..", "shared", "findings")
+    if not os.path.isdir(d):
+        return []
+    return [os.path.join(d, n) for n in sorted(os.listdir(d))
+            if n.startswith(kind + "-")]
+
+
+def generated(out, kind, max_size):
     if kind == "eltorito":
         eltorito_seeds(out)
-        return
-    if kind == "ext":
+    elif kind == "ext":
         ext_seeds(out)
-        return
-    if kind == "fat":
+    elif kind == "fat":
         fat_seeds(out, max_size)
-        return
-    if kind == "ufs":
+    elif kind == "ufs":
         ufs_seeds(out)
-        return
-    if kind == "part":
+    elif kind == "part":
         part_seeds(out)
-        return
-    for name, fn in mkcrafted.CASES.items():
-        data = fn().data
-        if max_size and len(data) > max_size:
-            continue
-        with open(os.path.join(out, name + ".iso"), "wb") as f:
-            f.write(data)
-    try:
-        xorriso_isos(out)
-    except (subprocess.CalledProcessError, OSError) as e:
-        sys.stderr.write("run_fuzz.py: xorriso seeds skipped: %s\n" % e)
+    elif kind == "iso":
+        for name, fn in mkcrafted.CASES.items():
+            data = fn().data
+            if max_size and len(data) > max_size:
+                continue
+            with open(os.path.join(out, name + ".iso"), "wb") as f:
+                f.write(data)
+        try:
+            xorriso_isos(out)
+        except (subprocess.CalledProcessError, OSError) as e:
+            sys.stderr.write("run_fuzz.py: xorriso seeds skipped: %s\n" % e)
+
+
+def corpus(out, kind, max_size):
+    os.makedirs(out, exist_ok=True)
+    generated(out, kind, max_size)
+    for path in committed(kind) + shared_findings(kind):
+        shutil.copy(path, os.path.join(out, kind + "_" +
+                                       os.path.basename(path)))
 
 
 def status(rc):
@@ -308,19 +351,11 @@ def main():
     ap.add_argument("mode", choices=["corpus", "replay", "fuzz"])
     ap.add_argument("target")
     kind = ap.add_mutually_exclusive_group()
-    kind.add_argument("--iso", dest="kind", action="store_const",
-                      const="iso")
-    kind.add_argument("--ext", dest="kind", action="store_const",
-                      const="ext")
-    kind.add_argument("--eltorito", dest="kind", action="store_const",
-                      const="eltorito")
-    kind.add_argument("--fat", dest="kind", action="store_const",
-                      const="fat")
-    kind.add_argument("--ufs", dest="kind", action="store_const",
-                      const="ufs")
-    kind.add_argument("--part", dest="kind", action="store_const",
-                      const="part")
-    ap.add_argument("--seconds", type=int, default=30)
+    for k in KINDS:
+        kind.add_argument("--" + k, dest="kind", action="store_const",
+                          const=k)
+    ap.add_argument("--runs", type=int, default=4000)
+    ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--max-size", type=int, default=0)
     ap.set_defaults(kind="iso")
     a = ap.parse_args()
@@ -330,27 +365,41 @@ def main():
         return 0
 
     with tempfile.TemporaryDirectory(prefix="fsimg-fuzz-") as tmp:
-        seeds = os.path.join(tmp, "seeds")
         if a.mode == "replay":
+            seeds = os.path.join(tmp, "seeds")
             corpus(seeds, a.kind, 0)
+            for other in KINDS:
+                if other == a.kind:
+                    continue
+                for path in committed(other) + shared_findings(other):
+                    shutil.copy(path, os.path.join(
+                        seeds, "x" + other + "_" + os.path.basename(path)))
             return status(subprocess.run([a.target, seeds]).returncode)
-        # libFuzzer: inputs bigger than max_len slow it to a crawl
-        corpus(seeds, a.kind, 512 * 1024)
+
+        # Deterministic: committed inputs only, listed in a fixed order
+        # (libFuzzer would otherwise take a directory's readdir order),
+        # a fixed seed and run count, no time limit, one process.
+        inputs = committed(a.kind)
+        listing = os.path.join(tmp, "seeds.txt")
+        with open(listing, "w") as f:
+            f.write(",".join(inputs))
+        seed_flag = ["-seed_inputs=@" + listing] if inputs else []
         work = os.path.join(tmp, "corpus")
         os.makedirs(work)
         build = os.environ.get("FSIMG_BUILDDIR", os.getcwd())
         artifacts = os.path.join(build, "tests", "fuzz", "artifacts")
         os.makedirs(artifacts, exist_ok=True)
-        cmd = [a.target, "-max_total_time=%d" % a.seconds,
-               "-rss_limit_mb=1024", "-timeout=10", "-max_len=524288",
-               "-print_final_stats=1",
+        cmd = [a.target, "-seed=%d" % a.seed, "-runs=%d" % a.runs,
+               "-rss_limit_mb=1024", "-timeout=30",
+               "-max_len=%d" % MAX_LEN[a.kind], "-print_final_stats=1",
                # libFuzzer's default error status, 77, means "skipped"
                # to meson: a crash must fail the test
                "-error_exitcode=1", "-timeout_exitcode=1",
                "-artifact_prefix=" + artifacts + "/" + a.kind + "-"]
-        if a.kind == "iso":
-            cmd.append("-dict=" + os.path.join(HERE, "iso.dict"))
-        cmd += [work, seeds]
+        dict_path = os.path.join(HERE, a.kind + ".dict")
+        if os.path.exists(dict_path):
+            cmd.append("-dict=" + dict_path)
+        cmd += seed_flag + [work]
         print(" ".join(cmd), flush=True)
         return status(subprocess.run(cmd).returncode)
 

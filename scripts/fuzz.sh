@@ -1,0 +1,177 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Open-ended fuzzing, outside CI (CI replays and runs a fixed-seed session).
+#
+#   scripts/fuzz.sh HARNESS|all [MINUTES]   fuzz for MINUTES (default 10) each
+#   scripts/fuzz.sh --save HARNESS|all      fold the corpus into the repo
+#   scripts/fuzz.sh --coverage HARNESS|all  llvm-cov report of the corpus
+#
+# HARNESS is a kind: iso eltorito ext fat ufs part. The corpus lives in
+# $FSIMG_FUZZ_DIR (default .fuzz/ at the top of the tree, ignored by git)
+# and grows from run to run: the first run starts from the seeds of
+# tests/fuzz/run_fuzz.py (generated, committed corpus, past findings).
+# After each run the corpus is minimised (libFuzzer -merge) and every new
+# crash, leak or timeout is copied into tests/fuzz/findings/KIND/, where the
+# replay tests of the suite pick it up: fix it, commit it, and CI replays it
+# for ever.
+#
+# --save merges into tests/fuzz/corpus/KIND/ the inputs of the campaign's
+# corpus that add coverage to what is committed there (the deterministic
+# CI session starts from that directory).
+#
+# Environment: FUZZ_JOBS (parallel harnesses with `all`, default 1),
+# FUZZ_BUILD (build directory, default build-fuzz; made with clang,
+# -Dfuzzers=enabled and ASan+UBSan when missing).
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+kinds=(iso eltorito ext fat ufs part)
+build=${FUZZ_BUILD:-build-fuzz}
+state=${FSIMG_FUZZ_DIR:-$top/.fuzz}
+
+usage() {
+	sed -n '3,7p' "$0" | sed 's/^# \{0,1\}//' >&2
+	exit 1
+}
+
+mode=fuzz
+case ${1:-} in
+--save) mode=save; shift ;;
+--coverage) mode=coverage; shift ;;
+-h | --help | "") usage ;;
+esac
+[ $# -ge 1 ] || usage
+target=$1
+minutes=${2:-10}
+[[ $minutes =~ ^[0-9]+$ ]] || usage
+if [ "$target" = all ]; then
+	sel=("${kinds[@]}")
+else
+	[[ " ${kinds[*]} " == *" $target "* ]] || {
+		echo "fuzz.sh: unknown harness '$target' (${kinds[*]} or all)" >&2
+		exit 1
+	}
+	sel=("$target")
+fi
+
+ensure_build() {
+	if [ ! -f "$build/build.ninja" ]; then
+		CC=clang meson setup "$build" -Dfuzzers=enabled \
+			-Db_sanitize=address,undefined -Db_lundef=false >/dev/null ||
+			exit 2
+	fi
+	ninja -C "$build" >/dev/null || exit 2
+}
+
+max_len() {
+	python3 -c "import sys; sys.path.insert(0, 'tests/fuzz'); \
+sys.dont_write_bytecode = True; import run_fuzz; print(run_fuzz.MAX_LEN['$1'])"
+}
+
+# Keeps one copy of each artifact, named after its content, as a finding.
+collect_findings() { # KIND
+	local k=$1 f sum dest=tests/fuzz/findings/$1
+	shopt -s nullglob
+	for f in "$state/$k/artifacts/"*; do
+		mkdir -p "$dest"
+		sum=$(sha1sum "$f" | cut -c1-40)
+		case $(basename "$f") in
+		crash-* | leak-* | timeout-* | oom-* | slow-unit-*)
+			if [ ! -e "$dest/$(basename "$f" | cut -d- -f1)-$sum" ]; then
+				cp "$f" "$dest/$(basename "$f" | cut -d- -f1)-$sum"
+				echo "fuzz.sh: $k: new finding $dest/$(basename "$f" | cut -d- -f1)-$sum"
+			fi
+			;;
+		esac
+		rm -f "$f"
+	done
+	shopt -u nullglob
+}
+
+fuzz_one() { # KIND
+	local k=$1 dir=$state/$1 bin=$build/tests/fuzz/fuzz_$1 dict=()
+	mkdir -p "$dir/corpus" "$dir/artifacts"
+	if [ -z "$(ls -A "$dir/corpus")" ]; then
+		python3 tests/fuzz/run_fuzz.py corpus "$dir/seeds" "--$k" \
+			--max-size 1048576 || return 2
+	fi
+	[ -f "tests/fuzz/$k.dict" ] && dict=("-dict=tests/fuzz/$k.dict")
+	echo "fuzz.sh: $k: $minutes min, corpus $dir/corpus"
+	# fork mode: a crash is recorded and fuzzing goes on
+	"$bin" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+		-max_total_time=$((minutes * 60)) -rss_limit_mb=1024 -timeout=30 \
+		-max_len="$(max_len "$k")" -print_final_stats=1 "${dict[@]}" \
+		-artifact_prefix="$dir/artifacts/" \
+		"$dir/corpus" $([ -d "$dir/seeds" ] && echo "$dir/seeds") \
+		>"$dir/last.log" 2>&1
+	rm -rf "$dir/seeds"
+	grep -E '^#[0-9]+: cov' "$dir/last.log" | tail -1 | sed "s/^/fuzz.sh: $k: /"
+	# minimise: keep the inputs that add coverage
+	rm -rf "$dir/min"
+	mkdir -p "$dir/min"
+	if "$bin" -merge=1 -rss_limit_mb=1024 -timeout=30 \
+		-max_len="$(max_len "$k")" "$dir/min" "$dir/corpus" \
+		>"$dir/merge.log" 2>&1; then
+		rm -rf "$dir/corpus"
+		mv "$dir/min" "$dir/corpus"
+	fi
+	echo "fuzz.sh: $k: corpus $(ls "$dir/corpus" | wc -l) inputs," \
+		"$(du -sh "$dir/corpus" | cut -f1)"
+	collect_findings "$k"
+}
+
+save_one() { # KIND
+	local k=$1 bin=$build/tests/fuzz/fuzz_$1 dest=tests/fuzz/corpus/$1
+	[ -d "$state/$k/corpus" ] || {
+		echo "fuzz.sh: $k: no campaign corpus in $state/$k" >&2
+		return 1
+	}
+	mkdir -p "$dest"
+	"$bin" -merge=1 -rss_limit_mb=1024 -timeout=30 \
+		-max_len="$(max_len "$k")" "$dest" "$state/$k/corpus" \
+		>"$state/$k/save.log" 2>&1 || {
+		tail -5 "$state/$k/save.log" >&2
+		return 1
+	}
+	echo "fuzz.sh: $k: $dest now holds $(ls "$dest" | wc -l) inputs," \
+		"$(du -sh "$dest" | cut -f1)"
+}
+
+coverage_one() { # KIND
+	local k=$1 cov=build-cov dir=$state/$1
+	if [ ! -f "$cov/build.ninja" ]; then
+		CC=clang meson setup "$cov" -Dfuzzers=disabled \
+			-Dc_args="-fprofile-instr-generate -fcoverage-mapping" \
+			-Dc_link_args="-fprofile-instr-generate" >/dev/null || return 2
+	fi
+	ninja -C "$cov" "tests/fuzz/fuzz_${k}_replay" >/dev/null || return 2
+	rm -f "$dir"/cov-*.profraw
+	LLVM_PROFILE_FILE="$dir/cov-%p.profraw" \
+		"$cov/tests/fuzz/fuzz_${k}_replay" "$dir/corpus" >/dev/null 2>&1
+	llvm-profdata-14 merge -sparse "$dir"/cov-*.profraw -o "$dir/cov.profdata" &&
+		llvm-cov-14 report "$cov/tests/fuzz/fuzz_${k}_replay" \
+			-instr-profile="$dir/cov.profdata" lib partitions \
+			>"$dir/coverage.txt" &&
+		llvm-cov-14 show "$cov/tests/fuzz/fuzz_${k}_replay" \
+			-instr-profile="$dir/cov.profdata" lib partitions \
+			-region-coverage-lt=1 >"$dir/uncovered.txt"
+	echo "fuzz.sh: $k: $(tail -1 "$dir/coverage.txt")"
+	echo "fuzz.sh: $k: report $dir/coverage.txt, unreached lines $dir/uncovered.txt"
+}
+
+ensure_build
+run() { # KIND
+	case $mode in
+	fuzz) fuzz_one "$1" ;;
+	save) save_one "$1" ;;
+	coverage) coverage_one "$1" ;;
+	esac
+}
+jobs=${FUZZ_JOBS:-1}
+for k in "${sel[@]}"; do
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+		wait -n
+	done
+	run "$k" &
+done
+wait
