@@ -57,6 +57,19 @@ const uint16_t *fat_codepage(unsigned cp)
 	}
 }
 
+/*
+ * The NT lower-case flags apply to the whole short name, as Linux applies
+ * its code page's lower-case table (fat_short2lower_uni): the accented
+ * capitals of code pages 437 and 850 are Latin-1's, and each has its
+ * small letter in the same page.
+ */
+static uint16_t fat_lower(uint16_t u, bool lower)
+{
+	if (lower && u >= 0x00c0 && u <= 0x00de && u != 0x00d7)
+		return (uint16_t)(u + 0x20);
+	return u;
+}
+
 static size_t put_byte(uint8_t c, bool lower, const uint16_t *cp, char *out,
 		       size_t room)
 {
@@ -66,7 +79,7 @@ static size_t put_byte(uint8_t c, bool lower, const uint16_t *cp, char *out,
 		/* control bytes are invalid in names (spec 6.1) */
 		return fsimg_utf8_put(out, room, c < 0x20 ? 0xfffd : c);
 	}
-	return fsimg_utf8_put(out, room, cp[c - 0x80]);
+	return fsimg_utf8_put(out, room, fat_lower(cp[c - 0x80], lower));
 }
 
 size_t fat_short_name(const uint8_t *raw, uint8_t ntres, const uint16_t *cp,
