@@ -107,7 +107,8 @@ static bool add_entry(struct fill_ctx *c, const char *name, fsimg_ino ino,
 			fsfuse_fill_stat(s, &e.attr);
 		} else {
 			/* unreadable node: a name of unknown type and no entry
-			 * (node id 0); the kernel's lookup then gets the error */
+			 * (node id 0); the kernel's lookup then gets the error
+			 */
 			memset(&e, 0, sizeof(e));
 			e.attr.st_ino = (ino_t)ino;
 		}

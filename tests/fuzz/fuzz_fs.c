@@ -40,7 +40,7 @@ struct node {
 	fsimg_ino ino;
 	fsimg_ino parent;
 	unsigned depth;
-	uint64_t size;	  /* from getattr, when visited */
+	uint64_t size;	       /* from getattr, when visited */
 	struct fsimg_stat dst; /* what readdir said, when has_dst */
 	bool has_dst;
 	char *path;	  /* "/a/b", heap */
@@ -214,8 +214,7 @@ static void visit(struct walk *w, struct node *n)
 	if (fsimg_getattr(w->fs, n->ino, &st2))
 		__builtin_trap(); /* the same call, another answer */
 	check_same(&st, &st2);
-	if (n->depth &&
-	    !fsimg_lookup(w->fs, n->parent, n->name, &ino, &st2)) {
+	if (n->depth && !fsimg_lookup(w->fs, n->parent, n->name, &ino, &st2)) {
 		struct fsimg_stat st3;
 
 		/* A name listed twice may find the other node; whichever it
