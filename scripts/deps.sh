@@ -15,6 +15,8 @@ pkgs=(
 	fuse3 util-linux mount fdisk e2fsprogs bzip2
 	# real ISOs shipped in Debian, compared with bsdtar
 	grub-rescue-pc ipxe memtest86+
+	# the libxenfsimage plugin: its library, and pygrub to test it with
+	xen-utils-4.17
 )
 missing=()
 for p in "${pkgs[@]}"; do
