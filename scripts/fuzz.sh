@@ -93,7 +93,7 @@ fuzz_one() { # KIND
 	mkdir -p "$dir/corpus" "$dir/artifacts"
 	if [ -z "$(ls -A "$dir/corpus")" ]; then
 		python3 tests/fuzz/run_fuzz.py corpus "$dir/seeds" "--$k" \
-			--max-size 1048576 || return 2
+			--max-size 1048576 --public || return 2
 	fi
 	[ -f "tests/fuzz/$k.dict" ] && dict=("-dict=tests/fuzz/$k.dict")
 	echo "fuzz.sh: $k: $minutes min, corpus $dir/corpus"

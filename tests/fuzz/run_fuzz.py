@@ -11,8 +11,9 @@ Inputs, per kind (iso, eltorito, ext, fat, ufs, part):
     findings    tests/fuzz/findings/KIND/: every input that ever crashed or
                 tripped a harness, fixed since; and ../shared/findings/KIND-*
 
-    run_fuzz.py corpus DIR --KIND [--max-size N]
-        Writes generated + committed + findings of KIND into DIR.
+    run_fuzz.py corpus DIR --KIND [--max-size N] [--public]
+        Writes generated + committed + findings of KIND into DIR; with
+        --public also the public test images of ../shared/corpus.
     run_fuzz.py replay BINARY --KIND
         Runs BINARY (a *_replay build or a libFuzzer build) once on every
         input of KIND and on the committed inputs and findings of every
@@ -203,8 +204,10 @@ def ext_seeds(out):
             img = os.path.join(out, "mke2fs_" + name + ".img")
             if os.path.exists(img):
                 os.unlink(img)
-            subprocess.run([mke2fs, "-q", "-F", "-b", "1024", "-N", "64"] +
-                           args + ["-d", src, img, "256"], check=True,
+            # small images run faster; ext3's journal needs 1024 blocks
+            blocks = "1024" if name == "ext3" else "128"
+            subprocess.run([mke2fs, "-q", "-F", "-b", "1024", "-N", "32"] +
+                           args + ["-d", src, img, blocks], check=True,
                            stdout=subprocess.DEVNULL)
 
 
@@ -305,6 +308,50 @@ def shared_findings(kind):
             if n.startswith(kind + "-")]
 
 
+# Public test images (../shared/corpus, when a checkout has it beside it)
+# that seed an open-ended campaign: (directory, file-name pattern). The
+# AGPL and GPL-3 sets are left out: what the campaign finds may be
+# committed.
+CORPUS_SEEDS = {
+    "ext": [("e2fsprogs", "image.*"),
+            ("util-linux/blkid/images-fs", "ext*.img.xz")],
+    "iso": [("libarchive", "*.iso.gz"), ("libcdio", "*.iso*"),
+            ("util-linux/blkid/images-fs", "iso*.img.xz")],
+    "fat": [("util-linux/blkid/images-fs", "*fat*.img.xz")],
+    "ufs": [("util-linux/blkid/images-fs", "ufs*.img.xz")],
+    "part": [("util-linux/blkid/images-pt", "*.img.xz"),
+             ("jhermsmeier", "*.bin"), ("util-linux/fdisk-bsd", "*")],
+}
+
+
+def corpus_seeds(out, kind, max_size):
+    """Decompressed public test images for kind, at most max_size bytes."""
+    import bz2
+    import fnmatch
+    import gzip
+    import lzma
+    top = os.path.join(SRCDIR, "..", "shared", "corpus")
+    for sub, pat in CORPUS_SEEDS.get(kind, []):
+        for root, _, files in os.walk(os.path.join(top, sub)):
+            for name in sorted(files):
+                if not fnmatch.fnmatch(name, pat) or name.endswith(".txt"):
+                    continue
+                path = os.path.join(root, name)
+                opener = {".gz": gzip.open, ".bz2": bz2.open,
+                          ".xz": lzma.open}.get(os.path.splitext(name)[1],
+                                                open)
+                try:
+                    with opener(path, "rb") as f:
+                        data = f.read(max_size + 1)
+                except (OSError, EOFError, lzma.LZMAError):
+                    continue
+                if len(data) > max_size:
+                    data = data[:max_size]  # the metadata comes first
+                rel = os.path.relpath(path, top).replace("/", "_")
+                with open(os.path.join(out, "pub_" + rel), "wb") as f:
+                    f.write(data)
+
+
 def generated(out, kind, max_size):
     if kind == "eltorito":
         eltorito_seeds(out)
@@ -357,11 +404,15 @@ def main():
     ap.add_argument("--runs", type=int, default=4000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--max-size", type=int, default=0)
+    ap.add_argument("--public", action="store_true",
+                    help="corpus: add the public test images of ../shared")
     ap.set_defaults(kind="iso")
     a = ap.parse_args()
 
     if a.mode == "corpus":
         corpus(a.target, a.kind, a.max_size)
+        if a.public:
+            corpus_seeds(a.target, a.kind, a.max_size or 1 << 20)
         return 0
 
     with tempfile.TemporaryDirectory(prefix="fsimg-fuzz-") as tmp:
