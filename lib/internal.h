@@ -143,7 +143,7 @@ static inline bool fsimg_window_has(const struct fsimg_window *w, uint64_t off,
 	return !ckd_add(&end, off, len) && end <= w->len;
 }
 
-int fsimg_cache_new(struct fsimg_cache **out);
+int fsimg_cache_new(uint64_t image_size, struct fsimg_cache **out);
 void fsimg_cache_free(struct fsimg_cache *c);
 
 void fsimg_image_ref(fsimg_image *img);

@@ -32,25 +32,34 @@ struct cache_slot {
  * The slots and their data are two allocations: the small slot array is
  * initialised, the data area is left untouched (malloc, not calloc), so
  * opening an image faults in only the pages it reads. Touching all 4 MiB
- * at open cost more than parsing a small image.
+ * at open cost more than parsing a small image. An image smaller than the
+ * cache gets a cache of its own size (rounded up to a power of two slots):
+ * nothing more could ever be cached.
  */
 struct fsimg_cache {
-	struct cache_slot slot[FSIMG_CACHE_SLOTS];
+	unsigned nslots; /* a power of two, at most FSIMG_CACHE_SLOTS */
 	uint8_t *data;
+	struct cache_slot slot[];
 };
 
-int fsimg_cache_new(struct fsimg_cache **out)
+int fsimg_cache_new(uint64_t image_size, struct fsimg_cache **out)
 {
-	struct fsimg_cache *c = calloc(1, sizeof(*c));
+	struct fsimg_cache *c;
+	unsigned n = 1;
 
+	while (n < FSIMG_CACHE_SLOTS &&
+	       (uint64_t)n * FSIMG_CACHE_BLOCK < image_size)
+		n *= 2;
+	c = calloc(1, sizeof(*c) + n * sizeof(c->slot[0]));
 	if (!c)
 		return -ENOMEM;
-	c->data = malloc((size_t)FSIMG_CACHE_SLOTS * FSIMG_CACHE_BLOCK);
+	c->nslots = n;
+	c->data = malloc((size_t)n * FSIMG_CACHE_BLOCK);
 	if (!c->data) {
 		free(c);
 		return -ENOMEM;
 	}
-	for (unsigned i = 0; i < FSIMG_CACHE_SLOTS; i++) {
+	for (unsigned i = 0; i < n; i++) {
 		pthread_mutex_init(&c->slot[i].lock, NULL);
 		c->slot[i].data = c->data + (size_t)i * FSIMG_CACHE_BLOCK;
 	}
@@ -62,7 +71,7 @@ void fsimg_cache_free(struct fsimg_cache *c)
 {
 	if (!c)
 		return;
-	for (unsigned i = 0; i < FSIMG_CACHE_SLOTS; i++)
+	for (unsigned i = 0; i < c->nslots; i++)
 		pthread_mutex_destroy(&c->slot[i].lock);
 	free(c->data);
 	free(c);
@@ -190,7 +199,7 @@ int fsimg_wread_cached(const struct fsimg_window *w, uint64_t off, void *buf,
 		size_t in = (size_t)(abs % FSIMG_CACHE_BLOCK);
 		size_t n = FSIMG_CACHE_BLOCK - in;
 		struct cache_slot *s =
-			&img->cache->slot[block % FSIMG_CACHE_SLOTS];
+			&img->cache->slot[block & (img->cache->nslots - 1)];
 
 		if (n > len)
 			n = len;
@@ -263,7 +272,7 @@ int fsimg_image_open_fd(int fd, const char *name, fsimg_image **out)
 	rc = image_size_of(fd, &img->size);
 	if (rc)
 		goto err_name;
-	rc = fsimg_cache_new(&img->cache);
+	rc = fsimg_cache_new(img->size, &img->cache);
 	if (rc)
 		goto err_name;
 	atomic_init(&img->refs, 1);
