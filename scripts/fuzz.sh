@@ -97,8 +97,11 @@ fuzz_one() { # KIND
 	fi
 	[ -f "tests/fuzz/$k.dict" ] && dict=("-dict=tests/fuzz/$k.dict")
 	echo "fuzz.sh: $k: $minutes min, corpus $dir/corpus"
-	# fork mode: a crash is recorded and fuzzing goes on
-	"$bin" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+	# fork mode: a crash is recorded and fuzzing goes on; CPU time of the
+	# whole process tree is logged in $dir/cpu.log (date, wall s, user s,
+	# system s)
+	/usr/bin/time -f "$(date -u +%FT%TZ) %e %U %S" -a -o "$dir/cpu.log" \
+		"$bin" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
 		-max_total_time=$((minutes * 60)) -rss_limit_mb=1024 -timeout=30 \
 		-max_len="$(max_len "$k")" -print_final_stats=1 "${dict[@]}" \
 		-artifact_prefix="$dir/artifacts/" \
@@ -106,6 +109,9 @@ fuzz_one() { # KIND
 		>"$dir/last.log" 2>&1
 	rm -rf "$dir/seeds"
 	grep -E '^#[0-9]+: cov' "$dir/last.log" | tail -1 | sed "s/^/fuzz.sh: $k: /"
+	awk -v k="$k" '{ c += $3 + $4 } END {
+		printf "fuzz.sh: %s: %.1f CPU-hours of fuzzing in all runs\n", k, c / 3600 }' \
+		"$dir/cpu.log"
 	# minimise: keep the inputs that add coverage
 	rm -rf "$dir/min"
 	mkdir -p "$dir/min"
