@@ -24,8 +24,7 @@
 
 static const char usage_text[] =
 	"Usage: fsimg [OPTION]... COMMAND [OPTION]... IMAGE [ARG]...\n"
-	"Read filesystem images (ISO9660, FAT, ext2/3/4, UFS) straight from "
-	"image files.\n"
+	"Read filesystem images straight from image files.\n"
 	"\n"
 	"Commands:\n"
 	"  info [--json] IMAGE           show the image, its filesystem and "
@@ -42,7 +41,8 @@ static const char usage_text[] =
 	"\n"
 	"Options (accepted before or after the command and its operands):\n"
 	"  -p, --partition=SPEC  partition or slice to read (default auto)\n"
-	"  -t, --type=FSTYPE     filesystem type (default: probe)\n"
+	"  -t, --type=FSTYPE     filesystem type (default: probe); the types\n"
+	"                        are listed below\n"
 	"  -o, --options=OPTS    filesystem options (norock, nojoliet,\n"
 	"                        session=N, uid=, gid=, umask=, ...)\n"
 	"  -l                    ls: long format\n"
@@ -55,12 +55,37 @@ static const char usage_text[] =
 	"  -v, --verbose         get: print each path extracted\n"
 	"  -h, --help            show this help\n"
 	"  -V, --version         show the version\n"
+	"      --list-types      print each filesystem type and its other\n"
+	"                        names, one type a line\n"
 	"\n"
 	"Exit status: 0 ok, 1 usage, 2 image or filesystem unreadable,\n"
 	"3 path not found or of the wrong type, 4 some entries failed,\n"
 	"5 destination or output not writable. See fsimg(1).\n";
 
-enum { OPT_JSON = 256 };
+enum { OPT_JSON = 256, OPT_LIST_TYPES };
+
+/* From the driver table: what -t accepts, for --help and --list-types. */
+static void print_types(FILE *f, bool list)
+{
+	const char *const *aliases;
+	const char *name;
+
+	if (!list)
+		fputs("Filesystem types (-t):\n", f);
+	for (unsigned i = 0; (name = fsimg_fs_type_name(i, &aliases)); i++) {
+		if (list) {
+			fputs(name, f);
+			for (unsigned a = 0; aliases[a]; a++)
+				fprintf(f, " %s", aliases[a]);
+			fputc('\n', f);
+			continue;
+		}
+		fprintf(f, "  %-10s", name);
+		for (unsigned a = 0; aliases[a]; a++)
+			fprintf(f, "%s%s", a ? ", " : "also ", aliases[a]);
+		fputc('\n', f);
+	}
+}
 
 static const struct option long_options[] = {
 	{ "partition", required_argument, NULL, 'p' },
@@ -75,6 +100,7 @@ static const struct option long_options[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "list-types", no_argument, NULL, OPT_LIST_TYPES },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -444,6 +470,11 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
+			putchar('\n');
+			print_types(stdout, false);
+			return EXIT_OK;
+		case OPT_LIST_TYPES:
+			print_types(stdout, true);
 			return EXIT_OK;
 		case 'V':
 			printf("fsimg %s (libfsimg %s)\n", FSIMG_VERSION,

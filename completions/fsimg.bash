@@ -40,7 +40,8 @@ _fsimg()
 		return
 		;;
 	-t | --type)
-		COMPREPLY=($(compgen -W "auto iso9660 vfat ext2 ext3 ext4 ufs" \
+		# the types and their other names, from the driver table
+		COMPREPLY=($(compgen -W "auto $(fsimg --list-types 2>/dev/null)" \
 			-- "$cur"))
 		return
 		;;

@@ -65,11 +65,30 @@ int fsimg_probe(fsimg_image *img, uint64_t offset, uint64_t length,
 		if (rc < 0)
 			return rc;
 		if (rc > 0) {
-			*type = fsimg_drivers[i]->name;
+			const struct fsimg_driver *d = fsimg_drivers[i];
+			const char *t =
+				d->probe_type ? d->probe_type(&w) : NULL;
+
+			*type = t ? t : d->name;
 			return 1;
 		}
 	}
 	return 0;
+}
+
+const char *fsimg_fs_type_name(unsigned i, const char *const **aliases)
+{
+	static const char *const none[] = { NULL };
+	unsigned n = 0;
+
+	while (fsimg_drivers[n] && n < i)
+		n++;
+	if (!fsimg_drivers[n])
+		return NULL;
+	if (aliases)
+		*aliases = fsimg_drivers[n]->aliases ? fsimg_drivers[n]->aliases
+						     : none;
+	return fsimg_drivers[n]->name;
 }
 
 static int generic_options(fsimg_fs *fs, struct fsimg_opts *o)

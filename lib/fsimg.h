@@ -300,6 +300,13 @@ int fsimg_partitions(fsimg_image *img, struct fsimg_part *out, size_t max,
 		     char *table, size_t tsize);
 
 const char *fsimg_version(void);
+/*
+ * The filesystem types fsimg_fs_open() accepts, in probe order: the i-th
+ * driver's name, NULL past the last. *aliases (when not NULL) is set to
+ * the other names it accepts for it, a NULL-terminated array. Help texts,
+ * completions and manual pages are made or checked from this list.
+ */
+const char *fsimg_fs_type_name(unsigned i, const char *const **aliases);
 
 #ifdef __cplusplus
 }

@@ -226,6 +226,12 @@ struct fsimg_driver {
 	/* other names -t accepts for this driver (NULL-terminated), or NULL */
 	const char *const *aliases;
 	int (*probe)(const struct fsimg_window *w);
+	/*
+	 * Optional: the precise type of a window probe() accepted, when the
+	 * driver reads several (ext2, ext3 or ext4); NULL or a NULL answer
+	 * means name. Reads only what probe() read.
+	 */
+	const char *(*probe_type)(const struct fsimg_window *w);
 	int (*open)(fsimg_fs *fs, struct fsimg_opts *opts);
 	void (*close)(fsimg_fs *fs);
 

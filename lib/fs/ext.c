@@ -41,6 +41,17 @@ static int ext_probe(const struct fsimg_window *w)
 	return 1;
 }
 
+/* s_feature_compat, s_feature_incompat, s_feature_ro_compat */
+static const char *ext_probe_type(const struct fsimg_window *w)
+{
+	uint8_t sb[1024];
+
+	if (fsimg_wread_cached(w, SUPERBLOCK_OFFSET, sb, sizeof(sb)))
+		return NULL;
+	return ext_type_of(get_le32(sb + 92), get_le32(sb + 96),
+			   get_le32(sb + 100));
+}
+
 static bool is_corruption(errcode_t err)
 {
 	switch (err) {
@@ -284,6 +295,7 @@ const struct fsimg_driver fsimg_ext_driver = {
 	.name = "ext4",
 	.aliases = ext_aliases,
 	.probe = ext_probe,
+	.probe_type = ext_probe_type,
 	.open = ext_open,
 	.close = ext_close,
 	.info = ext_info,

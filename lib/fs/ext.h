@@ -113,6 +113,8 @@ ssize_t ext_getxattr(fsimg_fs *fs, fsimg_ino ino, const char *name, void *buf,
 ssize_t ext_listxattr(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size);
 
 /* ext_info.c */
+/* ext2, ext3 or ext4, as blkid names them, from the feature words */
+const char *ext_type_of(uint32_t compat, uint32_t incompat, uint32_t ro);
 const char *ext_type_name(const struct ext2_super_block *sb);
 int ext_info(fsimg_fs *fs, struct fsimg_fsinfo *info);
 int ext_details(fsimg_fs *fs, fsimg_detail_fn fn, void *ctx);

@@ -48,14 +48,19 @@ static const struct feature features[] = {
 #define EXT3_RO_COMPAT_KNOWN 0x0007u /* sparse_super large_file btree_dir */
 #define EXT3_INCOMPAT_KNOWN  0x0016u /* filetype needs_recovery meta_bg */
 
-const char *ext_type_name(const struct ext2_super_block *sb)
+const char *ext_type_of(uint32_t compat, uint32_t incompat, uint32_t ro)
 {
-	if ((sb->s_feature_ro_compat & ~EXT3_RO_COMPAT_KNOWN) ||
-	    (sb->s_feature_incompat & ~EXT3_INCOMPAT_KNOWN))
+	if ((ro & ~EXT3_RO_COMPAT_KNOWN) || (incompat & ~EXT3_INCOMPAT_KNOWN))
 		return "ext4";
-	if (sb->s_feature_compat & EXT3_FEATURE_COMPAT_HAS_JOURNAL)
+	if (compat & EXT3_FEATURE_COMPAT_HAS_JOURNAL)
 		return "ext3";
 	return "ext2";
+}
+
+const char *ext_type_name(const struct ext2_super_block *sb)
+{
+	return ext_type_of(sb->s_feature_compat, sb->s_feature_incompat,
+			   sb->s_feature_ro_compat);
 }
 
 static void copy_label(char *dst, size_t room,
