@@ -121,7 +121,7 @@ struct fsfuse {
 
 /*
  * A FUSE node id and an fsimg_ino are the same number, except that
- * FUSE_ROOT_ID and the root handle trade places. See inode.h.
+ * FUSE_ROOT_ID and the root handle trade places. See inode.c.
  */
 fsimg_ino fsfuse_ino(const struct fsfuse *ff, fuse_ino_t nodeid);
 fuse_ino_t fsfuse_nodeid(const struct fsfuse *ff, fsimg_ino ino);

@@ -67,7 +67,7 @@ static inline bool is_pow2_u64(uint64_t v)
 	return v && !(v & (v - 1));
 }
 
-/* --- debug output: FSIMG_DEBUG=iso,src,fuse,... ------------------------- */
+/* --- debug output: FSIMG_DEBUG=iso,src,part,... ------------------------- */
 
 enum fsimg_debug_mask {
 	FSIMG_DBG_SRC = 1u << 0,
@@ -78,7 +78,6 @@ enum fsimg_debug_mask {
 	FSIMG_DBG_FAT = 1u << 5,
 	FSIMG_DBG_UFS = 1u << 6,
 	FSIMG_DBG_EXT = 1u << 7,
-	FSIMG_DBG_FUSE = 1u << 8,
 	FSIMG_DBG_ALL = 0xffffffffu,
 };
 

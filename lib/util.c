@@ -15,7 +15,7 @@ static const struct {
 	{ "iso", FSIMG_DBG_ISO },   { "cache", FSIMG_DBG_CACHE },
 	{ "part", FSIMG_DBG_PART }, { "fat", FSIMG_DBG_FAT },
 	{ "ufs", FSIMG_DBG_UFS },   { "ext", FSIMG_DBG_EXT },
-	{ "fuse", FSIMG_DBG_FUSE }, { "all", FSIMG_DBG_ALL },
+	{ "all", FSIMG_DBG_ALL },
 };
 
 static void debug_init_once(void)

@@ -87,8 +87,8 @@ static void probe(const struct fsm_req *r, struct probe_result *pr)
 	if (rc && any) {
 		/*
 		 * No filesystem libfsimg reads, no partition table: perhaps a
-		 * whole-image filesystem only the kernel reads (ext4, until
-		 * libfsimg has a driver for it).
+		 * whole-image filesystem only the kernel reads (a type with no
+		 * libfsimg driver, such as xfs or btrfs).
 		 */
 		blkid_type(fsimg_image_fd(img), 0, fsimg_image_size(img),
 			   pr->type, sizeof(pr->type));

@@ -11,7 +11,7 @@
  * has already checked the fstab entry and runs this helper with the
  * user's own uid and gid.
  *
- * Installed also as mount.iso9660, mount.udf, mount.ufs (a build option),
+ * Installed also as mount.iso9660 and mount.ufs (a build option),
  * it mounts image files of that type, and leaves block devices to a plain
  * kernel mount made exactly as mount(8) would have made it (see
  * alias_device() for the loop devices mount(8) attaches to image files).
