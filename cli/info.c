@@ -199,12 +199,13 @@ static void show_fs(struct info *x)
 
 static void state_text(unsigned st, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s%s%s%s%s",
+	snprintf(buf, size, "%s%s%s%s%s%s",
 		 st & FSIMG_PART_CONTAINER ? " container" : "",
 		 st & FSIMG_PART_TRUNCATED ? " past-end" : "",
 		 st & FSIMG_PART_OUTSIDE ? " outside" : "",
 		 st & FSIMG_PART_OVERLAP ? " overlap" : "",
-		 st & FSIMG_PART_DAMAGED ? " damaged" : "");
+		 st & FSIMG_PART_DAMAGED ? " damaged" : "",
+		 st & FSIMG_PART_UNREADABLE ? " unreadable" : "");
 }
 
 static void part_json(struct json *j, const struct fsimg_part *p)

@@ -261,11 +261,13 @@ int fsimg_select(fsimg_image *img, const char *spec, uint64_t *offset,
 
 /* Problems found with a partition, fsimg_part.state. */
 enum fsimg_part_state {
-	FSIMG_PART_CONTAINER = 1u << 0, /* extended partition: no filesystem */
-	FSIMG_PART_TRUNCATED = 1u << 1, /* ends past the end of the image */
-	FSIMG_PART_OUTSIDE = 1u << 2,	/* starts past the end of the image */
-	FSIMG_PART_OVERLAP = 1u << 3,	/* overlaps a sibling partition */
-	FSIMG_PART_DAMAGED = 1u << 4,	/* its nested label is unusable */
+	FSIMG_PART_CONTAINER = 1u << 0,	 /* extended partition: no filesystem */
+	FSIMG_PART_TRUNCATED = 1u << 1,	 /* ends past the end of the image */
+	FSIMG_PART_OUTSIDE = 1u << 2,	 /* starts past the end of the image */
+	FSIMG_PART_OVERLAP = 1u << 3,	 /* overlaps a sibling partition */
+	FSIMG_PART_DAMAGED = 1u << 4,	 /* its nested label is unusable */
+	FSIMG_PART_UNREADABLE = 1u << 5, /* reading it failed (I/O error):
+					    its filesystem is unknown */
 };
 
 /*

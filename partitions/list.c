@@ -172,6 +172,19 @@ out:
 	return rc;
 }
 
+/*
+ * A nested label that could not be read: damage (a bad checksum, a field
+ * out of range) marks the entry and the listing goes on, as a warning; an
+ * I/O error or a failed allocation ends the listing.
+ */
+static int nested_error(struct fsimg_part *p, int rc)
+{
+	if (rc == -EIO || rc == -ENOMEM)
+		return rc;
+	p->state |= FSIMG_PART_DAMAGED;
+	return 0;
+}
+
 /* Adds the slices of a VTOC found in MBR entry pi right after it. */
 static int add_vtoc(fsimg_image *img, struct plist *l, int pi)
 {
@@ -186,10 +199,8 @@ static int add_vtoc(fsimg_image *img, struct plist *l, int pi)
 	if (w.len > img->size - w.off)
 		w.len = img->size - w.off;
 	rc = fsimg_pt_vtoc.probe(&w, &v);
-	if (rc < 0) {
-		l->p[pi].state |= FSIMG_PART_DAMAGED;
-		return rc == -EIO ? rc : 0; /* damage is a warning */
-	}
+	if (rc < 0)
+		return nested_error(&l->p[pi], rc);
 	if (rc == 0)
 		return 0;
 	l->vtoc_count++;
@@ -257,8 +268,10 @@ static int add_bsd(fsimg_image *img, struct plist *l, int pi, unsigned mbr)
 	if (w.len > img->size - w.off)
 		w.len = img->size - w.off;
 	rc = fsimg_bsd_probe(&w, &bl);
-	if (rc <= 0)
-		return rc == -EIO ? rc : 0;
+	if (rc < 0)
+		return nested_error(&l->p[pi], rc);
+	if (rc == 0)
+		return 0;
 	base = bl.n > 2 && (uint64_t)bl.offset[2] * 512 == parent.start
 		       ? 0
 		       : parent.start;
@@ -330,16 +343,24 @@ static void probe_fs(fsimg_image *img, struct fsimg_part *p)
 	const char *type = NULL;
 	fsimg_fs *fs;
 	struct fsimg_fsinfo fi;
+	int rc;
 
 	if (!fsimg_plist_usable(img, p))
 		return;
 	len = p->size;
 	if (len > img->size - p->start)
 		len = img->size - p->start;
-	if (fsimg_probe(img, p->start, len, &type) <= 0)
+	rc = fsimg_probe(img, p->start, len, &type);
+	if (rc < 0)
+		/* an I/O error is not "no filesystem": say so on the entry */
+		p->state |= FSIMG_PART_UNREADABLE;
+	if (rc <= 0)
 		return;
 	set_str(p->fstype, sizeof(p->fstype), type);
-	if (fsimg_fs_open(img, p->start, len, type, NULL, &fs))
+	rc = fsimg_fs_open(img, p->start, len, type, NULL, &fs);
+	if (rc == -EIO)
+		p->state |= FSIMG_PART_UNREADABLE;
+	if (rc)
 		return;
 	if (!fsimg_fs_info(fs, &fi)) {
 		/* what the filesystem says it is: ext2 rather than the driver

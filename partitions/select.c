@@ -256,6 +256,7 @@ static int select_match(fsimg_image *img, struct plist *l, enum match_kind k,
 			uint64_t *length)
 {
 	int found = -1, nfound = 0;
+	char why[96];
 
 	for (int i = 0; i < l->n; i++) {
 		if (!matches(l, &l->p[i], k, v))
@@ -270,16 +271,20 @@ static int select_match(fsimg_image *img, struct plist *l, enum match_kind k,
 	if (nfound == 1)
 		return use_part(img, &l->p[found], offset, length);
 	if (!l->probed) {
+		int rc;
+
 		for (int i = 0; i < l->n; i++)
 			l->p[i].fstype[0] = '\0';
-		fsimg_plist_build(img, l, true);
+		rc = fsimg_plist_build(img, l, true);
+		if (rc < 0)
+			return rc;
 	}
-	if (nfound == 0)
-		return list_choices(img, -ENOENT, "no partition matches", l);
-	(void)spec;
-	return list_choices(img, -EINVAL,
-			    "several partitions match: choose one by number",
-			    l);
+	snprintf(why, sizeof(why),
+		 nfound ? "several partitions match '%.40s': choose one by "
+			  "number"
+			: "no partition matches '%.40s'",
+		 spec);
+	return list_choices(img, nfound ? -EINVAL : -ENOENT, why, l);
 }
 
 /* Does the filesystem of p hold /boot/vmlinuz*? */
