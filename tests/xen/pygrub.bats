@@ -184,16 +184,22 @@ gpt_disk() {
 	grep -q "Unable to find partition containing kernel" "$T/stderr"
 }
 
-@test "pygrub: Solaris x86 UFS in a VTOC slice of MBR 0xBF, same as the stock plugin" {
-	tree "$T/sol" boot/grub/menu.lst <<-EOF
+# solaris_ufs NAME ENDIAN ARGS: $T/NAME.img, a Solaris UFS (our generator)
+# whose menu.lst boots the guest's kernel with ARGS
+solaris_ufs() {
+	tree "$T/$1" boot/grub/menu.lst <<-EOF
 		default 0
 		title Solaris-style guest
-		kernel /boot/vmlinuz-6.1.0-28-amd64 -B console=hvc0
+		kernel /boot/vmlinuz-6.1.0-28-amd64 $3
 		initrd /boot/initrd.img-6.1.0-28-amd64
 	EOF
-	rm -f "$T/sol/boot/vmlinuz"
-	python3 "$FSIMG_SRCDIR/tests/ufs/mksolufs.py" --endian little --no-large \
-		--tree "$T/sol" "$T/sol.img"
+	rm -f "$T/$1/boot/vmlinuz" # the generator writes no symlink here
+	python3 "$FSIMG_SRCDIR/tests/ufs/mksolufs.py" --endian "$2" --no-large \
+		--tree "$T/$1" "$T/$1.img"
+}
+
+@test "pygrub: Solaris x86 UFS in a VTOC slice of MBR 0xBF, same as the stock plugin" {
+	solaris_ufs sol little "-B console=hvc0"
 	python3 "$FSIMG_SRCDIR/tests/part/mkvtoc.py" "$T/vtoc.img" \
 		--root "$T/sol.img" >/dev/null
 	pygrub_with "$T/plugins" "$T/vtoc.img"
@@ -204,15 +210,7 @@ gpt_disk() {
 }
 
 @test "pygrub: big-endian (SPARC) Solaris UFS, which the stock plugins cannot read" {
-	tree "$T/sparc" boot/grub/menu.lst <<-EOF
-		default 0
-		title SPARC-built guest disk
-		kernel /boot/vmlinuz-6.1.0-28-amd64 -B console=ttya
-		initrd /boot/initrd.img-6.1.0-28-amd64
-	EOF
-	rm -f "$T/sparc/boot/vmlinuz"
-	python3 "$FSIMG_SRCDIR/tests/ufs/mksolufs.py" --endian big --no-large \
-		--tree "$T/sparc" "$T/sparc.img"
+	solaris_ufs sparc big "-B console=ttya"
 	pygrub_with "$T/plugins" "$T/sparc.img"
 	expect_boot "-B console=ttya"
 	! pygrub_with "$STOCK" "$T/sparc.img"
