@@ -10,7 +10,10 @@ sparse files, within what format F can hold), written to disk, made into
 an image by the real tool, and read back by fsimg (`ls -R --json` and
 `get`). fsimg's view is compared with the generated tree, field by field,
 and for ext also with the kernel's loop mount of the same image when the
-caller is root and the kernel has ext4. Output is TAP, one test a seed; a
+caller is root and the kernel has ext4 (then the kernel is the reference,
+and where mke2fs wrote something else than the tree, that is a note, not a
+failure: mke2fs 1.47.0 -d writes a 65537-byte file as 65536 bytes on a
+1 KiB-block inline_data filesystem, seed 116). Output is TAP, one test a seed; a
 failure prints the differing entries and the command that reproduces it
 (with --keep, the tree and the image stay in DIR).
 
@@ -83,7 +86,12 @@ class Tree:
         for _ in range(100):
             n = "".join(r.choice(NAME_CHARS) for _ in range(r.randint(1, 12)))
             if r.random() < 0.3:
-                n += r.choice(NAME_EXTRA) + r.choice(NAME_CHARS)
+                x = r.choice(NAME_EXTRA)
+                # mtools writes a broken entry (no long name, NULs in the
+                # short extension) for some names with a '~'
+                if self.fmt == "fat" and x == "~":
+                    x = "-"
+                n += x + r.choice(NAME_CHARS)
             if c["unicode"] and r.random() < 0.2:
                 u = r.choice(NAME_UNICODE)
                 # mtools keeps only the low 16 bits of a character outside
@@ -288,7 +296,7 @@ def link_groups(view):
     return {p: min(g) for g in groups.values() for p in g}
 
 
-def compare(fmt, want, got, ignore=()):
+def compare(fmt, want, got, ignore=(), who="fsimg"):
     """Lines describing each difference between two views."""
     caps = CAPS[fmt]
     fields = ["type", "size", "sha256", "target"]
@@ -302,27 +310,28 @@ def compare(fmt, want, got, ignore=()):
         if p.split("/")[0] in ignore:
             continue
         if p not in got:
-            diffs.append("%r: missing from fsimg's view" % p)
+            diffs.append("%r: missing from %s's view" % (p, who))
             continue
         if p not in want:
-            diffs.append("%r: fsimg shows it, the tree has no such entry" % p)
+            diffs.append("%r: %s shows it, the reference has no such "
+                         "entry" % (p, who))
             continue
         w, g = want[p], got[p]
         for f in fields:
             if f in w and w.get(f) != g.get(f):
-                diffs.append("%r: %s is %r, fsimg says %r" %
-                             (p, f, w.get(f), g.get(f)))
+                diffs.append("%r: %s is %r, %s says %r" %
+                             (p, f, w.get(f), who, g.get(f)))
         if w["type"] != "symlink" and (w["type"] != "dir" or
                                        caps["dirtimes"]):
             wt = w["mtime"] if caps["ns"] else \
                 w["mtime"] // 10**9 * 10**9
             if wt != g["mtime"]:
-                diffs.append("%r: mtime is %d ns, fsimg says %d ns" %
-                             (p, wt, g["mtime"]))
+                diffs.append("%r: mtime is %d ns, %s says %d ns" %
+                             (p, wt, who, g["mtime"]))
         if caps["hardlink"] and w["type"] == "file" and \
                 wl.get(p) != gl.get(p):
-            diffs.append("%r: hard-link group %r, fsimg says %r" %
-                         (p, wl.get(p), gl.get(p)))
+            diffs.append("%r: hard-link group %r, %s says %r" %
+                         (p, wl.get(p), who, gl.get(p)))
     return diffs
 
 
@@ -413,13 +422,20 @@ def one(fmt, seed, keep):
         # mtools writes short names in code page 850 (its default)
         got = fsimg_view(img, work,
                          ["-o", "codepage=850"] if fmt == "fat" else [])
-        diffs = compare(fmt, want, got, ignore=("lost+found",))
-        if fmt == "ext":
-            kern = kernel_view(img, work)
-            if kern is not None:
-                diffs += ["kernel vs fsimg: " + d
-                          for d in compare(fmt, kern, got)]
-        return how, len(want), diffs
+        notes = []
+        kern = kernel_view(img, work) if fmt == "ext" else None
+        if kern is None:
+            diffs = compare(fmt, want, got, ignore=("lost+found",))
+        else:
+            # the kernel's reading of the same image is the reference; where
+            # the maker did not write what the tree holds, that is noted
+            diffs = ["kernel vs fsimg: " + d
+                     for d in compare(fmt, kern, got)]
+            notes = ["mke2fs did not write the tree: " + d
+                     for d in compare(fmt, want, kern,
+                                      ignore=("lost+found",),
+                                      who="the kernel")]
+        return how, len(want), diffs, notes
     finally:
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -444,9 +460,9 @@ def main():
             print("ok %d - %s # SKIP needs %s" % (i, name, " ".join(missing)))
             continue
         try:
-            how, n, diffs = one(a.format, seed, a.keep)
+            how, n, diffs, notes = one(a.format, seed, a.keep)
         except (RuntimeError, OSError) as e:
-            how, n, diffs = "?", 0, [str(e)]
+            how, n, diffs, notes = "?", 0, [str(e)], []
         if diffs:
             failed += 1
             print("not ok %d - %s (%s)" % (i, name, how))
@@ -456,6 +472,8 @@ def main():
                   (os.path.relpath(__file__), a.format, seed))
         else:
             print("ok %d - %s: %d entries (%s)" % (i, name, n, how))
+        for d in notes[:5]:
+            print("# note: " + d)
         sys.stdout.flush()
     return 1 if failed else 0
 
