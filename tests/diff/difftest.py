@@ -383,9 +383,12 @@ def make_image(fmt, tree, src, img, rng):
     if fmt == "ufs":
         ver = rng.choice(["1", "2"])
         order = rng.choice(["le", "be"])
-        kib = need * 2 // 1024 + 4096
-        run(["makefs", "-t", "ffs", "-o", "version=%s" % ver, "-B", order,
-             "-M", "%dk" % kib, img, src])
+        # makefs misjudges the room some trees need when it sizes the image
+        # itself (-M, or -s near its estimate: "No space left", "read
+        # error"): a fixed, roomy size instead, no minfree
+        kib = max(65536, need * 4 // 1024)
+        run(["makefs", "-t", "ffs", "-o", "version=%s,minfree=0" % ver,
+             "-B", order, "-s", "%dk" % kib, img, src])
         return "makefs -t ffs version=%s -B %s" % (ver, order)
     raise ValueError(fmt)
 
