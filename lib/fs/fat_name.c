@@ -86,10 +86,15 @@ size_t fat_short_name(const uint8_t *raw, uint8_t ntres, const uint16_t *cp,
 		      char *out, size_t room)
 {
 	size_t n = 0;
-	int blen = 8, elen = 3;
+	int blen, elen;
 
 	if (room == 0)
 		return 0;
+	/* A NUL ends the base or the extension, as in Linux's
+	 * fat_parse_short() and mtools (some mtools versions write
+	 * " \0\0" as the extension of a name they mangled). */
+	blen = (int)strnlen((const char *)raw, 8);
+	elen = (int)strnlen((const char *)raw + 8, 3);
 	while (blen > 0 && raw[blen - 1] == ' ')
 		blen--;
 	while (elen > 0 && raw[8 + elen - 1] == ' ')

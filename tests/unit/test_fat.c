@@ -123,6 +123,12 @@ static void test_names(void)
 	fat_short_name((const uint8_t *)"\x9dX      \x9e  ", 0x18, cp850, out,
 		       sizeof(out));
 	is_str(out, "øx.×", "cp850: Ø lowered, × has no small letter");
+	fat_short_name((const uint8_t *)"BQSDFWB~ \0\0", 0, cp437, out,
+		       sizeof(out));
+	is_str(out, "BQSDFWB~", "a NUL ends the extension (mtools, Linux)");
+	fat_short_name((const uint8_t *)"AB\0DE   TXT", 0, cp437, out,
+		       sizeof(out));
+	is_str(out, "AB.TXT", "a NUL ends the base");
 	fat_label_name((const uint8_t *)"NO NAME    ", cp437, out, sizeof(out));
 	is_str(out, "NO NAME", "label trimmed");
 	/* spec 7.2: the checksum of a known name */
