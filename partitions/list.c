@@ -44,13 +44,11 @@ static void set_str(char *dst, size_t size, const char *src)
 static char bsd_letter(fsimg_image *img, const struct fsimg_part *parent,
 		       const struct fsimg_part *p, int fallback)
 {
-	struct fsimg_window w = { img, parent->start, parent->size };
+	struct fsimg_window w;
 	struct fsimg_bsd_label bl;
 
-	if (w.off >= img->size)
+	if (!fsimg_part_window(img, parent->start, parent->size, &w))
 		return (char)('a' + fallback % 26);
-	if (w.len > img->size - w.off)
-		w.len = img->size - w.off;
 	if (fsimg_bsd_probe(&w, &bl) == 1) {
 		for (unsigned i = 0; i < bl.n; i++) {
 			uint64_t off = (uint64_t)bl.offset[i] * 512;
@@ -189,15 +187,13 @@ static int nested_error(struct fsimg_part *p, int rc)
 static int add_vtoc(fsimg_image *img, struct plist *l, int pi)
 {
 	struct fsimg_part parent = l->p[pi];
-	struct fsimg_window w = { img, parent.start, parent.size };
+	struct fsimg_window w;
 	struct fsimg_vtoc v;
 	struct fsimg_part slices[VTOC_NPARTS];
 	int ns = 0, rc;
 
-	if (w.off >= img->size)
+	if (!fsimg_part_window(img, parent.start, parent.size, &w))
 		return 0;
-	if (w.len > img->size - w.off)
-		w.len = img->size - w.off;
 	rc = fsimg_pt_vtoc.probe(&w, &v);
 	if (rc < 0)
 		return nested_error(&l->p[pi], rc);
@@ -255,7 +251,7 @@ static int add_bsd(fsimg_image *img, struct plist *l, int pi, unsigned mbr)
 			    : mbr == 0xa6 ? "openbsd"
 					  : "netbsd";
 	struct fsimg_part parent = l->p[pi];
-	struct fsimg_window w = { img, parent.start, parent.size };
+	struct fsimg_window w;
 	struct fsimg_part letters[BSD_MAXPARTS];
 	struct fsimg_bsd_label bl;
 	uint64_t base;
@@ -263,10 +259,8 @@ static int add_bsd(fsimg_image *img, struct plist *l, int pi, unsigned mbr)
 
 	if (pi + 1 < l->n && l->p[pi + 1].depth > parent.depth)
 		return 0; /* libblkid listed them */
-	if (w.off >= img->size)
+	if (!fsimg_part_window(img, parent.start, parent.size, &w))
 		return 0;
-	if (w.len > img->size - w.off)
-		w.len = img->size - w.off;
 	rc = fsimg_bsd_probe(&w, &bl);
 	if (rc < 0)
 		return nested_error(&l->p[pi], rc);
@@ -297,6 +291,17 @@ static int add_bsd(fsimg_image *img, struct plist *l, int pi, unsigned mbr)
 	memcpy(&l->p[pi + 1], letters, (size_t)nl * sizeof(letters[0]));
 	l->n += nl;
 	return nl;
+}
+
+bool fsimg_part_window(fsimg_image *img, uint64_t start, uint64_t size,
+		       struct fsimg_window *w)
+{
+	if (start >= img->size)
+		return false;
+	w->img = img;
+	w->off = start;
+	w->len = size < img->size - start ? size : img->size - start;
+	return true;
 }
 
 bool fsimg_plist_usable(const fsimg_image *img, const struct fsimg_part *p)
@@ -339,25 +344,23 @@ static void mark_damage(fsimg_image *img, struct plist *l)
 
 static void probe_fs(fsimg_image *img, struct fsimg_part *p)
 {
-	uint64_t len;
+	struct fsimg_window w;
 	const char *type = NULL;
 	fsimg_fs *fs;
 	struct fsimg_fsinfo fi;
 	int rc;
 
-	if (!fsimg_plist_usable(img, p))
+	if (!fsimg_plist_usable(img, p) ||
+	    !fsimg_part_window(img, p->start, p->size, &w))
 		return;
-	len = p->size;
-	if (len > img->size - p->start)
-		len = img->size - p->start;
-	rc = fsimg_probe(img, p->start, len, &type);
+	rc = fsimg_probe(img, w.off, w.len, &type);
 	if (rc < 0)
 		/* an I/O error is not "no filesystem": say so on the entry */
 		p->state |= FSIMG_PART_UNREADABLE;
 	if (rc <= 0)
 		return;
 	set_str(p->fstype, sizeof(p->fstype), type);
-	rc = fsimg_fs_open(img, p->start, len, type, NULL, &fs);
+	rc = fsimg_fs_open(img, w.off, w.len, type, NULL, &fs);
 	if (rc == -EIO)
 		p->state |= FSIMG_PART_UNREADABLE;
 	if (rc)

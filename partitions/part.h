@@ -98,5 +98,12 @@ struct plist {
 int fsimg_plist_build(fsimg_image *img, struct plist *l, bool probe_fs);
 /* true when the entry can hold a filesystem we may open */
 bool fsimg_plist_usable(const fsimg_image *img, const struct fsimg_part *p);
+/*
+ * The window of [start, start + size) that lies inside the image: what a
+ * partition running past the end can still be read through. false when it
+ * starts at or past the end.
+ */
+bool fsimg_part_window(fsimg_image *img, uint64_t start, uint64_t size,
+		       struct fsimg_window *w);
 
 #endif /* FSIMG_PART_H */

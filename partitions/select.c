@@ -310,13 +310,12 @@ static int boot_dirent(void *ctx, const char *name, fsimg_ino ino,
 static bool has_kernel(fsimg_image *img, const struct fsimg_part *p)
 {
 	struct boot_scan b = { false };
+	struct fsimg_window w;
 	fsimg_fs *fs;
 	fsimg_ino dir;
-	uint64_t len = p->size;
 
-	if (len > img->size - p->start)
-		len = img->size - p->start;
-	if (fsimg_fs_open(img, p->start, len, p->fstype, NULL, &fs))
+	if (!fsimg_part_window(img, p->start, p->size, &w) ||
+	    fsimg_fs_open(img, w.off, w.len, p->fstype, NULL, &fs))
 		return false;
 	if (!fsimg_resolve(fs, "/boot", 0, &dir, NULL))
 		fsimg_readdir(fs, dir, 0, boot_dirent, &b);
