@@ -145,6 +145,12 @@ static bool long_name(struct fat_diter *it, struct fat_dent *d)
 	return true;
 }
 
+static bool is_dot(const struct fat_dent *d)
+{
+	return !memcmp(d->raw, ".          ", 11) ||
+	       !memcmp(d->raw, "..         ", 11);
+}
+
 int fat_diter_next(struct fat_diter *it, struct fat_dent *d)
 {
 	uint8_t *e = d->raw;
@@ -190,10 +196,14 @@ int fat_diter_next(struct fat_diter *it, struct fat_dent *d)
 		it->lfn_done = false;
 		/*
 		 * A short name with a '/' or a NUL in its first byte is no
-		 * name a path can hold: skip the entry (a corrupt image), as
+		 * name a path can hold, nor is "." or ".." other than the two
+		 * entries that start a directory (a NUL ends a short name, so
+		 * ".\0" reads as "."): skip the entry (a corrupt image), as
 		 * Linux's vfat cannot reach it either.
 		 */
-		if (!d->name[0] || strchr(d->name, '/')) {
+		if (!d->name[0] || strchr(d->name, '/') ||
+		    (!is_dot(d) &&
+		     (!strcmp(d->name, ".") || !strcmp(d->name, "..")))) {
 			fsimg_err(it->f->img, -EUCLEAN,
 				  "FAT: directory entry at byte %llu has a "
 				  "name no path can hold: skipped",
@@ -202,12 +212,6 @@ int fat_diter_next(struct fat_diter *it, struct fat_dent *d)
 		}
 		return 1;
 	}
-}
-
-static bool is_dot(const struct fat_dent *d)
-{
-	return !memcmp(d->raw, ".          ", 11) ||
-	       !memcmp(d->raw, "..         ", 11);
 }
 
 static bool is_label(const struct fat_dent *d)

@@ -72,6 +72,16 @@ bats_require_minimum_version 1.5.0
 	[ "$(fsimg cat "$BATS_TEST_TMPDIR/l.img" "/a😀 smile.txt")" = smile ]
 }
 
+@test "short names that read as . or .. are skipped; a NUL ends a name (fuzz_fat)" {
+	run --separate-stderr fsimg ls --json "$CR/dotname.img" /
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.[].name' <<<"$output" | tr '\n' '|')" = "CUT~1|OK.TXT|" ]
+	[[ $stderr == *"byte 9728 has a name no path can hold: skipped"* ]]
+	[[ $stderr == *"byte 9760 has a name no path can hold: skipped"* ]]
+	run -0 --separate-stderr fsimg cat "$CR/dotname.img" /CUT~1
+	[ "$output" = ok ]
+}
+
 @test "a short name with a '/' is skipped with a message (fuzz_fat)" {
 	run --separate-stderr fsimg ls --json "$CR/slashname.img" /
 	[ "$status" -eq 0 ]

@@ -186,6 +186,18 @@ def main(out):
     img.d[img.cluster(3):img.cluster(3) + 3] = b"ok\n"
     img.save(os.path.join(out, "slashname.img"))
 
+    # Found by fuzz_fat once a NUL ended a short name: ".\0" and "..\0"
+    # read as "." and "..", names no directory may list. Skipped with a
+    # message; a short name cut by a NUL is otherwise read up to it.
+    img = Img()
+    img.entry(img.root(0), b".\0         ", 0x20, 3, 3)
+    img.entry(img.root(1), b"..\0        ", 0x10, 0, 0)
+    img.entry(img.root(2), b"OK      TXT", 0x20, 3, 3)
+    img.entry(img.root(3), b"CUT~1    \0\0", 0x20, 3, 3)
+    file_chain(img, 3, 1)
+    img.d[img.cluster(3):img.cluster(3) + 3] = b"ok\n"
+    img.save(os.path.join(out, "dotname.img"))
+
 
 if __name__ == "__main__":
     main(sys.argv[1])
