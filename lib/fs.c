@@ -50,30 +50,41 @@ static int window_make(fsimg_image *img, uint64_t offset, uint64_t length,
 	return 0;
 }
 
-int fsimg_probe(fsimg_image *img, uint64_t offset, uint64_t length,
-		const char **type)
+/* The one probe loop: 1 and *drv, 0 when no driver recognises w, -errno. */
+static int probe_drivers(const struct fsimg_window *w,
+			 const struct fsimg_driver **drv)
 {
-	struct fsimg_window w;
-	int rc = window_make(img, offset, length, &w);
-
-	if (rc)
-		return rc;
 	for (unsigned i = 0; fsimg_drivers[i]; i++) {
-		rc = fsimg_drivers[i]->probe(&w);
+		int rc = fsimg_drivers[i]->probe(w);
+
 		DBG(PROBE, "probe", "%s at %llu: %d", fsimg_drivers[i]->name,
-		    (unsigned long long)offset, rc);
+		    (unsigned long long)w->off, rc);
 		if (rc < 0)
 			return rc;
 		if (rc > 0) {
-			const struct fsimg_driver *d = fsimg_drivers[i];
-			const char *t =
-				d->probe_type ? d->probe_type(&w) : NULL;
-
-			*type = t ? t : d->name;
+			*drv = fsimg_drivers[i];
 			return 1;
 		}
 	}
 	return 0;
+}
+
+int fsimg_probe(fsimg_image *img, uint64_t offset, uint64_t length,
+		const char **type)
+{
+	const struct fsimg_driver *d = NULL;
+	struct fsimg_window w;
+	const char *t;
+	int rc = window_make(img, offset, length, &w);
+
+	if (rc)
+		return rc;
+	rc = probe_drivers(&w, &d);
+	if (rc <= 0)
+		return rc;
+	t = d->probe_type ? d->probe_type(&w) : NULL;
+	*type = t ? t : d->name;
+	return 1;
 }
 
 const char *fsimg_fs_type_name(unsigned i, const char *const **aliases)
@@ -198,20 +209,13 @@ int fsimg_fs_open(fsimg_image *img, uint64_t offset, uint64_t length,
 		if (rc < 0)
 			goto err_opts;
 	} else {
-		for (unsigned i = 0; fsimg_drivers[i] && !drv; i++) {
-			rc = fsimg_drivers[i]->probe(&fs->win);
-			DBG(PROBE, "probe", "%s: %d", fsimg_drivers[i]->name,
-			    rc);
-			if (rc < 0) {
-				fsimg_err(img, rc,
-					  "reading at byte %llu while looking "
-					  "for a filesystem: %s",
-					  (unsigned long long)offset,
-					  strerror(-rc));
-				goto err_opts;
-			}
-			if (rc > 0)
-				drv = fsimg_drivers[i];
+		rc = probe_drivers(&fs->win, &drv);
+		if (rc < 0) {
+			fsimg_err(img, rc,
+				  "reading at byte %llu while looking for a "
+				  "filesystem: %s",
+				  (unsigned long long)offset, strerror(-rc));
+			goto err_opts;
 		}
 		if (!drv) {
 			rc = fsimg_err(img, -EINVAL,
