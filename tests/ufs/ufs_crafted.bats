@@ -27,16 +27,16 @@ setup() {
 	need_cmd makefs
 }
 
-# each_image CMD...: runs CMD with $img set to a fresh copy of each variant
+# each_image CMD...: runs CMD with $img set to a fresh copy of each variant.
+# CMD is called plainly, not in a condition: under `cmd || ...` bash
+# ignores set -e inside cmd, and only its last check would count.
 each_image() {
 	local v b
 	for v in 1 2; do
 		for b in le be; do
 			cp "$BATS_FILE_TMPDIR/u$v$b.img" c.img
-			img=c.img "$@" || {
-				echo "failed on UFS$v $b" >&2
-				return 1
-			}
+			echo "variant: UFS$v $b" # shown when a check fails
+			img=c.img "$@"
 		done
 	done
 }
@@ -46,7 +46,7 @@ ino_of() { fsimg ls -d --json c.img "$1" | jq '.[0].ino'; }
 # bad_sb OFFSET SIZE VALUE MESSAGE: the patched superblock is refused
 bad_sb() {
 	"$UFSEDIT" c.img sb "$1" "$2" "$3"
-	run -1 fsimg info c.img
+	run -2 fsimg info c.img
 	[[ $output == *"bad superblock"*"$4"* ]]
 }
 
@@ -82,7 +82,7 @@ bad_sb() {
 @test "ufs crafted: an indirect block pointing outside the filesystem" {
 	t() {
 		"$UFSEDIT" c.img inode "$(ino_of /indirect)" ib0 0x7ffffff0
-		run -1 fsimg cat c.img /indirect
+		run -4 fsimg cat c.img /indirect
 		[[ $output == *"inode"*"indirect block"*"outside"* ]]
 	}
 	each_image t
@@ -91,7 +91,7 @@ bad_sb() {
 @test "ufs crafted: a direct block pointing outside the filesystem" {
 	t() {
 		"$UFSEDIT" c.img inode "$(ino_of /dir/file)" db0 0x7ffffff0
-		run -1 fsimg cat c.img /dir/file
+		run -4 fsimg cat c.img /dir/file
 		[[ $output == *"outside the filesystem"* ]]
 	}
 	each_image t
@@ -100,7 +100,7 @@ bad_sb() {
 @test "ufs crafted: an absurd file size" {
 	t() {
 		"$UFSEDIT" c.img inode "$(ino_of /dir/file)" size 0x7fffffffffffffff
-		run -1 fsimg cat c.img /dir/file
+		run -4 fsimg cat c.img /dir/file
 		[[ $output == *"beyond what its block map can address"* ]]
 	}
 	each_image t
@@ -112,15 +112,15 @@ bad_sb() {
 		d=$(ino_of /dir)
 		cp c.img orig.img
 		"$UFSEDIT" c.img dirent "$d" 2 reclen 0
-		run -1 fsimg ls c.img /dir
+		run -4 fsimg ls c.img /dir
 		[[ $output == *"directory $d"*"d_reclen"* ]]
 		cp orig.img c.img
 		"$UFSEDIT" c.img dirent "$d" 1 reclen 1000
-		run -1 fsimg ls c.img /dir
+		run -4 fsimg ls c.img /dir
 		[[ $output == *"d_reclen"* ]]
 		cp orig.img c.img
 		"$UFSEDIT" c.img dirent "$d" 2 namlen 255
-		run -1 fsimg ls c.img /dir
+		run -4 fsimg ls c.img /dir
 		[[ $output == *"d_namlen"* ]]
 	}
 	each_image t
@@ -129,8 +129,11 @@ bad_sb() {
 @test "ufs crafted: a directory entry naming an inode out of range" {
 	t() {
 		"$UFSEDIT" c.img dirent "$(ino_of /dir)" 2 ino 0x7fffffff
-		run -1 fsimg ls c.img /dir
+		run -4 fsimg ls c.img /dir
 		[[ $output == *"out of range"* ]]
+		# readdir gives no made-up stat for it: every call agrees (the
+		# fuzz walker's checks; found by fuzz_ufs)
+		"$FSIMG_BUILDDIR/tests/fuzz/fuzz_ufs_replay" c.img
 	}
 	each_image t
 }
@@ -139,8 +142,7 @@ bad_sb() {
 	t() {
 		# /dir/sub becomes the root directory again
 		"$UFSEDIT" c.img dirent "$(ino_of /dir)" 3 ino 2
-		run fsimg ls -R c.img /
-		[ "$status" -le 1 ]
+		run -4 fsimg ls -R c.img /
 		[[ $output == *"loop"* ]]
 	}
 	each_image t

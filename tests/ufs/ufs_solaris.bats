@@ -129,15 +129,14 @@ sol_check() {
 
 ino_of() { fsimg ls -d --json c.img "$1" | jq '.[0].ino'; }
 
-# each_sol CMD...: runs CMD with c.img a fresh copy of each byte order
+# each_sol CMD...: runs CMD with c.img a fresh copy of each byte order.
+# CMD is called plainly: under `cmd || ...` bash ignores set -e inside it.
 each_sol() {
 	local e
 	for e in big little; do
 		cp "$BATS_FILE_TMPDIR/small-$e.img" c.img
-		"$@" || {
-			echo "failed on $e-endian" >&2
-			return 1
-		}
+		echo "byte order: $e" # shown when a check fails
+		"$@"
 	done
 }
 
@@ -147,11 +146,11 @@ each_sol() {
 		d=$(ino_of /etc)
 		cp c.img orig.img
 		"$UFSEDIT" c.img dirent "$d" 2 reclen 0
-		run -1 fsimg ls c.img /etc
+		run -4 fsimg ls c.img /etc
 		[[ $output == *"directory $d"*"d_reclen"* ]]
 		cp orig.img c.img
 		"$UFSEDIT" c.img dirent "$d" 1 reclen 1000
-		run -1 fsimg ls c.img /etc
+		run -4 fsimg ls c.img /etc
 		[[ $output == *"d_reclen"* ]]
 	}
 	each_sol t
@@ -163,15 +162,15 @@ each_sol() {
 		d=$(ino_of /etc)
 		cp c.img orig.img
 		"$UFSEDIT" c.img dirent "$d" 2 namlen16 0xffff
-		run -1 fsimg ls c.img /etc
+		run -4 fsimg ls c.img /etc
 		[[ $output == *"directory $d"*"d_namlen"* ]]
 		cp orig.img c.img
 		"$UFSEDIT" c.img dirent "$d" 2 namlen16 300
-		run -1 fsimg ls c.img /etc
+		run -4 fsimg ls c.img /etc
 		[[ $output == *"d_namlen"* ]]
 		cp orig.img c.img
 		"$UFSEDIT" c.img dirent "$d" 2 namlen16 0
-		run -1 fsimg ls c.img /etc
+		run -4 fsimg ls c.img /etc
 		[[ $output == *"d_namlen"* ]]
 	}
 	each_sol t
@@ -180,7 +179,7 @@ each_sol() {
 @test "ufs solaris crafted: an indirect block pointing outside" {
 	t() {
 		"$UFSEDIT" c.img inode "$(ino_of /bin/big)" ib0 0x7ffffff0
-		run -1 fsimg cat c.img /bin/big
+		run -4 fsimg cat c.img /bin/big
 		[[ $output == *"inode"*"indirect block"*"outside"* ]]
 	}
 	each_sol t
@@ -189,7 +188,7 @@ each_sol() {
 @test "ufs solaris crafted: a data block pointing outside" {
 	t() {
 		"$UFSEDIT" c.img inode "$(ino_of /etc/motd)" db0 0xfffffff0
-		run -1 fsimg cat c.img /etc/motd
+		run -4 fsimg cat c.img /etc/motd
 		[[ $output == *"outside the filesystem"* ]]
 	}
 	each_sol t
@@ -199,8 +198,7 @@ each_sol() {
 	t() {
 		# /export/home becomes the root directory again
 		"$UFSEDIT" c.img dirent "$(ino_of /export)" 2 ino 2
-		run fsimg ls -R c.img /
-		[ "$status" -le 1 ]
+		run -4 fsimg ls -R c.img /
 		[[ $output == *"loop"* ]]
 	}
 	each_sol t
