@@ -63,9 +63,10 @@ ensure_build() {
 	ninja -C "$build" >/dev/null || exit 2
 }
 
-max_len() {
+max_len() { # KIND [SAVE_MAX_LEN]: run_fuzz.py's -max_len for KIND
 	python3 -c "import sys; sys.path.insert(0, 'tests/fuzz'); \
-sys.dont_write_bytecode = True; import run_fuzz; print(run_fuzz.MAX_LEN['$1'])"
+sys.dont_write_bytecode = True; import run_fuzz; \
+print(run_fuzz.${2:-MAX_LEN}['$1'])"
 }
 
 # Keeps one copy of each artifact, named after its content, as a finding.
@@ -133,8 +134,9 @@ save_one() { # KIND
 		return 1
 	}
 	mkdir -p "$dest"
+	# inputs are cut to SAVE_MAX_LEN: the committed corpus stays small
 	"$bin" -merge=1 -rss_limit_mb=1024 -timeout=30 \
-		-max_len="$(max_len "$k")" "$dest" "$state/$k/corpus" \
+		-max_len="$(max_len "$k" SAVE_MAX_LEN)" "$dest" "$state/$k/corpus" \
 		>"$state/$k/save.log" 2>&1 || {
 		tail -5 "$state/$k/save.log" >&2
 		return 1

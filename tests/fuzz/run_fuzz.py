@@ -286,6 +286,10 @@ KINDS = ("iso", "eltorito", "ext", "fat", "ufs", "part")
 # lies in the first few hundred KiB of every seed
 MAX_LEN = {"iso": 524288, "eltorito": 131072, "ext": 262144,
            "fat": 262144, "ufs": 262144, "part": 131072}
+# what scripts/fuzz.sh --save keeps of an input in tests/fuzz/corpus/: the
+# committed corpus stays small, and CI's fixed-seed run starts from it
+SAVE_MAX_LEN = {"iso": 131072, "eltorito": 16384, "ext": 65536,
+                "fat": 65536, "ufs": 65536, "part": 65536}
 
 
 def committed(kind):
