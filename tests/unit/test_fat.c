@@ -95,40 +95,40 @@ static void test_names(void)
 	const uint16_t *cp437 = fat_codepage(437), *cp850 = fat_codepage(850);
 	char out[64];
 
+	/* raw 8.3 bytes (11, NULs included), NT flags, code page, name */
+	static const struct {
+		const char raw[12];
+		uint8_t ntres;
+		unsigned cp;
+		const char *want, *what;
+	} shorts[] = {
+		{ "README  TXT", 0, 437, "README.TXT", "8.3" },
+		{ "README  TXT", FAT_NT_LOWER_BASE, 437, "readme.TXT",
+		  "NT lower-case base" },
+		{ "README  TXT", FAT_NT_LOWER_EXT, 437, "README.txt",
+		  "NT lower-case extension" },
+		{ "MAKEFILE   ", 0x18, 437, "makefile",
+		  "no extension, no dot" },
+		{ "\x05\x9b      TXT", 0, 437, "σ¢.TXT",
+		  "0x05 is 0xE5; cp437" },
+		{ "\x05\x9b      TXT", 0, 850, "Õø.TXT", "cp850" },
+		/* the lower-case flags reach accented capitals, as in Linux
+		 * (tests/diff: mtools writes "ck6ü" as CK6\x9A + flag 0x08) */
+		{ "CK6\x9a    \x90 A", 0x18, 437, "ck6ü.é a",
+		  "NT lower case of Ü and É (cp437)" },
+		{ "\x9dX      \x9e  ", 0x18, 850, "øx.×",
+		  "cp850: Ø lowered, × has no small letter" },
+		{ "BQSDFWB~ \0\0", 0, 437, "BQSDFWB~",
+		  "a NUL ends the extension (mtools, Linux)" },
+		{ "AB\0DE   TXT", 0, 437, "AB.TXT", "a NUL ends the base" },
+	};
+
 	ok(cp437 && cp850 && !fat_codepage(1252), "code pages 437, 850 only");
-	fat_short_name((const uint8_t *)"README  TXT", 0, cp437, out,
-		       sizeof(out));
-	is_str(out, "README.TXT", "8.3");
-	fat_short_name((const uint8_t *)"README  TXT", FAT_NT_LOWER_BASE, cp437,
-		       out, sizeof(out));
-	is_str(out, "readme.TXT", "NT lower-case base");
-	fat_short_name((const uint8_t *)"README  TXT", FAT_NT_LOWER_EXT, cp437,
-		       out, sizeof(out));
-	is_str(out, "README.txt", "NT lower-case extension");
-	fat_short_name((const uint8_t *)"MAKEFILE   ", 0x18, cp437, out,
-		       sizeof(out));
-	is_str(out, "makefile", "no extension, no dot");
-	fat_short_name((const uint8_t *)"\x05\x9b      TXT", 0, cp437, out,
-		       sizeof(out));
-	is_str(out, "σ¢.TXT", "0x05 is 0xE5; cp437");
-	fat_short_name((const uint8_t *)"\x05\x9b      TXT", 0, cp850, out,
-		       sizeof(out));
-	is_str(out, "Õø.TXT", "cp850");
-	/* the lower-case flags reach accented capitals, as in Linux (found
-	 * by tests/diff: mtools writes "ck6ü" as CK6\x9A + flag 0x08) */
-	fat_short_name((const uint8_t *)"CK6\x9a    \x90 A",
-		       FAT_NT_LOWER_BASE | FAT_NT_LOWER_EXT, cp437, out,
-		       sizeof(out));
-	is_str(out, "ck6ü.é a", "NT lower case of Ü and É (cp437)");
-	fat_short_name((const uint8_t *)"\x9dX      \x9e  ", 0x18, cp850, out,
-		       sizeof(out));
-	is_str(out, "øx.×", "cp850: Ø lowered, × has no small letter");
-	fat_short_name((const uint8_t *)"BQSDFWB~ \0\0", 0, cp437, out,
-		       sizeof(out));
-	is_str(out, "BQSDFWB~", "a NUL ends the extension (mtools, Linux)");
-	fat_short_name((const uint8_t *)"AB\0DE   TXT", 0, cp437, out,
-		       sizeof(out));
-	is_str(out, "AB.TXT", "a NUL ends the base");
+	for (size_t i = 0; i < sizeof(shorts) / sizeof(shorts[0]); i++) {
+		fat_short_name((const uint8_t *)shorts[i].raw, shorts[i].ntres,
+			       fat_codepage(shorts[i].cp), out, sizeof(out));
+		is_str(out, shorts[i].want, "%s", shorts[i].what);
+	}
 	fat_label_name((const uint8_t *)"NO NAME    ", cp437, out, sizeof(out));
 	is_str(out, "NO NAME", "label trimmed");
 	/* spec 7.2: the checksum of a known name */
