@@ -25,7 +25,6 @@ struct cache_slot {
 	pthread_mutex_t lock;
 	uint64_t block; /* absolute block number + 1; 0 = empty */
 	uint32_t valid; /* bytes valid (short at the end of the image) */
-	uint8_t *data;	/* FSIMG_CACHE_BLOCK bytes inside fsimg_cache.data */
 };
 
 /*
@@ -38,9 +37,14 @@ struct cache_slot {
  */
 struct fsimg_cache {
 	unsigned nslots; /* a power of two, at most FSIMG_CACHE_SLOTS */
-	uint8_t *data;
+	uint8_t *data;	 /* slot i's block at data + i * FSIMG_CACHE_BLOCK */
 	struct cache_slot slot[];
 };
+
+static uint8_t *slot_data(struct fsimg_cache *c, const struct cache_slot *s)
+{
+	return c->data + (size_t)(s - c->slot) * FSIMG_CACHE_BLOCK;
+}
 
 int fsimg_cache_new(uint64_t image_size, struct fsimg_cache **out)
 {
@@ -59,10 +63,8 @@ int fsimg_cache_new(uint64_t image_size, struct fsimg_cache **out)
 		free(c);
 		return -ENOMEM;
 	}
-	for (unsigned i = 0; i < n; i++) {
+	for (unsigned i = 0; i < n; i++)
 		pthread_mutex_init(&c->slot[i].lock, NULL);
-		c->slot[i].data = c->data + (size_t)i * FSIMG_CACHE_BLOCK;
-	}
 	*out = c;
 	return 0;
 }
@@ -170,7 +172,7 @@ static int cache_fill(fsimg_image *img, struct cache_slot *s, uint64_t block)
 		return -EIO;
 	if (img->size - start < want)
 		want = (size_t)(img->size - start);
-	rc = pread_full(img, start, s->data, want, &got);
+	rc = pread_full(img, start, slot_data(img->cache, s), want, &got);
 	if (rc)
 		return rc;
 	s->block = block + 1;
@@ -215,7 +217,7 @@ int fsimg_wread_cached(const struct fsimg_window *w, uint64_t off, void *buf,
 				       "shorter than when it was opened",
 				       (unsigned long long)abs);
 		if (!rc)
-			memcpy(out, s->data + in, n);
+			memcpy(out, slot_data(img->cache, s) + in, n);
 		else
 			s->block = 0;
 		pthread_mutex_unlock(&s->lock);
