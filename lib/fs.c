@@ -422,104 +422,11 @@ ssize_t fsimg_listxattr(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size)
 	return fs->drv->listxattr ? fs->drv->listxattr(fs, ino, buf, size) : 0;
 }
 
-/*
- * A no-emulation boot image is usually also a file of the tree (isolinux.bin,
- * eltorito.img): the BIOS loads only its first sectors and the loader reads
- * the rest. When a regular file's data starts where the boot image does,
- * its size is the image's length, as xorriso reports it, unless the driver
- * already refined the declared length (a FAT volume's own size wins). The
- * search is a bounded breadth-first walk: boot files sit near the root.
- */
-#define BOOT_WALK_DIRS	512
-#define BOOT_WALK_FILES 8192
-
-struct boot_walk {
-	fsimg_fs *fs;
-	struct fsimg_boot_entry *e;
-	size_t n;
-	fsimg_ino dirs[BOOT_WALK_DIRS];
-	size_t ndirs;
-	unsigned files;
-	size_t unmatched;
-};
-
-static void boot_match_file(struct boot_walk *w, fsimg_ino ino, uint64_t size)
-{
-	struct fsimg_extent ext;
-	fsimg_file *f;
-
-	if (fsimg_file_open(w->fs, ino, &f))
-		return;
-	if (!fsimg_file_map(f, 0, &ext) && !(ext.flags & FSIMG_EXTENT_HOLE)) {
-		for (size_t i = 0; i < w->n; i++) {
-			struct fsimg_boot_entry *e = &w->e[i];
-			uint64_t room =
-				fsimg_image_size(w->fs->img) - e->offset;
-
-			/* Only a length still at the declared load size: one
-			 * the driver refined (a FAT volume) is kept. */
-			if (e->emulation != 0 || e->offset != ext.physical ||
-			    size <= e->length || e->length == 0 ||
-			    e->length != (uint64_t)e->sector_count * 512)
-				continue;
-			e->length = size < room ? size : room;
-			w->unmatched--;
-		}
-	}
-	fsimg_file_close(f);
-}
-
-static int boot_walk_fn(void *ctx, const char *name, fsimg_ino ino,
-			const struct fsimg_stat *st, uint64_t next)
-{
-	struct boot_walk *w = ctx;
-
-	(void)name;
-	(void)next;
-	if (!st)
-		; /* unreadable: neither a directory nor a file to match */
-	else if (S_ISDIR(st->mode) && w->ndirs < BOOT_WALK_DIRS)
-		w->dirs[w->ndirs++] = ino;
-	else if (S_ISREG(st->mode) && st->size)
-		boot_match_file(w, ino, st->size);
-	return ++w->files >= BOOT_WALK_FILES || !w->unmatched;
-}
-
-static void boot_refine(fsimg_fs *fs, struct fsimg_boot_entry *e, size_t n)
-{
-	struct boot_walk *w = calloc(1, sizeof(*w));
-
-	if (!w)
-		return;
-	w->fs = fs;
-	w->e = e;
-	w->n = n;
-	for (size_t i = 0; i < n; i++)
-		if (e[i].emulation == 0 && e[i].length &&
-		    e[i].length == (uint64_t)e[i].sector_count * 512)
-			w->unmatched++;
-	if (!w->unmatched) {
-		free(w);
-		return;
-	}
-	w->dirs[w->ndirs++] = fs->root;
-	for (size_t d = 0;
-	     d < w->ndirs && w->unmatched && w->files < BOOT_WALK_FILES; d++)
-		fs->drv->readdir(fs, w->dirs[d], 0, boot_walk_fn, w);
-	free(w);
-}
-
 int fsimg_boot_entries(fsimg_fs *fs, struct fsimg_boot_entry *entries,
 		       size_t max)
 {
-	int n;
-
-	if (!fs->drv->boot_entries)
-		return 0;
-	n = fs->drv->boot_entries(fs, entries, max);
-	if (n > 0)
-		boot_refine(fs, entries, (size_t)n < max ? (size_t)n : max);
-	return n;
+	return fs->drv->boot_entries ? fs->drv->boot_entries(fs, entries, max)
+				     : 0;
 }
 
 const char *fsimg_boot_platform_name(uint8_t platform)

@@ -147,10 +147,15 @@ static int iso_boot_entries(fsimg_fs *fs, struct fsimg_boot_entry *entries,
 			    size_t max)
 {
 	struct iso_fs *ifs = iso_of(fs);
+	int n;
 
 	if (!ifs->have_boot)
 		return 0;
-	return iso_eltorito_entries(&ifs->win, ifs->boot_catalog, entries, max);
+	n = iso_eltorito_entries(&ifs->win, ifs->boot_catalog, entries, max);
+	if (n > 0)
+		iso_boot_lengths(fs, entries,
+				 (size_t)n < max ? (size_t)n : max);
+	return n;
 }
 
 /* BSD and Solaris call it cd9660 and hsfs. */

@@ -13,6 +13,7 @@
  *   iso9660_file.c     file data: extents, multi-extent files, map
  *   iso9660_zisofs.c   zisofs (RRIP "ZF") transparent decompression
  *   iso9660_eltorito.c the El Torito boot catalog (written separately)
+ *   iso9660_bootsize.c the length of a no-emulation boot image
  *
  * Specifications cited: ECMA-119 4th edition (= ISO 9660:1988 + 2019
  * clarifications), IEEE P1281 SUSP 1.12, IEEE P1282 RRIP 1.12, Joliet
@@ -32,6 +33,11 @@
  */
 int iso_eltorito_entries(const struct fsimg_window *w, uint32_t catalog_lba,
 			 struct fsimg_boot_entry *entries, size_t max);
+/*
+ * lib/fs/iso9660_bootsize.c. Sets the length of each no-emulation entry
+ * still at its load size to the size of the file whose data it is.
+ */
+void iso_boot_lengths(fsimg_fs *fs, struct fsimg_boot_entry *e, size_t n);
 
 /* --- limits: every walk over image data has one ------------------------ */
 
