@@ -259,6 +259,29 @@ const char *fsimg_boot_emulation_name(uint8_t emulation);
 int fsimg_select(fsimg_image *img, const char *spec, uint64_t *offset,
 		 uint64_t *length);
 
+/* Where a partition spec leads: fsimg_locate(). */
+struct fsimg_location {
+	uint64_t offset; /* the window: bytes from the start of the image */
+	uint64_t length; /* bytes */
+	char type[32];	 /* the filesystem there: a type fsimg_fs_open()
+			    reads ("iso9660", "ext2"), one only libblkid names
+			    ("xfs"), or "" when none is known */
+	bool readable;	 /* type is one fsimg_fs_open() reads */
+};
+
+/*
+ * fsimg_select() and the filesystem in the window, found by one probe:
+ * frontends open loc->type with fsimg_fs_open() when loc->readable, and
+ * pass the window and type on rather than probe again. With fstype (not
+ * NULL or "auto") the caller's type is taken unprobed; fsimg_fs_open()
+ * checks it. A window holding nothing libfsimg reads is located all the
+ * same, with the type libblkid gives it (what a kernel mount could use);
+ * "auto" on an image with no partition table and no filesystem we read
+ * gives the whole image then.
+ */
+int fsimg_locate(fsimg_image *img, const char *spec, const char *fstype,
+		 struct fsimg_location *loc);
+
 /* Problems found with a partition, fsimg_part.state. */
 enum fsimg_part_state {
 	FSIMG_PART_CONTAINER = 1u << 0,	 /* extended partition: no filesystem */

@@ -142,6 +142,14 @@ static inline bool fsimg_window_has(const struct fsimg_window *w, uint64_t off,
 	return !ckd_add(&end, off, len) && end <= w->len;
 }
 
+/*
+ * The window of [start, start + size) that lies inside the image: what a
+ * partition running past the end can still be read through. false when it
+ * starts at or past the end.
+ */
+bool fsimg_window_clamp(fsimg_image *img, uint64_t start, uint64_t size,
+			struct fsimg_window *w);
+
 int fsimg_cache_new(uint64_t image_size, struct fsimg_cache **out);
 void fsimg_cache_free(struct fsimg_cache *c);
 
@@ -265,6 +273,8 @@ const struct fsimg_driver *fsimg_driver_find(const char *name);
 
 /* --- text helpers shared by drivers -------------------------------------- */
 
+/* Copies at most size - 1 bytes of src (NULL: "") and a NUL. */
+void fsimg_strcpy_trunc(char *dst, size_t size, const char *src);
 /* Appends the UTF-8 encoding of cp; returns bytes written (0 if no room). */
 size_t fsimg_utf8_put(char *dst, size_t room, uint32_t cp);
 /*

@@ -147,6 +147,17 @@ static int window_abs(const struct fsimg_window *w, uint64_t off, size_t len,
 	return 0;
 }
 
+bool fsimg_window_clamp(fsimg_image *img, uint64_t start, uint64_t size,
+			struct fsimg_window *w)
+{
+	if (start >= img->size)
+		return false;
+	w->img = img;
+	w->off = start;
+	w->len = size < img->size - start ? size : img->size - start;
+	return true;
+}
+
 int fsimg_wread(const struct fsimg_window *w, uint64_t off, void *buf,
 		size_t len)
 {

@@ -77,6 +77,14 @@ int fsimg_err(fsimg_image *img, int err, const char *fmt, ...)
 	return err;
 }
 
+void fsimg_strcpy_trunc(char *dst, size_t size, const char *src)
+{
+	size_t n = src ? strnlen(src, size - 1) : 0;
+
+	memcpy(dst, src ? src : "", n);
+	dst[n] = '\0';
+}
+
 /* --- option lists ------------------------------------------------------- */
 
 int fsimg_opts_parse(struct fsimg_opts *o, const char *s)

@@ -14,6 +14,8 @@
  */
 #include "part.h"
 
+#include <stdio.h>
+
 #define BSD_MAGIC      0x82564557u
 #define BSD_OFF_MAGIC2 132u
 #define BSD_OFF_NPARTS 138u
@@ -64,3 +66,56 @@ int fsimg_bsd_probe(const struct fsimg_window *w, struct fsimg_bsd_label *l)
 	}
 	return 0;
 }
+
+/*
+ * The letters of a BSD disklabel in an MBR slice, for a label libblkid
+ * does not list (it reads little-endian labels only). Unused slots
+ * (p_fstype 0) are left out, as libblkid does. Offsets are absolute on the
+ * disk when the raw partition 'c' starts where the slice does,
+ * slice-relative otherwise.
+ */
+static int bsd_list(const struct fsimg_window *w,
+		    const struct fsimg_part *parent, unsigned mbr_type,
+		    struct fsimg_part *out, unsigned max, unsigned *n)
+{
+	/* named as libblkid names the table it finds in each MBR type */
+	const char *table = mbr_type == 0xa5   ? "freebsd"
+			    : mbr_type == 0xa6 ? "openbsd"
+					       : "netbsd";
+	struct fsimg_bsd_label bl;
+	uint64_t base;
+	int rc;
+
+	*n = 0;
+	rc = fsimg_bsd_probe(w, &bl);
+	if (rc <= 0)
+		return rc;
+	base = bl.n > 2 && (uint64_t)bl.offset[2] * 512 == parent->start
+		       ? 0
+		       : parent->start;
+	for (unsigned i = 0; i < bl.n && *n < max; i++) {
+		struct fsimg_part *p = &out[*n];
+
+		if (!bl.size[i] || !bl.fstype[i])
+			continue;
+		memset(p, 0, sizeof(*p));
+		snprintf(p->spec, sizeof(p->spec), "%.24s%c", parent->spec,
+			 'a' + i);
+		p->start = base + (uint64_t)bl.offset[i] * 512;
+		p->size = (uint64_t)bl.size[i] * 512;
+		fsimg_strcpy_trunc(p->table, sizeof(p->table), table);
+		snprintf(p->type, sizeof(p->type), "0x%x", bl.fstype[i]);
+		p->depth = parent->depth + 1;
+		(*n)++;
+	}
+	return 1;
+}
+
+static const uint8_t bsd_mbr_types[] = { 0xa5, 0xa6, 0xa9 };
+
+const struct fsimg_nested fsimg_nested_bsd = {
+	.name = "bsd",
+	.mbr_types = bsd_mbr_types,
+	.n_mbr_types = sizeof(bsd_mbr_types),
+	.list = bsd_list,
+};

@@ -1,24 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Internal interfaces of the partition layer: the table descriptors, the
- * Solaris x86 VTOC reader and the flat list of partitions that selection
- * and fsimg_partitions() share.
+ * Inside the partition layer: the labels nested in MBR partitions that we
+ * read ourselves (Solaris x86 VTOC, BSD disklabel), each behind a const
+ * descriptor of the one table in list.c. What the layer gives the library
+ * above it is in tables.h.
  */
 #ifndef FSIMG_PART_H
 #define FSIMG_PART_H
 
-#include "internal.h"
-
-/*
- * A table format we read ourselves. probe() reads the table inside the
- * window w: 1 found, 0 not this format, -errno when it could not be read or
- * is damaged beyond use (with a message through fsimg_err()).
- */
-struct fsimg_vtoc;
-struct fsimg_ptdesc {
-	const char *name;
-	int (*probe)(const struct fsimg_window *w, struct fsimg_vtoc *out);
-};
+#include "tables.h"
 
 /*
  * Solaris x86 VTOC, after illumos usr/src/uts/common/sys/dklabel.h
@@ -66,7 +56,6 @@ struct fsimg_vtoc {
 	struct fsimg_vtoc_slice slice[VTOC_NPARTS];
 };
 
-extern const struct fsimg_ptdesc fsimg_pt_vtoc;
 const char *fsimg_vtoc_tag_name(unsigned tag);
 /* 1: the window holds a VTOC, 0: no VTOC, -EUCLEAN: a damaged one. */
 int fsimg_vtoc_probe(const struct fsimg_window *w, struct fsimg_vtoc *out);
@@ -81,29 +70,26 @@ struct fsimg_bsd_label {
 /* 1 found, 0 none, -errno. */
 int fsimg_bsd_probe(const struct fsimg_window *w, struct fsimg_bsd_label *l);
 
-/* --- the flat list (list.c) --------------------------------------------- */
-
-#define FSIMG_PARTS_MAX 256
-
-struct plist {
-	char pttype[16];
-	int n;
-	struct fsimg_part p[FSIMG_PARTS_MAX];
-	int vtoc_count; /* VTOCs found (for the sK shorthand) */
-	bool sun;	/* the disk carries a Sun label */
-	bool probed;	/* fstype and label filled */
+/*
+ * A label nested in an MBR partition: a table format libblkid does not
+ * read (or not fully). list() reads the label in w, the window of the MBR
+ * partition parent (of type mbr_type), and fills up to max entries of out
+ * with their geometry absolute in the image, their spec, table, type and
+ * depth: 1 found (*n entries; a label with no slices is found too), 0 no
+ * such label, -errno unreadable or damaged beyond use (with a message
+ * through fsimg_err()).
+ */
+#define NESTED_MAX 32 /* >= VTOC_NPARTS, BSD_MAXPARTS */
+struct fsimg_nested {
+	const char *name;
+	const uint8_t *mbr_types; /* the MBR types it is looked for in */
+	size_t n_mbr_types;
+	int (*list)(const struct fsimg_window *w,
+		    const struct fsimg_part *parent, unsigned mbr_type,
+		    struct fsimg_part *out, unsigned max, unsigned *n);
 };
 
-/* Builds the list; with probe_fs, also the filesystem of each entry. */
-int fsimg_plist_build(fsimg_image *img, struct plist *l, bool probe_fs);
-/* true when the entry can hold a filesystem we may open */
-bool fsimg_plist_usable(const fsimg_image *img, const struct fsimg_part *p);
-/*
- * The window of [start, start + size) that lies inside the image: what a
- * partition running past the end can still be read through. false when it
- * starts at or past the end.
- */
-bool fsimg_part_window(fsimg_image *img, uint64_t start, uint64_t size,
-		       struct fsimg_window *w);
+extern const struct fsimg_nested fsimg_nested_bsd;
+extern const struct fsimg_nested fsimg_nested_vtoc;
 
 #endif /* FSIMG_PART_H */

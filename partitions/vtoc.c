@@ -20,6 +20,8 @@
  */
 #include "part.h"
 
+#include <stdio.h>
+
 static const char *const tag_names[] = {
 	[0x00] = "unassigned", [0x01] = "boot",	     [0x02] = "root",
 	[0x03] = "swap",       [0x04] = "usr",	     [0x05] = "backup",
@@ -109,7 +111,60 @@ int fsimg_vtoc_probe(const struct fsimg_window *w, struct fsimg_vtoc *out)
 	return 1;
 }
 
-const struct fsimg_ptdesc fsimg_pt_vtoc = {
+/*
+ * The slices of a VTOC in an fdisk partition, named NsK. A slice must stay
+ * inside its fdisk partition: one that does not is listed with a warning
+ * and marked truncated.
+ */
+static int vtoc_list(const struct fsimg_window *w,
+		     const struct fsimg_part *parent, unsigned mbr_type,
+		     struct fsimg_part *out, unsigned max, unsigned *n)
+{
+	struct fsimg_vtoc v;
+	int rc;
+
+	(void)mbr_type;
+	*n = 0;
+	rc = fsimg_vtoc_probe(w, &v);
+	if (rc <= 0)
+		return rc;
+	for (unsigned k = 0; k < v.nparts && *n < max; k++) {
+		const struct fsimg_vtoc_slice *s = &v.slice[k];
+		struct fsimg_part *p = &out[*n];
+		const char *tn = fsimg_vtoc_tag_name(s->tag);
+
+		if (!s->size)
+			continue;
+		memset(p, 0, sizeof(*p));
+		snprintf(p->spec, sizeof(p->spec), "%.20ss%u", parent->spec, k);
+		p->start = parent->start + s->start; /* both < 2^42 */
+		p->size = s->size;
+		fsimg_strcpy_trunc(p->table, sizeof(p->table), "vtoc");
+		if (tn)
+			fsimg_strcpy_trunc(p->type, sizeof(p->type), tn);
+		else
+			snprintf(p->type, sizeof(p->type), "tag 0x%x", s->tag);
+		fsimg_strcpy_trunc(p->name, sizeof(v.volume), v.volume);
+		p->flags = s->flag;
+		p->depth = parent->depth + 1;
+		if (s->start + s->size > parent->size) {
+			fsimg_err(w->img, 0,
+				  "VTOC slice %s runs past the end of fdisk "
+				  "partition %s",
+				  p->spec, parent->spec);
+			p->state |= FSIMG_PART_TRUNCATED;
+		}
+		(*n)++;
+	}
+	return 1;
+}
+
+/* Solaris, and before Solaris 10 the type it shared with Linux swap */
+static const uint8_t vtoc_mbr_types[] = { 0xbf, 0x82 };
+
+const struct fsimg_nested fsimg_nested_vtoc = {
 	.name = "vtoc",
-	.probe = fsimg_vtoc_probe,
+	.mbr_types = vtoc_mbr_types,
+	.n_mbr_types = sizeof(vtoc_mbr_types),
+	.list = vtoc_list,
 };

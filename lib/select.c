@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Partition selection: turns a spec of fsimg(1) into a byte window.
+ * Partition selection: turns a spec of fsimg(1) into a byte window and the
+ * filesystem in it, probed once (fsimg_locate); the listing of partitions
+ * with their filesystems (fsimg_partitions). The policy above the table
+ * readers of partitions/.
  *
  * The spellings (DESIGN.md "Naming partitions") are matched against the
- * flat list of list.c, whose entries carry the spec they answer to:
+ * flat list of partitions/list.c, whose entries carry the spec they answer
+ * to:
  *
  *   N        partition N as Linux numbers it (Sun label: slice N-1)
  *   NsK, sK  Solaris VTOC slice K in fdisk partition N; sK when only one
@@ -22,7 +26,9 @@
  * a warning; one that starts past it, overlaps another or sits in a
  * damaged label is refused or warned about, never used silently.
  */
-#include "part.h"
+#include "tables.h"
+
+#include <blkid.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,8 +51,8 @@ static int parse_number(const char *spec, int *out)
 
 #define MAX_BOOT_ENTRIES 256
 
-static int select_boot(fsimg_image *img, const char *spec, uint64_t *offset,
-		       uint64_t *length)
+static int select_boot(fsimg_image *img, const char *spec,
+		       struct fsimg_location *loc)
 {
 	struct fsimg_boot_entry *e;
 	fsimg_fs *fs;
@@ -78,8 +84,8 @@ static int select_boot(fsimg_image *img, const char *spec, uint64_t *offset,
 			      "file",
 			      want);
 	if (n >= 0) {
-		*offset = e[want].offset;
-		*length = e[want].length;
+		loc->offset = e[want].offset;
+		loc->length = e[want].length;
 		n = 0;
 	}
 	free(e);
@@ -179,7 +185,7 @@ static int list_choices(fsimg_image *img, int err, const char *why,
 
 /* Sets the window of entry p, refusing what cannot be right. */
 static int use_part(fsimg_image *img, const struct fsimg_part *p,
-		    uint64_t *offset, uint64_t *length)
+		    struct fsimg_location *loc)
 {
 	if (p->state & FSIMG_PART_CONTAINER)
 		return fsimg_err(img, -EINVAL,
@@ -192,22 +198,86 @@ static int use_part(fsimg_image *img, const struct fsimg_part *p,
 				 "image (byte %llu of %llu)",
 				 p->spec, (unsigned long long)p->start,
 				 (unsigned long long)img->size);
-	*offset = p->start;
-	*length = p->size;
+	loc->offset = p->start;
+	loc->length = p->size;
+	if (p->fstype[0]) { /* probed: a filesystem we read */
+		snprintf(loc->type, sizeof(loc->type), "%s", p->fstype);
+		loc->readable = true;
+	}
 	if (p->state & FSIMG_PART_TRUNCATED) {
-		*length = img->size - p->start;
+		loc->length = img->size - p->start;
 		fsimg_err(img, 0,
 			  "warning: partition %s ends past the end of the "
 			  "image; reading its first %llu of %llu bytes",
-			  p->spec, (unsigned long long)*length,
+			  p->spec, (unsigned long long)loc->length,
 			  (unsigned long long)p->size);
 	}
 	if (p->state & FSIMG_PART_OVERLAP)
 		fsimg_err(img, 0, "warning: partition %s overlaps another",
 			  p->spec);
 	DBG(PART, "part", "selected %s: %llu+%llu", p->spec,
-	    (unsigned long long)*offset, (unsigned long long)*length);
+	    (unsigned long long)loc->offset, (unsigned long long)loc->length);
 	return 0;
+}
+
+/*
+ * The filesystem of entry p, when a driver of ours reads it: fstype (what
+ * the filesystem says it is, ext2 rather than the driver) and label. An
+ * I/O error is not "no filesystem": the entry says so.
+ */
+static void probe_entry(fsimg_image *img, struct fsimg_part *p)
+{
+	struct fsimg_window w;
+	const char *type = NULL;
+	fsimg_fs *fs;
+	struct fsimg_fsinfo fi;
+	int rc;
+
+	if (!fsimg_plist_usable(img, p) ||
+	    !fsimg_window_clamp(img, p->start, p->size, &w))
+		return;
+	rc = fsimg_probe(img, w.off, w.len, &type);
+	if (rc < 0)
+		p->state |= FSIMG_PART_UNREADABLE;
+	if (rc <= 0)
+		return;
+	fsimg_strcpy_trunc(p->fstype, sizeof(p->fstype), type);
+	rc = fsimg_fs_open(img, w.off, w.len, type, NULL, &fs);
+	if (rc == -EIO)
+		p->state |= FSIMG_PART_UNREADABLE;
+	if (rc)
+		return;
+	if (!fsimg_fs_info(fs, &fi)) {
+		fsimg_strcpy_trunc(p->fstype, sizeof(p->fstype), fi.type);
+		fsimg_strcpy_trunc(p->label, sizeof(p->label), fi.label);
+	}
+	fsimg_fs_close(fs);
+}
+
+static void probe_all(fsimg_image *img, struct plist *l)
+{
+	for (int i = 0; i < l->n; i++)
+		probe_entry(img, &l->p[i]);
+}
+
+/* VTOCs in the list (for the sK shorthand): fdisk partitions with slices */
+static int vtoc_count(const struct plist *l)
+{
+	int n = 0;
+
+	for (int i = 0; i < l->n; i++)
+		if (!strcmp(l->p[i].table, "vtoc") &&
+		    (i == 0 || strcmp(l->p[i - 1].table, "vtoc")))
+			n++;
+	return n;
+}
+
+static bool has_table(const struct plist *l, const char *table)
+{
+	for (int i = 0; i < l->n; i++)
+		if (!strcmp(l->p[i].table, table))
+			return true;
+	return false;
 }
 
 enum match_kind { M_SPEC, M_NAME, M_UUID, M_LABEL, M_TYPE };
@@ -232,10 +302,10 @@ static bool matches(const struct plist *l, const struct fsimg_part *p,
 
 			if (*end || k2 < 0 || k2 > 15)
 				return false;
-			if (l->vtoc_count == 1 && s &&
+			if (vtoc_count(l) == 1 && s &&
 			    !strcmp(p->table, "vtoc"))
 				return !strcmp(s, v);
-			if (l->sun && !strcmp(p->table, "sun"))
+			if (has_table(l, "sun") && !strcmp(p->table, "sun"))
 				return atoi(p->spec) == k2 + 1;
 		}
 		return false;
@@ -252,8 +322,8 @@ static bool matches(const struct plist *l, const struct fsimg_part *p,
 }
 
 static int select_match(fsimg_image *img, struct plist *l, enum match_kind k,
-			const char *v, const char *spec, uint64_t *offset,
-			uint64_t *length)
+			const char *v, const char *spec, bool probed,
+			struct fsimg_location *loc)
 {
 	int found = -1, nfound = 0;
 	char why[96];
@@ -269,16 +339,9 @@ static int select_match(fsimg_image *img, struct plist *l, enum match_kind k,
 		nfound++;
 	}
 	if (nfound == 1)
-		return use_part(img, &l->p[found], offset, length);
-	if (!l->probed) {
-		int rc;
-
-		for (int i = 0; i < l->n; i++)
-			l->p[i].fstype[0] = '\0';
-		rc = fsimg_plist_build(img, l, true);
-		if (rc < 0)
-			return rc;
-	}
+		return use_part(img, &l->p[found], loc);
+	if (!probed)
+		probe_all(img, l);
 	snprintf(why, sizeof(why),
 		 nfound ? "several partitions match '%.40s': choose one by "
 			  "number"
@@ -314,7 +377,7 @@ static bool has_kernel(fsimg_image *img, const struct fsimg_part *p)
 	fsimg_fs *fs;
 	fsimg_ino dir;
 
-	if (!fsimg_part_window(img, p->start, p->size, &w) ||
+	if (!fsimg_window_clamp(img, p->start, p->size, &w) ||
 	    fsimg_fs_open(img, w.off, w.len, p->fstype, NULL, &fs))
 		return false;
 	if (!fsimg_resolve(fs, "/boot", 0, &dir, NULL))
@@ -327,8 +390,8 @@ static bool has_kernel(fsimg_image *img, const struct fsimg_part *p)
  * The only filesystem; else the VTOC root slice; else the one partition
  * with a kernel in /boot; else the ESP. Several at one step: an error.
  */
-static int select_auto(fsimg_image *img, struct plist *l, uint64_t *offset,
-		       uint64_t *length)
+static int select_auto(fsimg_image *img, struct plist *l,
+		       struct fsimg_location *loc)
 {
 	int nfs = 0, fs = -1, nroot = 0, root = -1, nk = 0, k = -1;
 	int nesp = 0, esp = -1;
@@ -356,7 +419,7 @@ static int select_auto(fsimg_image *img, struct plist *l, uint64_t *offset,
 		}
 	}
 	if (nfs == 1)
-		return use_part(img, &l->p[fs], offset, length);
+		return use_part(img, &l->p[fs], loc);
 	if (nfs == 0)
 		return l->n ? list_choices(img, -EINVAL,
 					   "no filesystem we read in any "
@@ -366,11 +429,11 @@ static int select_auto(fsimg_image *img, struct plist *l, uint64_t *offset,
 					"no filesystem recognised and no "
 					"partition table");
 	if (nroot == 1)
-		return use_part(img, &l->p[root], offset, length);
+		return use_part(img, &l->p[root], loc);
 	if (nk == 1)
-		return use_part(img, &l->p[k], offset, length);
+		return use_part(img, &l->p[k], loc);
 	if (nk == 0 && nesp == 1)
-		return use_part(img, &l->p[esp], offset, length);
+		return use_part(img, &l->p[esp], loc);
 	return list_choices(img, -EINVAL,
 			    "several partitions hold a filesystem: choose one "
 			    "with -p",
@@ -408,21 +471,51 @@ static bool spec_syntax_ok(const char *s)
 	return p != s && p[0] >= 'a' && p[0] <= 'z' && !p[1];
 }
 
-int fsimg_select(fsimg_image *img, const char *spec, uint64_t *offset,
-		 uint64_t *length)
+/*
+ * The type libblkid gives [off, off + len), when no driver of ours has that
+ * name: a filesystem only the kernel reads (xfs, btrfs). A type we have a
+ * driver for is not reported: our driver looked and did not accept it.
+ */
+static void blkid_type(fsimg_image *img, uint64_t off, uint64_t len,
+		       struct fsimg_location *loc)
+{
+	blkid_probe pr = blkid_new_probe();
+	const char *v;
+
+	if (!pr)
+		return;
+	if (!blkid_probe_set_device(pr, img->fd, (blkid_loff_t)off,
+				    (blkid_loff_t)len)) {
+		blkid_probe_enable_superblocks(pr, 1);
+		blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE);
+		if (!blkid_do_safeprobe(pr) &&
+		    !blkid_probe_lookup_value(pr, "TYPE", &v, NULL) &&
+		    !fsimg_driver_find(v)) {
+			snprintf(loc->type, sizeof(loc->type), "%s", v);
+			DBG(PROBE, "probe", "libblkid: %s at %llu", v,
+			    (unsigned long long)off);
+		}
+	}
+	blkid_free_probe(pr);
+}
+
+/* The window spec names, and its filesystem type when a probe found it. */
+static int select_spec(fsimg_image *img, const char *spec, bool kernel_types,
+		       struct fsimg_location *loc)
 {
 	struct plist *l;
 	enum match_kind kind = M_SPEC;
 	const char *value = spec;
 	const char *type;
-	bool is_auto;
+	bool is_auto, probe;
 	int rc;
 
 	fsimg_debug_init();
+	memset(loc, 0, sizeof(*loc));
 	if (!spec || !*spec)
 		spec = "auto";
 	if (!strncmp(spec, "boot=", 5))
-		return select_boot(img, spec + 5, offset, length);
+		return select_boot(img, spec + 5, loc);
 	is_auto = !strcmp(spec, "auto");
 	value = spec;
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(*prefixes); i++) {
@@ -441,12 +534,14 @@ int fsimg_select(fsimg_image *img, const char *spec, uint64_t *offset,
 				 spec);
 
 	if (is_auto) {
+		/* a filesystem at offset 0 wins: hybrid ISOs are ISOs */
 		rc = fsimg_probe(img, 0, 0, &type);
 		if (rc < 0)
 			return rc;
 		if (rc > 0) {
-			*offset = 0;
-			*length = img->size;
+			loc->length = img->size;
+			snprintf(loc->type, sizeof(loc->type), "%s", type);
+			loc->readable = true;
 			return 0;
 		}
 	}
@@ -454,17 +549,97 @@ int fsimg_select(fsimg_image *img, const char *spec, uint64_t *offset,
 	l = malloc(sizeof(*l));
 	if (!l)
 		return -ENOMEM;
-	rc = fsimg_plist_build(img, l, is_auto || kind == M_LABEL);
+	rc = fsimg_plist_build(img, l);
 	if (rc) {
 		fsimg_err(img, rc, "reading the partition table: %s",
 			  strerror(-rc));
 		goto out;
 	}
+	probe = is_auto || kind == M_LABEL;
+	if (probe)
+		probe_all(img, l);
+	if (is_auto && l->n == 0 && kernel_types) {
+		/* no table: perhaps a filesystem only the kernel reads */
+		blkid_type(img, 0, img->size, loc);
+		if (loc->type[0]) {
+			loc->length = img->size;
+			goto out;
+		}
+	}
 	if (is_auto)
-		rc = select_auto(img, l, offset, length);
+		rc = select_auto(img, l, loc);
 	else
-		rc = select_match(img, l, kind, value, spec, offset, length);
+		rc = select_match(img, l, kind, value, spec, probe, loc);
 out:
+	free(l);
+	return rc;
+}
+
+int fsimg_select(fsimg_image *img, const char *spec, uint64_t *offset,
+		 uint64_t *length)
+{
+	struct fsimg_location loc;
+	int rc = select_spec(img, spec, false, &loc);
+
+	if (!rc) {
+		*offset = loc.offset;
+		*length = loc.length;
+	}
+	return rc;
+}
+
+int fsimg_locate(fsimg_image *img, const char *spec, const char *fstype,
+		 struct fsimg_location *loc)
+{
+	const char *type;
+	int rc = select_spec(img, spec, true, loc);
+
+	if (rc)
+		return rc;
+	if (fstype && *fstype && strcmp(fstype, "auto")) {
+		/* the caller's type: fsimg_fs_open() checks it */
+		snprintf(loc->type, sizeof(loc->type), "%s", fstype);
+		loc->readable = fsimg_driver_find(fstype) != NULL;
+		return 0;
+	}
+	if (loc->type[0])
+		return 0; /* selection probed it */
+	rc = fsimg_probe(img, loc->offset, loc->length, &type);
+	if (rc < 0)
+		return fsimg_err(img, rc,
+				 "reading at byte %llu while looking for a "
+				 "filesystem: %s",
+				 (unsigned long long)loc->offset,
+				 strerror(-rc));
+	if (rc > 0) {
+		snprintf(loc->type, sizeof(loc->type), "%s", type);
+		loc->readable = true;
+	} else {
+		blkid_type(img, loc->offset, loc->length, loc);
+	}
+	return 0;
+}
+
+int fsimg_partitions(fsimg_image *img, struct fsimg_part *out, size_t max,
+		     char *table, size_t tsize)
+{
+	struct plist *l;
+	int rc;
+
+	fsimg_debug_init();
+	l = malloc(sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	rc = fsimg_plist_build(img, l);
+	if (!rc) {
+		fsimg_plist_warn(img, l);
+		probe_all(img, l);
+		for (int i = 0; i < l->n && (size_t)i < max; i++)
+			out[i] = l->p[i];
+		if (table && tsize)
+			snprintf(table, tsize, "%s", l->pttype);
+		rc = l->n;
+	}
 	free(l);
 	return rc;
 }

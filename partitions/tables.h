@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * What the partition layer gives the library above it: the nested
+ * partition tables of an image as one flat list, each entry with the
+ * geometry its table declares and what is wrong with it in .state. The
+ * layer reads tables and nothing else: which entry holds which filesystem,
+ * and which one a spec selects, is decided above it (lib/select.c).
+ */
+#ifndef FSIMG_TABLES_H
+#define FSIMG_TABLES_H
+
+#include "internal.h"
+
+#define FSIMG_PARTS_MAX 256
+
+struct plist {
+	char pttype[16]; /* the outermost table ("dos", "gpt"), or "" */
+	int n;
+	struct fsimg_part p[FSIMG_PARTS_MAX];
+};
+
+/*
+ * Lists the partitions of img: 0, or -errno when the tables could not be
+ * read (an I/O error, no memory). Damage in a table marks entries; it is
+ * not an error.
+ */
+int fsimg_plist_build(fsimg_image *img, struct plist *l);
+/* Warns, through the image's log, of every entry marked as damaged. */
+void fsimg_plist_warn(fsimg_image *img, const struct plist *l);
+/* true when the entry can hold a filesystem we may open */
+bool fsimg_plist_usable(const fsimg_image *img, const struct fsimg_part *p);
+
+#endif /* FSIMG_TABLES_H */
