@@ -325,34 +325,27 @@ int cli_open_image(struct cli *c)
 
 int cli_open_fs(struct cli *c)
 {
+	struct fsimg_location loc;
 	unsigned logged = c->logged;
 	int rc;
 
-	rc = fsimg_select(c->img, c->partition, &c->part_offset,
-			  &c->part_length);
+	rc = fsimg_locate(c->img, c->partition, c->fstype, &loc);
 	if (rc) {
 		if (c->logged == logged)
 			cli_error(c, NULL, "partition '%s': %s", c->partition,
 				  strerror(-rc));
 		return EXIT_IMAGE;
 	}
+	c->part_offset = loc.offset;
+	c->part_length = loc.length;
 	logged = c->logged;
-	rc = fsimg_fs_open(c->img, c->part_offset, c->part_length, c->fstype,
-			   c->options, &c->fs);
+	rc = fsimg_fs_open_location(c->img, &loc, c->options, &c->fs);
 	if (rc) {
-		if (c->logged == logged) {
-			if (rc == -EINVAL && !c->options)
-				cli_error(c, NULL,
-					  "no filesystem recognised at byte "
-					  "%llu",
-					  (unsigned long long)c->part_offset);
-			else
-				cli_error(c, NULL,
-					  "cannot open the filesystem at byte "
-					  "%llu: %s",
-					  (unsigned long long)c->part_offset,
-					  strerror(-rc));
-		}
+		if (c->logged == logged)
+			cli_error(c, NULL,
+				  "cannot open the filesystem at byte %llu: %s",
+				  (unsigned long long)c->part_offset,
+				  strerror(-rc));
 		return EXIT_IMAGE;
 	}
 	return 0;

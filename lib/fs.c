@@ -167,8 +167,14 @@ static int open_with(fsimg_fs *fs, const struct fsimg_driver *drv,
 	return rc;
 }
 
-int fsimg_fs_open(fsimg_image *img, uint64_t offset, uint64_t length,
-		  const char *fstype, const char *options, fsimg_fs **out)
+/*
+ * Opens the filesystem of type fstype (NULL or "auto": probe) in the window.
+ * A type that came from a probe of this window (probed) is not probed
+ * again; one the caller named is checked with its driver's probe.
+ */
+static int open_fs(fsimg_image *img, uint64_t offset, uint64_t length,
+		   const char *fstype, bool probed, const char *options,
+		   fsimg_fs **out)
 {
 	struct fsimg_opts o;
 	const struct fsimg_driver *drv = NULL;
@@ -201,7 +207,7 @@ int fsimg_fs_open(fsimg_image *img, uint64_t offset, uint64_t length,
 				       "unknown filesystem type '%s'", fstype);
 			goto err_opts;
 		}
-		rc = drv->probe(&fs->win);
+		rc = probed ? 1 : drv->probe(&fs->win);
 		if (rc == 0)
 			rc = fsimg_err(img, -EINVAL,
 				       "no %s filesystem at byte %llu", fstype,
@@ -246,6 +252,31 @@ err_opts:
 err_fs:
 	free(fs);
 	return rc;
+}
+
+int fsimg_fs_open(fsimg_image *img, uint64_t offset, uint64_t length,
+		  const char *fstype, const char *options, fsimg_fs **out)
+{
+	return open_fs(img, offset, length, fstype, false, options, out);
+}
+
+int fsimg_fs_open_location(fsimg_image *img, const struct fsimg_location *loc,
+			   const char *options, fsimg_fs **out)
+{
+	if (!loc->readable)
+		return loc->type[0]
+			       ? fsimg_err(img, -EPROTONOSUPPORT,
+					   "a %s filesystem is at byte %llu: "
+					   "libfsimg has no driver for %s",
+					   loc->type,
+					   (unsigned long long)loc->offset,
+					   loc->type)
+			       : fsimg_err(img, -EINVAL,
+					   "no filesystem recognised at byte "
+					   "%llu",
+					   (unsigned long long)loc->offset);
+	return open_fs(img, loc->offset, loc->length, loc->type, loc->probed,
+		       options, out);
 }
 
 void fsimg_fs_close(fsimg_fs *fs)

@@ -266,13 +266,15 @@ struct fsimg_location {
 	char type[32];	 /* the filesystem there: a type fsimg_fs_open()
 			    reads ("iso9660", "ext2"), one only libblkid names
 			    ("xfs"), or "" when none is known */
-	bool readable;	 /* type is one fsimg_fs_open() reads */
+	bool readable;	 /* type is one to open with fsimg_fs_open() (or
+			    the caller's, which it checks) */
+	bool probed;	 /* type was found by probing this window */
 };
 
 /*
  * fsimg_select() and the filesystem in the window, found by one probe:
- * frontends open loc->type with fsimg_fs_open() when loc->readable, and
- * pass the window and type on rather than probe again. With fstype (not
+ * frontends open it with fsimg_fs_open_location(), which does not probe
+ * again, and pass the location on rather than probe again. With fstype (not
  * NULL or "auto") the caller's type is taken unprobed; fsimg_fs_open()
  * checks it. A window holding nothing libfsimg reads is located all the
  * same, with the type libblkid gives it (what a kernel mount could use);
@@ -281,6 +283,14 @@ struct fsimg_location {
  */
 int fsimg_locate(fsimg_image *img, const char *spec, const char *fstype,
 		 struct fsimg_location *loc);
+/*
+ * fsimg_fs_open() of a location: its window and type. A type found by a
+ * probe (loc->probed) is opened without probing again; a type the caller
+ * named is checked. -EPROTONOSUPPORT with a message when loc->readable is
+ * false (no filesystem, or one only the kernel reads).
+ */
+int fsimg_fs_open_location(fsimg_image *img, const struct fsimg_location *loc,
+			   const char *options, fsimg_fs **out);
 
 /* Problems found with a partition, fsimg_part.state. */
 enum fsimg_part_state {

@@ -69,15 +69,17 @@ static inline bool is_pow2_u64(uint64_t v)
 
 /* --- debug output: FSIMG_DEBUG=iso,src,part,... ------------------------- */
 
+/*
+ * The layers have a bit each; each driver has the bit of its place in the
+ * driver table (FSIMG_DBG_DRIVER0 << i), turned on by its debug tag or any
+ * of its names.
+ */
 enum fsimg_debug_mask {
 	FSIMG_DBG_SRC = 1u << 0,
 	FSIMG_DBG_PROBE = 1u << 1,
-	FSIMG_DBG_ISO = 1u << 2,
-	FSIMG_DBG_CACHE = 1u << 3,
-	FSIMG_DBG_PART = 1u << 4,
-	FSIMG_DBG_FAT = 1u << 5,
-	FSIMG_DBG_UFS = 1u << 6,
-	FSIMG_DBG_EXT = 1u << 7,
+	FSIMG_DBG_CACHE = 1u << 2,
+	FSIMG_DBG_PART = 1u << 3,
+	FSIMG_DBG_DRIVER0 = 1u << 8,
 	FSIMG_DBG_ALL = 0xffffffffu,
 };
 
@@ -90,6 +92,18 @@ void fsimg_debug_print(const char *sub, const char *fmt, ...)
 	do {                                                                  \
 		if (__builtin_expect(fsimg_debug_mask & FSIMG_DBG_##mask, 0)) \
 			fsimg_debug_print(sub, __VA_ARGS__);                  \
+	} while (0)
+
+struct fsimg_driver;
+/* Is FSIMG_DEBUG on for driver d? */
+bool fsimg_debug_driver(const struct fsimg_driver *d);
+
+/* A driver's debug message, tagged with its debug tag. */
+#define DRV_DBG(drv, ...)                                            \
+	do {                                                         \
+		if (__builtin_expect(fsimg_debug_mask != 0, 0) &&    \
+		    fsimg_debug_driver(&(drv)))                      \
+			fsimg_debug_print((drv).debug, __VA_ARGS__); \
 	} while (0)
 
 /* --- the image source --------------------------------------------------- */
@@ -232,6 +246,10 @@ struct fsimg_driver {
 	const char *name;
 	/* other names -t accepts for this driver (NULL-terminated), or NULL */
 	const char *const *aliases;
+	/* how messages name the format: "ISO 9660", "FAT" */
+	const char *label;
+	/* the FSIMG_DEBUG tag of its debug messages ("iso"); names work too */
+	const char *debug;
 	int (*probe)(const struct fsimg_window *w);
 	/*
 	 * Optional: the precise type of a window probe() accepted, when the

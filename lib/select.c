@@ -202,7 +202,7 @@ static int use_part(fsimg_image *img, const struct fsimg_part *p,
 	loc->length = p->size;
 	if (p->fstype[0]) { /* probed: a filesystem we read */
 		snprintf(loc->type, sizeof(loc->type), "%s", p->fstype);
-		loc->readable = true;
+		loc->readable = loc->probed = true;
 	}
 	if (p->state & FSIMG_PART_TRUNCATED) {
 		loc->length = img->size - p->start;
@@ -227,6 +227,7 @@ static int use_part(fsimg_image *img, const struct fsimg_part *p,
  */
 static void probe_entry(fsimg_image *img, struct fsimg_part *p)
 {
+	struct fsimg_location loc = { .readable = true, .probed = true };
 	struct fsimg_window w;
 	const char *type = NULL;
 	fsimg_fs *fs;
@@ -242,7 +243,10 @@ static void probe_entry(fsimg_image *img, struct fsimg_part *p)
 	if (rc <= 0)
 		return;
 	fsimg_strcpy_trunc(p->fstype, sizeof(p->fstype), type);
-	rc = fsimg_fs_open(img, w.off, w.len, type, NULL, &fs);
+	loc.offset = w.off;
+	loc.length = w.len;
+	fsimg_strcpy_trunc(loc.type, sizeof(loc.type), type);
+	rc = fsimg_fs_open_location(img, &loc, NULL, &fs);
 	if (rc == -EIO)
 		p->state |= FSIMG_PART_UNREADABLE;
 	if (rc)
@@ -541,7 +545,7 @@ static int select_spec(fsimg_image *img, const char *spec, bool kernel_types,
 		if (rc > 0) {
 			loc->length = img->size;
 			snprintf(loc->type, sizeof(loc->type), "%s", type);
-			loc->readable = true;
+			loc->readable = loc->probed = true;
 			return 0;
 		}
 	}
@@ -599,7 +603,8 @@ int fsimg_locate(fsimg_image *img, const char *spec, const char *fstype,
 	if (fstype && *fstype && strcmp(fstype, "auto")) {
 		/* the caller's type: fsimg_fs_open() checks it */
 		snprintf(loc->type, sizeof(loc->type), "%s", fstype);
-		loc->readable = fsimg_driver_find(fstype) != NULL;
+		loc->readable = true; /* an unknown name is said so there */
+		loc->probed = false;
 		return 0;
 	}
 	if (loc->type[0])
@@ -613,7 +618,7 @@ int fsimg_locate(fsimg_image *img, const char *spec, const char *fstype,
 				 strerror(-rc));
 	if (rc > 0) {
 		snprintf(loc->type, sizeof(loc->type), "%s", type);
-		loc->readable = true;
+		loc->readable = loc->probed = true;
 	} else {
 		blkid_type(img, loc->offset, loc->length, loc);
 	}

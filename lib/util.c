@@ -11,12 +11,38 @@ static const struct {
 	const char *name;
 	unsigned mask;
 } debug_names[] = {
-	{ "src", FSIMG_DBG_SRC },   { "probe", FSIMG_DBG_PROBE },
-	{ "iso", FSIMG_DBG_ISO },   { "cache", FSIMG_DBG_CACHE },
-	{ "part", FSIMG_DBG_PART }, { "fat", FSIMG_DBG_FAT },
-	{ "ufs", FSIMG_DBG_UFS },   { "ext", FSIMG_DBG_EXT },
+	{ "src", FSIMG_DBG_SRC },     { "probe", FSIMG_DBG_PROBE },
+	{ "cache", FSIMG_DBG_CACHE }, { "part", FSIMG_DBG_PART },
 	{ "all", FSIMG_DBG_ALL },
 };
+
+static bool word_is(const char *p, size_t n, const char *word)
+{
+	return word && strlen(word) == n && !strncmp(p, word, n);
+}
+
+/* The bit of the driver that answers to the n bytes at p, or 0. */
+static unsigned driver_bit(const char *p, size_t n)
+{
+	for (unsigned i = 0; fsimg_drivers[i] && i < 24; i++) {
+		const struct fsimg_driver *d = fsimg_drivers[i];
+		bool hit = word_is(p, n, d->debug) || word_is(p, n, d->name);
+
+		for (unsigned a = 0; d->aliases && d->aliases[a]; a++)
+			hit = hit || word_is(p, n, d->aliases[a]);
+		if (hit)
+			return FSIMG_DBG_DRIVER0 << i;
+	}
+	return 0;
+}
+
+bool fsimg_debug_driver(const struct fsimg_driver *d)
+{
+	for (unsigned i = 0; fsimg_drivers[i] && i < 24; i++)
+		if (fsimg_drivers[i] == d)
+			return fsimg_debug_mask & (FSIMG_DBG_DRIVER0 << i);
+	return false;
+}
 
 static void debug_init_once(void)
 {
@@ -29,9 +55,9 @@ static void debug_init_once(void)
 		size_t n = strcspn(p, ",");
 		for (size_t i = 0;
 		     i < sizeof(debug_names) / sizeof(debug_names[0]); i++)
-			if (strlen(debug_names[i].name) == n &&
-			    !strncmp(p, debug_names[i].name, n))
+			if (word_is(p, n, debug_names[i].name))
 				mask |= debug_names[i].mask;
+		mask |= driver_bit(p, n);
 		p += n;
 		if (*p)
 			p++;

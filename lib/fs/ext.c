@@ -133,7 +133,7 @@ int ext_errno(struct ext_fs *e, errcode_t err, const char *fmt, ...)
 		va_end(ap);
 		fsimg_err(e->img, rc, "ext: %s: %s", what, error_message(err));
 	}
-	DBG(EXT, "ext", "libext2fs error %ld -> %d", (long)err, rc);
+	EXT_DBG("libext2fs error %ld -> %d", (long)err, rc);
 	return rc;
 }
 
@@ -153,7 +153,7 @@ static int open_handle(struct ext_fs *e, ext2_filsys *out)
 		return ext_errno(e, err, "opening the filesystem at byte %llu",
 				 (unsigned long long)e->win.off);
 	}
-	DBG(EXT, "ext", "opened handle %u", e->nopen);
+	EXT_DBG("opened handle %u", e->nopen);
 	return 0;
 }
 
@@ -253,7 +253,7 @@ static int ext_open(fsimg_fs *fs, struct fsimg_opts *opts)
 	e->free[e->nfree++] = h;
 
 	if (ext2fs_has_feature_journal_needs_recovery(&e->sb))
-		DBG(EXT, "ext", "journal needs recovery: read as is");
+		EXT_DBG("journal needs recovery: read as is");
 	fs->priv = e;
 	fs->root = EXT2_ROOT_INO;
 	return 0;
@@ -294,6 +294,8 @@ static const char *const ext_aliases[] = { "ext2", "ext3", NULL };
 const struct fsimg_driver fsimg_ext_driver = {
 	.name = "ext4",
 	.aliases = ext_aliases,
+	.label = "ext",
+	.debug = "ext",
 	.probe = ext_probe,
 	.probe_type = ext_probe_type,
 	.open = ext_open,

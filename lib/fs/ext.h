@@ -26,6 +26,9 @@
 
 #include "internal.h"
 
+extern const struct fsimg_driver fsimg_ext_driver;
+#define EXT_DBG(...) DRV_DBG(fsimg_ext_driver, __VA_ARGS__)
+
 #include <ext2fs/ext2_fs.h>
 #include <ext2fs/ext2fs.h>
 

@@ -107,10 +107,9 @@ static errcode_t eio_read_blk64(io_channel ch, unsigned long long block,
 		return EXT2_ET_SHORT_READ;
 	if (ckd_mul(&off, (uint64_t)block, (uint64_t)ch->block_size) ||
 	    !fsimg_window_has(w, off, size)) {
-		DBG(EXT, "ext",
-		    "read of %llu bytes at block %llu leaves the "
-		    "window",
-		    (unsigned long long)size, block);
+		EXT_DBG("read of %llu bytes at block %llu leaves the "
+			"window",
+			(unsigned long long)size, block);
 		return EXT2_ET_SHORT_READ;
 	}
 	if (size <= EXT_IO_CACHED_MAX) {

@@ -210,7 +210,7 @@ static int fat_probe(const struct fsimg_window *w)
 	if (rc)
 		return rc;
 	rc = fat_bpb_parse(bs, &b, &why);
-	DBG(FAT, "fat", "probe: %s", rc ? why : "FAT boot sector");
+	FAT_DBG("probe: %s", rc ? why : "FAT boot sector");
 	return rc == 0;
 }
 
@@ -308,13 +308,12 @@ static int fat_open(fsimg_fs *fs, struct fsimg_opts *opts)
 		goto err;
 	}
 	if (f->b.volume_size > fs->win.len)
-		DBG(FAT, "fat",
-		    "volume of %llu bytes in a window of %llu: truncated",
-		    (unsigned long long)f->b.volume_size,
-		    (unsigned long long)fs->win.len);
-	DBG(FAT, "fat", "FAT%u, %u clusters of %u bytes, data at %llu",
-	    f->b.bits, f->b.clusters, f->b.cluster_size,
-	    (unsigned long long)f->b.data_off);
+		FAT_DBG("volume of %llu bytes in a window of %llu: truncated",
+			(unsigned long long)f->b.volume_size,
+			(unsigned long long)fs->win.len);
+	FAT_DBG("FAT%u, %u clusters of %u bytes, data at %llu", f->b.bits,
+		f->b.clusters, f->b.cluster_size,
+		(unsigned long long)f->b.data_off);
 	fs->priv = f;
 	fs->root = FAT_ROOT;
 	return 0;
@@ -461,6 +460,8 @@ static const char *const vfat_aliases[] = { "fat", "msdos", NULL };
 const struct fsimg_driver fsimg_fat_driver = {
 	.name = "vfat",
 	.aliases = vfat_aliases,
+	.label = "FAT",
+	.debug = "fat",
 	.probe = fat_probe,
 	.open = fat_open,
 	.close = fat_close,

@@ -39,6 +39,9 @@
 
 #include "internal.h"
 
+extern const struct fsimg_driver fsimg_fat_driver;
+#define FAT_DBG(...) DRV_DBG(fsimg_fat_driver, __VA_ARGS__)
+
 #include <time.h>
 
 /* --- limits --------------------------------------------------------------- */

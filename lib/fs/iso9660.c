@@ -90,7 +90,7 @@ static int iso_open(fsimg_fs *fs, struct fsimg_opts *opts)
 	if (ifs->have_joliet) {
 		rc = iso_root_of(ifs, ifs->svd, &ifs->joliet_root);
 		if (rc) {
-			DBG(ISO, "iso", "Joliet tree unusable: %d", rc);
+			ISO_DBG("Joliet tree unusable: %d", rc);
 			ifs->have_joliet = false;
 		}
 	}
@@ -104,9 +104,10 @@ static int iso_open(fsimg_fs *fs, struct fsimg_opts *opts)
 		ifs->tree = ISO_TREE_PLAIN;
 		fs->root = ifs->pvd_root;
 	}
-	DBG(ISO, "iso", "session %u of %u at block %llu, tree %d, root %llu",
-	    ifs->session, ifs->sessions, (unsigned long long)ifs->session_start,
-	    ifs->tree, (unsigned long long)fs->root);
+	ISO_DBG("session %u of %u at block %llu, tree %d, root %llu",
+		ifs->session, ifs->sessions,
+		(unsigned long long)ifs->session_start, ifs->tree,
+		(unsigned long long)fs->root);
 	fs->priv = ifs;
 	return 0;
 err:
@@ -164,6 +165,8 @@ static const char *const iso9660_aliases[] = { "cd9660", "hsfs", NULL };
 const struct fsimg_driver fsimg_iso9660_driver = {
 	.name = "iso9660",
 	.aliases = iso9660_aliases,
+	.label = "ISO 9660",
+	.debug = "iso",
 	.probe = iso_probe,
 	.open = iso_open,
 	.close = iso_close,

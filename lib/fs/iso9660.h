@@ -24,6 +24,9 @@
 
 #include "internal.h"
 
+extern const struct fsimg_driver fsimg_iso9660_driver;
+#define ISO_DBG(...) DRV_DBG(fsimg_iso9660_driver, __VA_ARGS__)
+
 #include <time.h>
 
 /*

@@ -292,8 +292,8 @@ void iso_dcache_put(struct iso_dcache *c, struct iso_dindex *x)
 		bucket_remove(c, old);
 		c->bytes -= old->bytes;
 		c->count--;
-		DBG(ISO, "iso", "dcache: dropped index of dir %llu",
-		    (unsigned long long)old->dir);
+		ISO_DBG("dcache: dropped index of dir %llu",
+			(unsigned long long)old->dir);
 		iso_dindex_free(old);
 	}
 	if (c->count + 1 > c->nbuckets)

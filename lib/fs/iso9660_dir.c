@@ -186,10 +186,9 @@ int iso_rec_read(struct iso_fs *ifs, uint64_t pos, struct iso_rec *r)
 				 "directory record at byte %llu: %s",
 				 (unsigned long long)pos, why);
 	if (r->endian_diff)
-		DBG(ISO, "iso",
-		    "record at %llu: both-endian halves differ, using LE "
-		    "(extent %u, size %u)",
-		    (unsigned long long)pos, r->extent, r->size);
+		ISO_DBG("record at %llu: both-endian halves differ, using LE "
+			"(extent %u, size %u)",
+			(unsigned long long)pos, r->extent, r->size);
 	return 0;
 }
 
@@ -373,8 +372,8 @@ int iso_dot_check(struct iso_fs *ifs, fsimg_ino h, struct iso_rec *dot)
 	 * Linux, which never reads the "." extent.
 	 */
 	if (iso_rec_data(dot) != h)
-		DBG(ISO, "iso", "directory at %llu: \".\" points to block %u",
-		    (unsigned long long)h, dot->extent);
+		ISO_DBG("directory at %llu: \".\" points to block %u",
+			(unsigned long long)h, dot->extent);
 	return 0;
 }
 

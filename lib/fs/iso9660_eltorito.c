@@ -199,9 +199,8 @@ static uint64_t boot_length(const struct fsimg_window *w,
 	uint64_t refined = 0;
 
 	if (start >= w->len) {
-		DBG(ISO, "iso",
-		    "El Torito entry %u: image at block %u is past the end",
-		    b->index, b->lba);
+		ISO_DBG("El Torito entry %u: image at block %u is past the end",
+			b->index, b->lba);
 		return 0;
 	}
 	switch (b->emulation) {
@@ -305,10 +304,10 @@ int iso_eltorito_entries(const struct fsimg_window *w, uint32_t catalog_lba,
 			 * a catalog entry: stop before trusting it.
 			 */
 			if (!all_zero(c.e, CAT_ENTRY))
-				DBG(ISO, "iso",
-				    "El Torito catalog: entry %u type 0x%02x "
-				    "ends the catalog",
-				    c.next - 1, c.e[0]);
+				ISO_DBG("El Torito catalog: entry %u type "
+					"0x%02x "
+					"ends the catalog",
+					c.next - 1, c.e[0]);
 			break;
 		}
 		final = c.e[0] == ET_HEADER_FINAL;
@@ -323,10 +322,9 @@ int iso_eltorito_entries(const struct fsimg_window *w, uint32_t catalog_lba,
 				continue;
 			if (!is_boot_entry(c.e) || all_zero(c.e, CAT_ENTRY)) {
 				/* The header counted more than there are. */
-				DBG(ISO, "iso",
-				    "El Torito catalog: section ends after "
-				    "%u entries, %u short of its count",
-				    count, n);
+				ISO_DBG("El Torito catalog: section ends after "
+					"%u entries, %u short of its count",
+					count, n);
 				final = true;
 				break;
 			}

@@ -125,8 +125,8 @@ static int next_entry(struct iso_diter *it, struct ent *e)
 		nlen = strlen(e->n.name);
 		if (!name_ok(e->n.name, nlen) ||
 		    (rock && (e->n.rr.name_cur || e->n.rr.name_parent))) {
-			DBG(ISO, "iso", "record at %llu: unusable name '%s'",
-			    (unsigned long long)r->pos, e->n.name);
+			ISO_DBG("record at %llu: unusable name '%s'",
+				(unsigned long long)r->pos, e->n.name);
 			continue;
 		}
 		e->dir = r->flags & ISO_FF_DIR;
@@ -219,8 +219,8 @@ static bool rr_moved_hidden(struct iso_fs *ifs, fsimg_ino h)
 	ifs->rr_moved = h;
 	ifs->rr_moved_state = hidden ? 1 : 2;
 	pthread_mutex_unlock(&ifs->lock);
-	DBG(ISO, "iso", "rr_moved at %llu: %s", (unsigned long long)h,
-	    hidden ? "hidden" : "shown");
+	ISO_DBG("rr_moved at %llu: %s", (unsigned long long)h,
+		hidden ? "hidden" : "shown");
 	return hidden;
 }
 

@@ -77,10 +77,10 @@ int iso_diter_next(struct iso_diter *it, struct iso_rec *r)
 				(unsigned long long)(it->start / ISO_BLOCK),
 				(unsigned long long)(it->start + it->off), why);
 		if (r->endian_diff)
-			DBG(ISO, "iso",
-			    "record at %llu: both-endian halves differ, using "
-			    "LE (extent %u, size %u)",
-			    (unsigned long long)r->pos, r->extent, r->size);
+			ISO_DBG("record at %llu: both-endian halves differ, "
+				"using "
+				"LE (extent %u, size %u)",
+				(unsigned long long)r->pos, r->extent, r->size);
 		it->off += r->len;
 		return 1;
 	}
@@ -158,9 +158,8 @@ int iso_dir_record(struct iso_fs *ifs, fsimg_ino d, struct iso_rec *out)
 		}
 	}
 	free(it);
-	DBG(ISO, "iso", "record of directory %llu in %llu: %s",
-	    (unsigned long long)d, (unsigned long long)p,
-	    found ? "found" : "not found");
+	ISO_DBG("record of directory %llu in %llu: %s", (unsigned long long)d,
+		(unsigned long long)p, found ? "found" : "not found");
 	return found;
 }
 
@@ -212,8 +211,8 @@ int iso_dir_chain(struct iso_fs *ifs, fsimg_ino d, struct iso_chain *c)
 					 ISO_DEPTH_MAX);
 		if (dir_parent(ifs, cur, &p)) {
 			/* Lenient: a bad ".." only weakens the check. */
-			DBG(ISO, "iso", "directory at %llu: no usable '..'",
-			    (unsigned long long)cur);
+			ISO_DBG("directory at %llu: no usable '..'",
+				(unsigned long long)cur);
 			return 0;
 		}
 		/*
@@ -223,11 +222,11 @@ int iso_dir_chain(struct iso_fs *ifs, fsimg_ino d, struct iso_chain *c)
 		 */
 		for (unsigned i = 0; i < c->n; i++) {
 			if (c->h[i] == p) {
-				DBG(ISO, "iso",
-				    "directory at %llu: '..' chain loops at "
-				    "%llu",
-				    (unsigned long long)d,
-				    (unsigned long long)p);
+				ISO_DBG("directory at %llu: '..' chain loops "
+					"at "
+					"%llu",
+					(unsigned long long)d,
+					(unsigned long long)p);
 				return 0;
 			}
 		}

@@ -262,8 +262,8 @@ int iso_scan_vds(struct iso_fs *ifs, uint64_t want_svd)
 					 strerror(-rc));
 		if (!iso_vd_magic(vd))
 			break;
-		DBG(ISO, "iso", "VD type %u at block %llu", vd[0],
-		    (unsigned long long)block);
+		ISO_DBG("VD type %u at block %llu", vd[0],
+			(unsigned long long)block);
 		if (vd[0] == VD_TERMINATOR)
 			break;
 		if (vd[0] == VD_PRIMARY && !pvd) {
@@ -282,8 +282,8 @@ int iso_scan_vds(struct iso_fs *ifs, uint64_t want_svd)
 			if (ifs->joliet_count++ != want_svd)
 				continue;
 			if (vd_check(ifs, vd, block)) {
-				DBG(ISO, "iso", "Joliet VD at %llu unusable",
-				    (unsigned long long)block);
+				ISO_DBG("Joliet VD at %llu unusable",
+					(unsigned long long)block);
 				continue;
 			}
 			memcpy(ifs->svd, vd, ISO_BLOCK);
@@ -329,8 +329,9 @@ int iso_detect_rr(struct iso_fs *ifs)
 	if (rr.have & ISO_RR_ER)
 		snprintf(ifs->rr_id, sizeof(ifs->rr_id), "%s", rr.er_id);
 	ifs->rr_present = (rr.have & (ISO_RR_ANY | ISO_RR_ER)) != 0;
-	DBG(ISO, "iso", "Rock Ridge: %s (SP %s, skip %u, ER '%s')",
-	    ifs->rr_present ? "yes" : "no",
-	    (rr.have & ISO_RR_SP) ? "yes" : "no", ifs->susp_skip, ifs->rr_id);
+	ISO_DBG("Rock Ridge: %s (SP %s, skip %u, ER '%s')",
+		ifs->rr_present ? "yes" : "no",
+		(rr.have & ISO_RR_SP) ? "yes" : "no", ifs->susp_skip,
+		ifs->rr_id);
 	return 0;
 }

@@ -291,7 +291,7 @@ static int ufs_probe(const struct fsimg_window *w)
 		return 0;
 	if (rc < 0 && rc != -EUCLEAN)
 		return rc;
-	DBG(UFS, "ufs", "probe: %s", rc ? why : "superblock found");
+	UFS_DBG("probe: %s", rc ? why : "superblock found");
 	return 1;
 }
 
@@ -325,15 +325,15 @@ static int ufs_open(fsimg_fs *fs, struct fsimg_opts *opts)
 	}
 	if (u->flavour == UFS_FLAVOUR_SOLARIS && u->logbno)
 		/* read as it is: the log is not replayed (see details) */
-		DBG(UFS, "ufs", "Solaris log at sector %u, fs_clean 0x%x",
-		    u->logbno, u->clean);
+		UFS_DBG("Solaris log at sector %u, fs_clean 0x%x", u->logbno,
+			u->clean);
 	if (u->size * u->fsize > fs->win.len)
-		DBG(UFS, "ufs", "fs of %llu bytes in a window of %llu",
-		    (unsigned long long)(u->size * u->fsize),
-		    (unsigned long long)fs->win.len);
-	DBG(UFS, "ufs", "UFS%u %s, sb at %llu, bsize %u fsize %u ncg %u",
-	    u->version, u->be ? "BE" : "LE", (unsigned long long)u->sb_off,
-	    u->bsize, u->fsize, u->ncg);
+		UFS_DBG("fs of %llu bytes in a window of %llu",
+			(unsigned long long)(u->size * u->fsize),
+			(unsigned long long)fs->win.len);
+	UFS_DBG("UFS%u %s, sb at %llu, bsize %u fsize %u ncg %u", u->version,
+		u->be ? "BE" : "LE", (unsigned long long)u->sb_off, u->bsize,
+		u->fsize, u->ncg);
 	fs->priv = u;
 	fs->root = UFS_ROOTINO;
 	return 0;
@@ -478,6 +478,8 @@ static const char *const ufs_aliases[] = { "ffs", "ufs1", "ufs2", NULL };
 const struct fsimg_driver fsimg_ufs_driver = {
 	.name = "ufs",
 	.aliases = ufs_aliases,
+	.label = "UFS",
+	.debug = "ufs",
 	.probe = ufs_probe,
 	.open = ufs_open,
 	.close = ufs_close,

@@ -40,6 +40,9 @@
 
 #include "internal.h"
 
+extern const struct fsimg_driver fsimg_ufs_driver;
+#define UFS_DBG(...) DRV_DBG(fsimg_ufs_driver, __VA_ARGS__)
+
 /* --- on-disk constants ----------------------------------------------------
  */
 
