@@ -151,7 +151,7 @@ static int open_handle(struct ext_fs *e, ext2_filsys *out)
 	if (err) {
 		*out = NULL;
 		return ext_errno(e, err, "opening the filesystem at byte %llu",
-				 (unsigned long long)e->win.off);
+				 fsimg_wabs(&e->win, 0));
 	}
 	EXT_DBG("opened handle %u", e->nopen);
 	return 0;

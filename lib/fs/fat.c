@@ -188,12 +188,13 @@ int fat_read(struct fat_fs *f, uint64_t pos, void *buf, size_t len,
 				  "%s at byte %llu is past the end of the "
 				  "image (the volume claims %llu bytes, %llu "
 				  "are there)",
-				  what, (unsigned long long)pos,
+				  what, fsimg_wabs(&f->win, pos),
 				  (unsigned long long)f->b.volume_size,
 				  (unsigned long long)f->win.len);
 	if (rc)
 		return fsimg_werr(&f->win, rc, "reading %s at byte %llu: %s",
-				  what, (unsigned long long)pos, strerror(-rc));
+				  what, fsimg_wabs(&f->win, pos),
+				  strerror(-rc));
 	return 0;
 }
 

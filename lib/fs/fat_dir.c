@@ -207,7 +207,7 @@ int fat_diter_next(struct fat_diter *it, struct fat_dent *d)
 			fsimg_werr(&it->f->win, -EUCLEAN,
 				   "directory entry at byte %llu has a "
 				   "name no path can hold: skipped",
-				   (unsigned long long)d->pos);
+				   fsimg_wabs(&it->f->win, d->pos));
 			continue;
 		}
 		return 1;
@@ -259,7 +259,7 @@ int fat_dir_cluster(struct fat_fs *f, fsimg_ino h, uint32_t *cluster)
 		return fsimg_werr(&f->win, -EUCLEAN,
 				  "directory entry at byte %llu has an "
 				  "invalid first cluster %u",
-				  (unsigned long long)h, *cluster);
+				  fsimg_wabs(&f->win, h), *cluster);
 	return 0;
 }
 
@@ -398,7 +398,7 @@ static int loop_check(struct fat_fs *f, uint32_t dir, struct ancestry *a,
 			  "directory '%s' (entry at byte %llu) is its own "
 			  "parent or ancestor (cluster %u): the directory "
 			  "graph loops",
-			  d->name, (unsigned long long)d->pos, d->cluster);
+			  d->name, fsimg_wabs(&f->win, d->pos), d->cluster);
 }
 
 /* --- readdir and lookup --------------------------------------------------- */

@@ -168,10 +168,10 @@ static int runs_check(struct fat_fs *f, const struct fat_file *ff,
 		if (s[i - 1].pos + s[i - 1].len > s[i].pos)
 			rc = fsimg_werr(
 				&f->win, -EUCLEAN,
-				"cluster chain of the file at "
-				"entry %llu loops (cluster %llu used "
+				"cluster chain of the file (entry at "
+				"byte %llu) loops (cluster %llu used "
 				"twice)",
-				(unsigned long long)ino,
+				fsimg_wabs(&f->win, ino),
 				(unsigned long long)((s[i].pos -
 						      f->b.data_off) /
 							     f->b.cluster_size +
@@ -209,11 +209,12 @@ int fat_file_open(fsimg_file *file)
 	if (f->b.bits != 32)
 		first &= 0xffff; /* DIR_FstClusHI is 0 on FAT12/16 */
 	if (need && !fat_cluster_ok(f, first)) {
-		rc = fsimg_werr(&f->win, -EUCLEAN,
-				"file at entry %llu of %llu bytes has an "
-				"invalid first cluster %u",
-				(unsigned long long)file->ino,
-				(unsigned long long)need, first);
+		rc = fsimg_werr(
+			&f->win, -EUCLEAN,
+			"file (entry at byte %llu) of %llu bytes has an "
+			"invalid first cluster %u",
+			fsimg_wabs(&f->win, file->ino),
+			(unsigned long long)need, first);
 		goto err;
 	}
 	fat_chain_start(&ch, first);
@@ -225,9 +226,9 @@ int fat_file_open(fsimg_file *file)
 		rc = runs_add(ff, &cap, have, fat_cluster_pos(f, ch.cur), len);
 		if (rc == -EFBIG)
 			rc = fsimg_werr(&f->win, -EFBIG,
-					"file at entry %llu is in more "
+					"file (entry at byte %llu) is in more "
 					"than %u pieces",
-					(unsigned long long)file->ino,
+					fsimg_wabs(&f->win, file->ino),
 					FAT_RUNS_MAX);
 		if (rc)
 			goto err;
@@ -240,9 +241,9 @@ int fat_file_open(fsimg_file *file)
 		if (rc == 0) {
 			rc = fsimg_werr(
 				&f->win, -EUCLEAN,
-				"cluster chain of the file at entry "
-				"%llu ends after %llu of its %llu bytes",
-				(unsigned long long)file->ino,
+				"cluster chain of the file (entry at byte "
+				"%llu) ends after %llu of its %llu bytes",
+				fsimg_wabs(&f->win, file->ino),
 				(unsigned long long)have,
 				(unsigned long long)need);
 			goto err;
@@ -303,7 +304,7 @@ ssize_t fat_file_read(fsimg_file *file, void *buf, size_t size, uint64_t off)
 			return fsimg_werr(&f->win, rc,
 					  "reading file data at byte "
 					  "%llu: %s",
-					  (unsigned long long)(r->pos + in),
+					  fsimg_wabs(&f->win, r->pos + in),
 					  rc == -EIO ? "past the end of the "
 						       "image (truncated?)"
 						     : strerror(-rc));

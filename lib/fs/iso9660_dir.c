@@ -172,19 +172,19 @@ int iso_rec_read(struct iso_fs *ifs, uint64_t pos, struct iso_rec *r)
 		return fsimg_werr(&ifs->win, -EUCLEAN,
 				  "directory record at byte %llu lies past the "
 				  "end of the filesystem",
-				  (unsigned long long)pos);
+				  fsimg_wabs(&ifs->win, pos));
 	if (avail > ifs->win.len - pos)
 		avail = (size_t)(ifs->win.len - pos);
 	rc = fsimg_wread_cached(&ifs->win, pos, buf, avail);
 	if (rc)
 		return fsimg_werr(&ifs->win, rc,
 				  "directory record at byte %llu: %s",
-				  (unsigned long long)pos, strerror(-rc));
+				  fsimg_wabs(&ifs->win, pos), strerror(-rc));
 	rc = iso_rec_decode(buf, avail, pos, r, &why);
 	if (rc)
 		return fsimg_werr(&ifs->win, rc,
 				  "directory record at byte %llu: %s",
-				  (unsigned long long)pos, why);
+				  fsimg_wabs(&ifs->win, pos), why);
 	if (r->endian_diff)
 		ISO_DBG("record at %llu: both-endian halves differ, using LE "
 			"(extent %u, size %u)",
@@ -284,7 +284,7 @@ int iso_extents_walk(struct iso_fs *ifs, const struct iso_rec *first,
 			return fsimg_werr(&ifs->win, -EUCLEAN,
 					  "file at byte %llu: more than %u "
 					  "extents",
-					  (unsigned long long)first->pos,
+					  fsimg_wabs(&ifs->win, first->pos),
 					  ISO_EXTENTS_MAX);
 		/*
 		 * 6.5.1, 9.1.6: the next record of the same file follows; it
@@ -299,7 +299,8 @@ int iso_extents_walk(struct iso_fs *ifs, const struct iso_rec *first,
 					"file at byte %llu: the "
 					"record of extent %u cannot "
 					"be read",
-					(unsigned long long)first->pos, n + 1);
+					fsimg_wabs(&ifs->win, first->pos),
+					n + 1);
 			if (b == 0)
 				pos += ISO_BLOCK - pos % ISO_BLOCK;
 		}
@@ -313,8 +314,8 @@ int iso_extents_walk(struct iso_fs *ifs, const struct iso_rec *first,
 					  "file at byte %llu: extent %u is "
 					  "recorded for another name (record "
 					  "at byte %llu)",
-					  (unsigned long long)first->pos, n + 1,
-					  (unsigned long long)pos);
+					  fsimg_wabs(&ifs->win, first->pos),
+					  n + 1, fsimg_wabs(&ifs->win, pos));
 	}
 	if (count)
 		*count = n;
@@ -557,7 +558,8 @@ int iso_readlink(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size)
 		return fsimg_werr(&ifs->win, -EUCLEAN,
 				  "symlink '%s' (record at byte %llu): Rock "
 				  "Ridge SL: %s",
-				  n.name, (unsigned long long)ino, n.rr.sl_bad);
+				  n.name, fsimg_wabs(&ifs->win, ino),
+				  n.rr.sl_bad);
 	if (n.rr.link_len >= size || n.rr.link_len > ISO_LINK_MAX)
 		return -ENAMETOOLONG;
 	buf[n.rr.link_len] = '\0';

@@ -38,7 +38,7 @@ static int collect_extent(void *ctx, const struct iso_rec *r)
 				  "file '%s' (record at byte %llu): extent %u "
 				  "at block %llu, %u bytes, lies past the end "
 				  "of the filesystem (%llu bytes)",
-				  fp->name, (unsigned long long)r->pos,
+				  fp->name, fsimg_wabs(&c->ifs->win, r->pos),
 				  fp->count + 1,
 				  (unsigned long long)(pos / ISO_BLOCK),
 				  r->size, (unsigned long long)c->ifs->win.len);
@@ -84,7 +84,7 @@ int iso_file_open(fsimg_file *f)
 				  "file '%s' (record at byte %llu) is recorded "
 				  "in interleaved mode (unit %u, gap %u "
 				  "blocks), which is not supported",
-				  n.name, (unsigned long long)f->ino,
+				  n.name, fsimg_wabs(&ifs->win, f->ino),
 				  n.rec.unit_size, n.rec.gap);
 	fp = calloc(1, sizeof(*fp));
 	if (!fp)
@@ -143,8 +143,8 @@ int iso_file_raw_read(struct iso_fs *ifs, const struct iso_file *fp,
 		if (!e)
 			return fsimg_werr(
 				&ifs->win, -EIO,
-				"file '%s': read at byte %llu is past "
-				"its stored data",
+				"file '%s': offset %llu of the file is "
+				"past its stored data",
 				fp->name, (unsigned long long)off);
 		in = off - e->logical;
 		n = e->len - in;

@@ -151,12 +151,13 @@ static int next_entry(struct iso_diter *it, struct ent *e)
 			if (rc)
 				return rc;
 			if (l.end > it->start + it->size)
-				return fsimg_werr(&ifs->win, -EUCLEAN,
-						  "file '%s' at byte %llu: its "
-						  "extents run past the end of "
-						  "the directory",
-						  e->n.name,
-						  (unsigned long long)r->pos);
+				return fsimg_werr(
+					&ifs->win, -EUCLEAN,
+					"file '%s' at byte %llu: its "
+					"extents run past the end of "
+					"the directory",
+					e->n.name,
+					fsimg_wabs(&ifs->win, r->pos));
 			it->off = l.end - it->start;
 			it->cont = false;
 			e->n.size = l.size;

@@ -334,7 +334,7 @@ int iso_rr_parse(struct iso_fs *ifs, const struct iso_rec *r, unsigned want,
 			return fsimg_werr(&ifs->win, -EUCLEAN,
 					  "directory record at byte %llu: more "
 					  "than %u SUSP continuation areas",
-					  (unsigned long long)r->pos,
+					  fsimg_wabs(&ifs->win, r->pos),
 					  ISO_CE_MAX);
 		/*
 		 * SUSP 5.1 puts a continuation area inside one block, but
@@ -349,7 +349,7 @@ int iso_rr_parse(struct iso_fs *ifs, const struct iso_rec *r, unsigned want,
 					  "directory record at byte %llu: SUSP "
 					  "continuation area of %u bytes at "
 					  "block %llu offset %u is invalid",
-					  (unsigned long long)r->pos, ce_len,
+					  fsimg_wabs(&ifs->win, r->pos), ce_len,
 					  (unsigned long long)ce_block, ce_off);
 		for (unsigned i = 0; i < hops; i++)
 			if (seen[i] == pos)
@@ -358,7 +358,7 @@ int iso_rr_parse(struct iso_fs *ifs, const struct iso_rec *r, unsigned want,
 					"directory record at byte %llu: SUSP "
 					"continuation areas loop back to "
 					"block %llu offset %u",
-					(unsigned long long)r->pos,
+					fsimg_wabs(&ifs->win, r->pos),
 					(unsigned long long)ce_block, ce_off);
 		seen[hops++] = pos;
 		rc = fsimg_wread_cached(&ifs->win, pos, buf, ce_len);
@@ -367,7 +367,7 @@ int iso_rr_parse(struct iso_fs *ifs, const struct iso_rec *r, unsigned want,
 					  "directory record at byte %llu: SUSP "
 					  "continuation area at block %llu "
 					  "cannot be read: %s",
-					  (unsigned long long)r->pos,
+					  fsimg_wabs(&ifs->win, r->pos),
 					  (unsigned long long)ce_block,
 					  strerror(-rc));
 		area = buf;

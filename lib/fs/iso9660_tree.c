@@ -75,7 +75,8 @@ int iso_diter_next(struct iso_diter *it, struct iso_rec *r)
 				"directory at block %llu, record at "
 				"byte %llu: %s",
 				(unsigned long long)(it->start / ISO_BLOCK),
-				(unsigned long long)(it->start + it->off), why);
+				fsimg_wabs(&it->ifs->win, it->start + it->off),
+				why);
 		if (r->endian_diff)
 			ISO_DBG("record at %llu: both-endian halves differ, "
 				"using "

@@ -201,7 +201,7 @@ int iso_pick_session(struct iso_fs *ifs, bool have_sb, uint64_t sb,
 			&ifs->win, -EIO,
 			"the image is truncated: it ends at byte %llu, "
 			"inside the volume descriptors",
-			(unsigned long long)ifs->win.len);
+			fsimg_wabs(&ifs->win, ifs->win.len));
 	if (n == 0)
 		return fsimg_werr(
 			&ifs->win, -EUCLEAN,

@@ -315,8 +315,8 @@ static int ufs_open(fsimg_fs *fs, struct fsimg_opts *opts)
 		goto err;
 	}
 	if (rc == -EUCLEAN) {
-		rc = fsimg_werr(&fs->win, rc, "bad superblock at %llu: %s",
-				(unsigned long long)loc, why);
+		rc = fsimg_werr(&fs->win, rc, "bad superblock at byte %llu: %s",
+				fsimg_wabs(&fs->win, loc), why);
 		goto err;
 	}
 	if (rc) {

@@ -110,8 +110,8 @@ static int ufs_dir_walk(struct ufs_fs *u, const struct ufs_inode *in,
 			if (rc)
 				return fsimg_werr(
 					&u->win, rc,
-					"directory %u, entry at "
-					"%llu: %s",
+					"directory %u, entry at offset "
+					"%llu of the directory: %s",
 					in->ino,
 					(unsigned long long)(base + pos), why);
 			de.off = base + pos;
