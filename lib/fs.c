@@ -161,6 +161,7 @@ static int open_with(fsimg_fs *fs, const struct fsimg_driver *drv,
 	int rc;
 
 	fs->drv = drv;
+	fs->win.label = drv->label;
 	rc = drv->open(fs, o);
 	if (rc)
 		fs->drv = NULL;

@@ -136,6 +136,8 @@ struct fsimg_window {
 	fsimg_image *img;
 	uint64_t off; /* absolute start in the image */
 	uint64_t len; /* bytes */
+	/* the driver label its messages start with, or NULL (lib/fs.c) */
+	const char *label;
 };
 
 /*
@@ -181,6 +183,22 @@ int fsimg_err(fsimg_image *img, int err, const char *fmt, ...)
 	FSIMG_PRINTF(3, 4);
 int fsimg_verr(fsimg_image *img, int err, const char *fmt, va_list ap)
 	FSIMG_PRINTF(3, 0);
+
+/*
+ * A driver's message: fsimg_werr starts it with "<label>: " of the driver
+ * reading w (drivers never write it). A byte offset in it is absolute in
+ * the image file (fsimg_wabs), so dd skip= finds it whatever partition the
+ * filesystem is in; block numbers stay filesystem-relative: "block N".
+ */
+int fsimg_werr(const struct fsimg_window *w, int err, const char *fmt, ...)
+	FSIMG_PRINTF(3, 4);
+
+/* The image byte of window position off, as messages print it. */
+static inline unsigned long long fsimg_wabs(const struct fsimg_window *w,
+					    uint64_t off)
+{
+	return (unsigned long long)(w->off + off);
+}
 
 /* --- options ------------------------------------------------------------ */
 

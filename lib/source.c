@@ -155,6 +155,7 @@ bool fsimg_window_clamp(fsimg_image *img, uint64_t start, uint64_t size,
 	w->img = img;
 	w->off = start;
 	w->len = size < img->size - start ? size : img->size - start;
+	w->label = NULL;
 	return true;
 }
 

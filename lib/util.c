@@ -103,6 +103,21 @@ int fsimg_err(fsimg_image *img, int err, const char *fmt, ...)
 	return err;
 }
 
+int fsimg_werr(const struct fsimg_window *w, int err, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (!w->img || !w->img->log_fn)
+		return err;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (w->label)
+		return fsimg_err(w->img, err, "%s: %s", w->label, msg);
+	return fsimg_err(w->img, err, "%s", msg);
+}
+
 void fsimg_strcpy_trunc(char *dst, size_t size, const char *src)
 {
 	size_t n = src ? strnlen(src, size - 1) : 0;

@@ -131,7 +131,7 @@ int ext_errno(struct ext_fs *e, errcode_t err, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(what, sizeof(what), fmt, ap);
 		va_end(ap);
-		fsimg_err(e->img, rc, "ext: %s: %s", what, error_message(err));
+		fsimg_werr(&e->win, rc, "%s: %s", what, error_message(err));
 	}
 	EXT_DBG("libext2fs error %ld -> %d", (long)err, rc);
 	return rc;
@@ -151,7 +151,7 @@ static int open_handle(struct ext_fs *e, ext2_filsys *out)
 	if (err) {
 		*out = NULL;
 		return ext_errno(e, err, "opening the filesystem at byte %llu",
-				 (unsigned long long)e->win.off);
+				 fsimg_wabs(&e->win, 0));
 	}
 	EXT_DBG("opened handle %u", e->nopen);
 	return 0;
@@ -221,9 +221,9 @@ static int ext_open(fsimg_fs *fs, struct fsimg_opts *opts)
 	if ((rc = fsimg_opt_take_uint(opts, "handles", 10, EXT_HANDLES_MAX,
 				      &handles, &have)) ||
 	    handles == 0)
-		return fsimg_err(fs->img, -EINVAL,
-				 "handles= wants a number 1-%u",
-				 EXT_HANDLES_MAX);
+		return fsimg_werr(&fs->win, -EINVAL,
+				  "handles= wants a number 1-%u",
+				  EXT_HANDLES_MAX);
 
 	initialize_ext2_error_table();
 	e = calloc(1, sizeof(*e));

@@ -40,9 +40,9 @@ static ssize_t read_inline(struct ext_fs *e, ext2_filsys h, ext2_ino_t ino,
 		return ext_errno(e, err, "sizing the inline data of inode %u",
 				 ino);
 	if (isz > EXT_INLINE_MAX)
-		return fsimg_err(e->img, -EUCLEAN,
-				 "ext: inode %u: %zu bytes of inline data", ino,
-				 isz);
+		return fsimg_werr(&e->win, -EUCLEAN,
+				  "inode %u: %zu bytes of inline data", ino,
+				  isz);
 	/* room for i_block even when the attribute is short */
 	tmp = calloc(1, isz + EXT4_MIN_INLINE_DATA_SIZE + 1);
 	if (!tmp)
@@ -84,11 +84,11 @@ static int map_block(struct ext_fs *e, ext2_filsys h, ext2_ino_t ino,
 	if (flags & BMAP_RET_UNINIT)
 		*pblk = 0;
 	if (*pblk && *pblk >= ext2fs_blocks_count(h->super))
-		return fsimg_err(e->img, -EUCLEAN,
-				 "ext: inode %u: block %llu maps to %llu, "
-				 "past the end of the filesystem",
-				 ino, (unsigned long long)lblk,
-				 (unsigned long long)*pblk);
+		return fsimg_werr(&e->win, -EUCLEAN,
+				  "inode %u: block %llu maps to %llu, "
+				  "past the end of the filesystem",
+				  ino, (unsigned long long)lblk,
+				  (unsigned long long)*pblk);
 	return 0;
 }
 
@@ -147,11 +147,11 @@ ssize_t ext_read_data(struct ext_fs *e, ext2_filsys h, ext2_ino_t ino,
 			rc = fsimg_wread(&e->win, pblk * bs + in_blk,
 					 out + done, (size_t)n);
 			if (rc) {
-				rc = fsimg_err(e->img, rc,
-					       "ext: inode %u: reading block "
-					       "%llu: %s",
-					       ino, (unsigned long long)pblk,
-					       strerror(-rc));
+				rc = fsimg_werr(&e->win, rc,
+						"inode %u: reading block "
+						"%llu: %s",
+						ino, (unsigned long long)pblk,
+						strerror(-rc));
 				break;
 			}
 		}
@@ -249,11 +249,11 @@ int ext_file_map(fsimg_file *f, uint64_t off, struct fsimg_extent *ext)
 	ext->physical = 0;
 	if (pblk) {
 		if (!fsimg_window_has(&e->win, pblk * bs, len)) {
-			rc = fsimg_err(e->img, -EUCLEAN,
-				       "ext: inode %llu: run at block %llu "
-				       "leaves the filesystem",
-				       (unsigned long long)f->ino,
-				       (unsigned long long)pblk);
+			rc = fsimg_werr(&e->win, -EUCLEAN,
+					"inode %llu: run at block %llu "
+					"leaves the filesystem",
+					(unsigned long long)f->ino,
+					(unsigned long long)pblk);
 			goto out;
 		}
 		ext->physical = e->win.off + pblk * bs;

@@ -30,9 +30,9 @@ int ext_read_inode(struct ext_fs *e, ext2_filsys h, ext2_ino_t ino,
 
 	memset(in, 0, sizeof(*in));
 	if (ino == 0 || ino > h->super->s_inodes_count)
-		return fsimg_err(e->img, -EUCLEAN,
-				 "ext: inode %u is out of range (1-%u)", ino,
-				 h->super->s_inodes_count);
+		return fsimg_werr(&e->win, -EUCLEAN,
+				  "inode %u is out of range (1-%u)", ino,
+				  h->super->s_inodes_count);
 	err = ext2fs_read_inode_full(h, ino, (struct ext2_inode *)in,
 				     sizeof(*in));
 	if (err) {
@@ -115,8 +115,8 @@ static int node_stat(struct ext_fs *e, ext2_filsys h, ext2_ino_t ino,
 	if (rc)
 		return rc;
 	if (!in->i_links_count && !in->i_mode)
-		return fsimg_err(e->img, -EUCLEAN,
-				 "ext: inode %u is not in use", ino);
+		return fsimg_werr(&e->win, -EUCLEAN, "inode %u is not in use",
+				  ino);
 	if (st)
 		ext_stat_of(h, ino, in, st);
 	return 0;
@@ -125,8 +125,8 @@ static int node_stat(struct ext_fs *e, ext2_filsys h, ext2_ino_t ino,
 static int ino_of(struct ext_fs *e, fsimg_ino ino, ext2_ino_t *out)
 {
 	if (ino == 0 || ino > UINT32_MAX)
-		return fsimg_err(e->img, -EINVAL, "ext: bad handle %llu",
-				 (unsigned long long)ino);
+		return fsimg_werr(&e->win, -EINVAL, "bad handle %llu",
+				  (unsigned long long)ino);
 	*out = (ext2_ino_t)ino;
 	return 0;
 }
@@ -209,10 +209,10 @@ static int readdir_cb(ext2_ino_t dir, int entry, struct ext2_dir_entry *de,
 	memcpy(name, de->name, (size_t)len);
 	name[len] = '\0';
 	if (strlen(name) != (size_t)len || strchr(name, '/')) {
-		fsimg_err(c->e->img, -EUCLEAN,
-			  "ext: directory %u: entry with a '/' or NUL in its "
-			  "name skipped",
-			  dir);
+		fsimg_werr(&c->e->win, -EUCLEAN,
+			   "directory %u: entry with a '/' or NUL in its "
+			   "name skipped",
+			   dir);
 		return 0;
 	}
 	if (c->index++ < c->cookie)
@@ -279,9 +279,9 @@ int ext_readlink(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size)
 	}
 	len = EXT2_I_SIZE(&in);
 	if (len == 0 || len >= EXT_LINK_MAX) {
-		rc = fsimg_err(e->img, -EUCLEAN,
-			       "ext: symlink %u has a size of %llu bytes", i,
-			       (unsigned long long)len);
+		rc = fsimg_werr(&e->win, -EUCLEAN,
+				"symlink %u has a size of %llu bytes", i,
+				(unsigned long long)len);
 		goto out;
 	}
 	target = calloc(1, (size_t)len + 1);
@@ -297,9 +297,9 @@ int ext_readlink(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size)
 	if (!(in.i_flags & EXT4_INLINE_DATA_FL) &&
 	    ext2fs_inode_data_blocks2(h, (struct ext2_inode *)&in) == 0) {
 		if (len >= sizeof(in.i_block)) {
-			rc = fsimg_err(e->img, -EUCLEAN,
-				       "ext: fast symlink %u claims %llu bytes",
-				       i, (unsigned long long)len);
+			rc = fsimg_werr(&e->win, -EUCLEAN,
+					"fast symlink %u claims %llu bytes", i,
+					(unsigned long long)len);
 			goto out;
 		}
 		memcpy(target, in.i_block, (size_t)len);

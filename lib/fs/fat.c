@@ -184,16 +184,17 @@ int fat_read(struct fat_fs *f, uint64_t pos, void *buf, size_t len,
 	int rc = fsimg_wread_cached(&f->win, pos, buf, len);
 
 	if (rc == -EIO && !fsimg_window_has(&f->win, pos, len))
-		return fsimg_err(f->img, rc,
-				 "FAT: %s at byte %llu is past the end of the "
-				 "image (the volume claims %llu bytes, %llu "
-				 "are there)",
-				 what, (unsigned long long)pos,
-				 (unsigned long long)f->b.volume_size,
-				 (unsigned long long)f->win.len);
+		return fsimg_werr(&f->win, rc,
+				  "%s at byte %llu is past the end of the "
+				  "image (the volume claims %llu bytes, %llu "
+				  "are there)",
+				  what, fsimg_wabs(&f->win, pos),
+				  (unsigned long long)f->b.volume_size,
+				  (unsigned long long)f->win.len);
 	if (rc)
-		return fsimg_err(f->img, rc, "FAT: reading %s at byte %llu: %s",
-				 what, (unsigned long long)pos, strerror(-rc));
+		return fsimg_werr(&f->win, rc, "reading %s at byte %llu: %s",
+				  what, fsimg_wabs(&f->win, pos),
+				  strerror(-rc));
 	return 0;
 }
 
@@ -250,34 +251,34 @@ static int fat_options(fsimg_fs *fs, struct fsimg_opts *o, struct fat_fs *f)
 	int rc;
 
 	if ((rc = fsimg_opt_take_uint(o, "codepage", 10, 99999, &cp, &present)))
-		return fsimg_err(fs->img, rc, "codepage= wants a number");
+		return fsimg_werr(&fs->win, rc, "codepage= wants a number");
 	f->cp = fat_codepage((unsigned)cp);
 	if (!f->cp)
-		return fsimg_err(fs->img, -EINVAL,
-				 "codepage=%llu: unknown code page (known: "
-				 "437, 850)",
-				 (unsigned long long)cp);
+		return fsimg_werr(&fs->win, -EINVAL,
+				  "codepage=%llu: unknown code page (known: "
+				  "437, 850)",
+				  (unsigned long long)cp);
 	f->codepage = (unsigned)cp;
 	f->tz_off = 0;
 	if (fsimg_opt_take(o, "tz", &v) && (!v || parse_tz(v, &f->tz_off)))
-		return fsimg_err(fs->img, -EINVAL,
-				 "tz=%s: want UTC or an offset like +02:00",
-				 v ? v : "");
+		return fsimg_werr(&fs->win, -EINVAL,
+				  "tz=%s: want UTC or an offset like +02:00",
+				  v ? v : "");
 	if (fsimg_opt_take(o, "time_offset", &v)) {
 		char *end;
 		long m = v ? strtol(v, &end, 10) : 0;
 
 		if (!v || !*v || *end || m < -24 * 60 || m > 24 * 60)
-			return fsimg_err(fs->img, -EINVAL,
-					 "time_offset= wants minutes, -1440 "
-					 "to 1440");
+			return fsimg_werr(&fs->win, -EINVAL,
+					  "time_offset= wants minutes, -1440 "
+					  "to 1440");
 		f->tz_off = (int32_t)m * 60;
 	}
 	if (fsimg_opt_take(o, "iocharset", &v) &&
 	    (!v || (strcmp(v, "utf8") && strcmp(v, "utf-8"))))
-		return fsimg_err(fs->img, -EINVAL,
-				 "iocharset=%s: names are always UTF-8",
-				 v ? v : "");
+		return fsimg_werr(&fs->win, -EINVAL,
+				  "iocharset=%s: names are always UTF-8",
+				  v ? v : "");
 	return 0;
 }
 
@@ -299,12 +300,12 @@ static int fat_open(fsimg_fs *fs, struct fsimg_opts *opts)
 		goto err;
 	rc = fsimg_wread_cached(&fs->win, 0, bs, sizeof(bs));
 	if (rc) {
-		rc = fsimg_err(fs->img, rc, "FAT: cannot read the boot sector");
+		rc = fsimg_werr(&fs->win, rc, "cannot read the boot sector");
 		goto err;
 	}
 	rc = fat_bpb_parse(bs, &f->b, &why);
 	if (rc) {
-		rc = fsimg_err(fs->img, rc, "FAT: bad boot sector: %s", why);
+		rc = fsimg_werr(&fs->win, rc, "bad boot sector: %s", why);
 		goto err;
 	}
 	if (f->b.volume_size > fs->win.len)

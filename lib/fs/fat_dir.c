@@ -48,9 +48,9 @@ int fat_diter_init(struct fat_diter *it, struct fat_fs *f, uint32_t cluster,
 	if (cluster == 0)
 		cluster = f->b.root_cluster;
 	if (!fat_cluster_ok(f, cluster))
-		return fsimg_err(f->img, -EUCLEAN,
-				 "FAT: directory starts at invalid cluster %u",
-				 cluster);
+		return fsimg_werr(&f->win, -EUCLEAN,
+				  "directory starts at invalid cluster %u",
+				  cluster);
 	if (start >= FAT_DIR_ENTRIES_MAX)
 		return 0;
 	fat_chain_start(&it->ch, cluster);
@@ -204,10 +204,10 @@ int fat_diter_next(struct fat_diter *it, struct fat_dent *d)
 		if (!d->name[0] || strchr(d->name, '/') ||
 		    (!is_dot(d) &&
 		     (!strcmp(d->name, ".") || !strcmp(d->name, "..")))) {
-			fsimg_err(it->f->img, -EUCLEAN,
-				  "FAT: directory entry at byte %llu has a "
-				  "name no path can hold: skipped",
-				  (unsigned long long)d->pos);
+			fsimg_werr(&it->f->win, -EUCLEAN,
+				   "directory entry at byte %llu has a "
+				   "name no path can hold: skipped",
+				   fsimg_wabs(&it->f->win, d->pos));
 			continue;
 		}
 		return 1;
@@ -256,10 +256,10 @@ int fat_dir_cluster(struct fat_fs *f, fsimg_ino h, uint32_t *cluster)
 	*cluster = dent_cluster(f, e);
 	/* cluster 0 names the root, which no entry but ".." may do */
 	if (!fat_cluster_ok(f, *cluster))
-		return fsimg_err(f->img, -EUCLEAN,
-				 "FAT: directory entry at byte %llu has an "
-				 "invalid first cluster %u",
-				 (unsigned long long)h, *cluster);
+		return fsimg_werr(&f->win, -EUCLEAN,
+				  "directory entry at byte %llu has an "
+				  "invalid first cluster %u",
+				  fsimg_wabs(&f->win, h), *cluster);
 	return 0;
 }
 
@@ -394,11 +394,11 @@ static int loop_check(struct fat_fs *f, uint32_t dir, struct ancestry *a,
 	}
 	if (!bad)
 		return 0;
-	return fsimg_err(f->img, -EUCLEAN,
-			 "FAT: directory '%s' (entry at byte %llu) is its own "
-			 "parent or ancestor (cluster %u): the directory "
-			 "graph loops",
-			 d->name, (unsigned long long)d->pos, d->cluster);
+	return fsimg_werr(&f->win, -EUCLEAN,
+			  "directory '%s' (entry at byte %llu) is its own "
+			  "parent or ancestor (cluster %u): the directory "
+			  "graph loops",
+			  d->name, fsimg_wabs(&f->win, d->pos), d->cluster);
 }
 
 /* --- readdir and lookup --------------------------------------------------- */

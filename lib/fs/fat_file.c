@@ -93,10 +93,10 @@ int fat_chain_next(struct fat_fs *f, struct fat_chain *c, const char *what)
 int fat_err_chain(struct fat_fs *f, const struct fat_chain *c, const char *what,
 		  const char *why)
 {
-	return fsimg_err(f->img, -EUCLEAN,
-			 "FAT: cluster chain of %s (from cluster %u) %s at "
-			 "cluster %u",
-			 what, c->first, why, c->cur);
+	return fsimg_werr(&f->win, -EUCLEAN,
+			  "cluster chain of %s (from cluster %u) %s at "
+			  "cluster %u",
+			  what, c->first, why, c->cur);
 }
 
 /* --- files ---------------------------------------------------------------- */
@@ -166,12 +166,12 @@ static int runs_check(struct fat_fs *f, const struct fat_file *ff,
 	qsort(s, ff->count, sizeof(*s), run_cmp);
 	for (uint32_t i = 1; i < ff->count && !rc; i++)
 		if (s[i - 1].pos + s[i - 1].len > s[i].pos)
-			rc = fsimg_err(
-				f->img, -EUCLEAN,
-				"FAT: cluster chain of the file at "
-				"entry %llu loops (cluster %llu used "
+			rc = fsimg_werr(
+				&f->win, -EUCLEAN,
+				"cluster chain of the file (entry at "
+				"byte %llu) loops (cluster %llu used "
 				"twice)",
-				(unsigned long long)ino,
+				fsimg_wabs(&f->win, ino),
 				(unsigned long long)((s[i].pos -
 						      f->b.data_off) /
 							     f->b.cluster_size +
@@ -209,11 +209,12 @@ int fat_file_open(fsimg_file *file)
 	if (f->b.bits != 32)
 		first &= 0xffff; /* DIR_FstClusHI is 0 on FAT12/16 */
 	if (need && !fat_cluster_ok(f, first)) {
-		rc = fsimg_err(f->img, -EUCLEAN,
-			       "FAT: file at entry %llu of %llu bytes has an "
-			       "invalid first cluster %u",
-			       (unsigned long long)file->ino,
-			       (unsigned long long)need, first);
+		rc = fsimg_werr(
+			&f->win, -EUCLEAN,
+			"file (entry at byte %llu) of %llu bytes has an "
+			"invalid first cluster %u",
+			fsimg_wabs(&f->win, file->ino),
+			(unsigned long long)need, first);
 		goto err;
 	}
 	fat_chain_start(&ch, first);
@@ -224,11 +225,11 @@ int fat_file_open(fsimg_file *file)
 			len = f->b.cluster_size;
 		rc = runs_add(ff, &cap, have, fat_cluster_pos(f, ch.cur), len);
 		if (rc == -EFBIG)
-			rc = fsimg_err(f->img, -EFBIG,
-				       "FAT: file at entry %llu is in more "
-				       "than %u pieces",
-				       (unsigned long long)file->ino,
-				       FAT_RUNS_MAX);
+			rc = fsimg_werr(&f->win, -EFBIG,
+					"file (entry at byte %llu) is in more "
+					"than %u pieces",
+					fsimg_wabs(&f->win, file->ino),
+					FAT_RUNS_MAX);
 		if (rc)
 			goto err;
 		have += len;
@@ -238,11 +239,11 @@ int fat_file_open(fsimg_file *file)
 		if (rc < 0)
 			goto err;
 		if (rc == 0) {
-			rc = fsimg_err(
-				f->img, -EUCLEAN,
-				"FAT: cluster chain of the file at entry "
-				"%llu ends after %llu of its %llu bytes",
-				(unsigned long long)file->ino,
+			rc = fsimg_werr(
+				&f->win, -EUCLEAN,
+				"cluster chain of the file (entry at byte "
+				"%llu) ends after %llu of its %llu bytes",
+				fsimg_wabs(&f->win, file->ino),
 				(unsigned long long)have,
 				(unsigned long long)need);
 			goto err;
@@ -300,13 +301,13 @@ ssize_t fat_file_read(fsimg_file *file, void *buf, size_t size, uint64_t off)
 		rc = fsimg_wread(&f->win, r->pos + in, (uint8_t *)buf + done,
 				 (size_t)len);
 		if (rc)
-			return fsimg_err(f->img, rc,
-					 "FAT: reading file data at byte "
-					 "%llu: %s",
-					 (unsigned long long)(r->pos + in),
-					 rc == -EIO ? "past the end of the "
-						      "image (truncated?)"
-						    : strerror(-rc));
+			return fsimg_werr(&f->win, rc,
+					  "reading file data at byte "
+					  "%llu: %s",
+					  fsimg_wabs(&f->win, r->pos + in),
+					  rc == -EIO ? "past the end of the "
+						       "image (truncated?)"
+						     : strerror(-rc));
 		done += len;
 	}
 	return (ssize_t)done;

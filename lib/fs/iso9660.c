@@ -47,17 +47,18 @@ static int iso_open(fsimg_fs *fs, struct fsimg_opts *opts)
 	nojoliet = fsimg_opt_take(opts, "nojoliet", NULL);
 	if ((rc = fsimg_opt_take_uint(opts, "session", 10, ISO_SESSIONS_MAX - 1,
 				      &sess, &have_sess)))
-		return fsimg_err(fs->img, rc, "session= wants a number 0-%u",
-				 ISO_SESSIONS_MAX - 1);
+		return fsimg_werr(&fs->win, rc, "session= wants a number 0-%u",
+				  ISO_SESSIONS_MAX - 1);
 	if ((rc = fsimg_opt_take_uint(opts, "sbsector", 0, UINT32_MAX, &sb,
 				      &have_sb)))
-		return fsimg_err(fs->img, rc, "sbsector= wants a block number");
+		return fsimg_werr(&fs->win, rc,
+				  "sbsector= wants a block number");
 	if ((rc = fsimg_opt_take_uint(opts, "svd", 10, ISO_SVD_MAX - 1, &svd,
 				      &have_svd)))
-		return fsimg_err(fs->img, rc,
-				 "svd= wants the index of a Joliet volume "
-				 "descriptor (0-%u)",
-				 ISO_SVD_MAX - 1);
+		return fsimg_werr(&fs->win, rc,
+				  "svd= wants the index of a Joliet volume "
+				  "descriptor (0-%u)",
+				  ISO_SVD_MAX - 1);
 
 	ifs = calloc(1, sizeof(*ifs));
 	if (!ifs)

@@ -169,22 +169,22 @@ int iso_rec_read(struct iso_fs *ifs, uint64_t pos, struct iso_rec *r)
 	if (avail > sizeof(buf))
 		avail = sizeof(buf);
 	if (pos >= ifs->win.len)
-		return fsimg_err(ifs->img, -EUCLEAN,
-				 "directory record at byte %llu lies past the "
-				 "end of the filesystem",
-				 (unsigned long long)pos);
+		return fsimg_werr(&ifs->win, -EUCLEAN,
+				  "directory record at byte %llu lies past the "
+				  "end of the filesystem",
+				  fsimg_wabs(&ifs->win, pos));
 	if (avail > ifs->win.len - pos)
 		avail = (size_t)(ifs->win.len - pos);
 	rc = fsimg_wread_cached(&ifs->win, pos, buf, avail);
 	if (rc)
-		return fsimg_err(ifs->img, rc,
-				 "directory record at byte %llu: %s",
-				 (unsigned long long)pos, strerror(-rc));
+		return fsimg_werr(&ifs->win, rc,
+				  "directory record at byte %llu: %s",
+				  fsimg_wabs(&ifs->win, pos), strerror(-rc));
 	rc = iso_rec_decode(buf, avail, pos, r, &why);
 	if (rc)
-		return fsimg_err(ifs->img, rc,
-				 "directory record at byte %llu: %s",
-				 (unsigned long long)pos, why);
+		return fsimg_werr(&ifs->win, rc,
+				  "directory record at byte %llu: %s",
+				  fsimg_wabs(&ifs->win, pos), why);
 	if (r->endian_diff)
 		ISO_DBG("record at %llu: both-endian halves differ, using LE "
 			"(extent %u, size %u)",
@@ -281,11 +281,11 @@ int iso_extents_walk(struct iso_fs *ifs, const struct iso_rec *first,
 		if (!(r.flags & ISO_FF_MULTI))
 			break;
 		if (n == ISO_EXTENTS_MAX)
-			return fsimg_err(ifs->img, -EUCLEAN,
-					 "file at byte %llu: more than %u "
-					 "extents",
-					 (unsigned long long)first->pos,
-					 ISO_EXTENTS_MAX);
+			return fsimg_werr(&ifs->win, -EUCLEAN,
+					  "file at byte %llu: more than %u "
+					  "extents",
+					  fsimg_wabs(&ifs->win, first->pos),
+					  ISO_EXTENTS_MAX);
 		/*
 		 * 6.5.1, 9.1.6: the next record of the same file follows; it
 		 * may begin the next block when this one had no room left.
@@ -294,12 +294,13 @@ int iso_extents_walk(struct iso_fs *ifs, const struct iso_rec *first,
 		if (pos % ISO_BLOCK) {
 			rc = fsimg_wread_cached(&ifs->win, pos, &b, 1);
 			if (rc)
-				return fsimg_err(ifs->img, rc,
-						 "file at byte %llu: the "
-						 "record of extent %u cannot "
-						 "be read",
-						 (unsigned long long)first->pos,
-						 n + 1);
+				return fsimg_werr(
+					&ifs->win, rc,
+					"file at byte %llu: the "
+					"record of extent %u cannot "
+					"be read",
+					fsimg_wabs(&ifs->win, first->pos),
+					n + 1);
 			if (b == 0)
 				pos += ISO_BLOCK - pos % ISO_BLOCK;
 		}
@@ -309,12 +310,12 @@ int iso_extents_walk(struct iso_fs *ifs, const struct iso_rec *first,
 		if (r.name_len != first->name_len ||
 		    memcmp(r.raw + 33, first->raw + 33, r.name_len) ||
 		    (r.flags & ISO_FF_DIR))
-			return fsimg_err(ifs->img, -EUCLEAN,
-					 "file at byte %llu: extent %u is "
-					 "recorded for another name (record "
-					 "at byte %llu)",
-					 (unsigned long long)first->pos, n + 1,
-					 (unsigned long long)pos);
+			return fsimg_werr(&ifs->win, -EUCLEAN,
+					  "file at byte %llu: extent %u is "
+					  "recorded for another name (record "
+					  "at byte %llu)",
+					  fsimg_wabs(&ifs->win, first->pos),
+					  n + 1, fsimg_wabs(&ifs->win, pos));
 	}
 	if (count)
 		*count = n;
@@ -361,10 +362,10 @@ int iso_dot_check(struct iso_fs *ifs, fsimg_ino h, struct iso_rec *dot)
 	if (rc)
 		return rc;
 	if (!iso_rec_is_dot(dot) || !(dot->flags & ISO_FF_DIR))
-		return fsimg_err(ifs->img, -EUCLEAN,
-				 "directory at block %llu does not start with "
-				 "a \".\" record",
-				 (unsigned long long)(h / ISO_BLOCK));
+		return fsimg_werr(&ifs->win, -EUCLEAN,
+				  "directory at block %llu does not start with "
+				  "a \".\" record",
+				  (unsigned long long)(h / ISO_BLOCK));
 	/*
 	 * The "." record should point at its own block. Where it does not
 	 * (DFTT's iso-dirtree2 copies one hierarchy's root block into
@@ -420,10 +421,10 @@ int iso_node_load_at(struct iso_fs *ifs, fsimg_ino h, uint64_t rec, char *link,
 				n->rec = pr;
 		}
 	} else if (iso_rec_is_dotdot(&n->rec) || (n->rec.flags & ISO_FF_DIR)) {
-		return fsimg_err(ifs->img, -EUCLEAN,
-				 "node handle %llu does not name a file or "
-				 "directory",
-				 (unsigned long long)h);
+		return fsimg_werr(&ifs->win, -EUCLEAN,
+				  "node handle %llu does not name a file or "
+				  "directory",
+				  (unsigned long long)h);
 	}
 	if (ifs->tree == ISO_TREE_RR) {
 		rc = iso_rr_parse(ifs, &n->rec, ISO_RRW_NAME,
@@ -554,10 +555,11 @@ int iso_readlink(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size)
 	if (!S_ISLNK(st.mode))
 		return -EINVAL;
 	if (n.rr.sl_bad)
-		return fsimg_err(ifs->img, -EUCLEAN,
-				 "symlink '%s' (record at byte %llu): Rock "
-				 "Ridge SL: %s",
-				 n.name, (unsigned long long)ino, n.rr.sl_bad);
+		return fsimg_werr(&ifs->win, -EUCLEAN,
+				  "symlink '%s' (record at byte %llu): Rock "
+				  "Ridge SL: %s",
+				  n.name, fsimg_wabs(&ifs->win, ino),
+				  n.rr.sl_bad);
 	if (n.rr.link_len >= size || n.rr.link_len > ISO_LINK_MAX)
 		return -ENAMETOOLONG;
 	buf[n.rr.link_len] = '\0';

@@ -109,24 +109,25 @@ static int check_validation(struct cat_cursor *c, uint8_t *platform)
 	uint16_t sum = 0;
 
 	if (e[0] != ET_VALIDATION)
-		return fsimg_err(c->w->img, -EUCLEAN,
-				 "El Torito boot catalog at block %u: "
-				 "validation entry has header id 0x%02x, not 1",
-				 c->lba, e[0]);
+		return fsimg_werr(
+			c->w, -EUCLEAN,
+			"El Torito boot catalog at block %u: "
+			"validation entry has header id 0x%02x, not 1",
+			c->lba, e[0]);
 	if (e[30] != 0x55 || e[31] != 0xAA)
-		return fsimg_err(c->w->img, -EUCLEAN,
-				 "El Torito boot catalog at block %u: "
-				 "validation entry lacks the key bytes 55 AA "
-				 "(found %02X %02X)",
-				 c->lba, e[30], e[31]);
+		return fsimg_werr(c->w, -EUCLEAN,
+				  "El Torito boot catalog at block %u: "
+				  "validation entry lacks the key bytes 55 AA "
+				  "(found %02X %02X)",
+				  c->lba, e[30], e[31]);
 	for (unsigned i = 0; i < CAT_ENTRY; i += 2)
 		sum = (uint16_t)(sum + get_le16(e + i));
 	if (sum)
-		return fsimg_err(c->w->img, -EUCLEAN,
-				 "El Torito boot catalog at block %u: "
-				 "validation entry checksum is wrong "
-				 "(words sum to 0x%04x, not 0)",
-				 c->lba, sum);
+		return fsimg_werr(c->w, -EUCLEAN,
+				  "El Torito boot catalog at block %u: "
+				  "validation entry checksum is wrong "
+				  "(words sum to 0x%04x, not 0)",
+				  c->lba, sum);
 	*platform = e[1];
 	return 0;
 }
@@ -267,10 +268,10 @@ int iso_eltorito_entries(const struct fsimg_window *w, uint32_t catalog_lba,
 
 	rc = cat_next(&c);
 	if (rc == CAT_END)
-		return fsimg_err(w->img, -EUCLEAN,
-				 "El Torito boot catalog at block %u: "
-				 "past the end of the filesystem",
-				 catalog_lba);
+		return fsimg_werr(w, -EUCLEAN,
+				  "El Torito boot catalog at block %u: "
+				  "past the end of the filesystem",
+				  catalog_lba);
 	if (rc < 0)
 		return rc;
 	rc = check_validation(&c, &platform);
@@ -281,11 +282,11 @@ int iso_eltorito_entries(const struct fsimg_window *w, uint32_t catalog_lba,
 	if (rc < 0)
 		return rc;
 	if (rc == CAT_END || !is_boot_entry(c.e))
-		return fsimg_err(w->img, -EUCLEAN,
-				 "El Torito boot catalog at block %u: "
-				 "no initial/default entry after the "
-				 "validation entry",
-				 catalog_lba);
+		return fsimg_werr(w, -EUCLEAN,
+				  "El Torito boot catalog at block %u: "
+				  "no initial/default entry after the "
+				  "validation entry",
+				  catalog_lba);
 	if (max)
 		decode_entry(&c, 0, platform, &entries[0]);
 	count = 1;
@@ -340,10 +341,10 @@ int iso_eltorito_entries(const struct fsimg_window *w, uint32_t catalog_lba,
 unterminated:
 	if (rc < 0)
 		return rc;
-	fsimg_err(w->img, -EUCLEAN,
-		  "El Torito boot catalog at block %u: no final section "
-		  "header within %u entries or before the end of the "
-		  "filesystem; using the %u boot entries found",
-		  catalog_lba, c.next, count);
+	fsimg_werr(w, -EUCLEAN,
+		   "El Torito boot catalog at block %u: no final section "
+		   "header within %u entries or before the end of the "
+		   "filesystem; using the %u boot entries found",
+		   catalog_lba, c.next, count);
 	return (int)count;
 }

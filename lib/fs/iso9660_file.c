@@ -34,14 +34,14 @@ static int collect_extent(void *ctx, const struct iso_rec *r)
 	if (r->size == 0)
 		return 0;
 	if (!fsimg_window_has(&c->ifs->win, pos, r->size))
-		return fsimg_err(c->ifs->img, -EIO,
-				 "file '%s' (record at byte %llu): extent %u "
-				 "at block %llu, %u bytes, lies past the end "
-				 "of the filesystem (%llu bytes)",
-				 fp->name, (unsigned long long)r->pos,
-				 fp->count + 1,
-				 (unsigned long long)(pos / ISO_BLOCK), r->size,
-				 (unsigned long long)c->ifs->win.len);
+		return fsimg_werr(&c->ifs->win, -EIO,
+				  "file '%s' (record at byte %llu): extent %u "
+				  "at block %llu, %u bytes, lies past the end "
+				  "of the filesystem (%llu bytes)",
+				  fp->name, fsimg_wabs(&c->ifs->win, r->pos),
+				  fp->count + 1,
+				  (unsigned long long)(pos / ISO_BLOCK),
+				  r->size, (unsigned long long)c->ifs->win.len);
 	if (fp->count == c->cap) {
 		uint32_t cap = c->cap ? c->cap * 2 : 4;
 		e = realloc(fp->ext, cap * sizeof(*e));
@@ -80,12 +80,12 @@ int iso_file_open(fsimg_file *f)
 	 * writer in use produces them and Linux refuses them too.
 	 */
 	if (n.rec.unit_size || n.rec.gap)
-		return fsimg_err(ifs->img, -EOPNOTSUPP,
-				 "file '%s' (record at byte %llu) is recorded "
-				 "in interleaved mode (unit %u, gap %u "
-				 "blocks), which is not supported",
-				 n.name, (unsigned long long)f->ino,
-				 n.rec.unit_size, n.rec.gap);
+		return fsimg_werr(&ifs->win, -EOPNOTSUPP,
+				  "file '%s' (record at byte %llu) is recorded "
+				  "in interleaved mode (unit %u, gap %u "
+				  "blocks), which is not supported",
+				  n.name, fsimg_wabs(&ifs->win, f->ino),
+				  n.rec.unit_size, n.rec.gap);
 	fp = calloc(1, sizeof(*fp));
 	if (!fp)
 		return -ENOMEM;
@@ -141,10 +141,11 @@ int iso_file_raw_read(struct iso_fs *ifs, const struct iso_file *fp,
 		int rc;
 
 		if (!e)
-			return fsimg_err(ifs->img, -EIO,
-					 "file '%s': read at byte %llu is past "
-					 "its stored data",
-					 fp->name, (unsigned long long)off);
+			return fsimg_werr(
+				&ifs->win, -EIO,
+				"file '%s': offset %llu of the file is "
+				"past its stored data",
+				fp->name, (unsigned long long)off);
 		in = off - e->logical;
 		n = e->len - in;
 		if (n > len)
@@ -153,8 +154,8 @@ int iso_file_raw_read(struct iso_fs *ifs, const struct iso_file *fp,
 			n = FSIMG_READ_MAX;
 		rc = fsimg_wread(&ifs->win, e->pos + in, out, (size_t)n);
 		if (rc)
-			return fsimg_err(
-				ifs->img, rc,
+			return fsimg_werr(
+				&ifs->win, rc,
 				"file '%s': reading %llu bytes at "
 				"block %llu: %s",
 				fp->name, (unsigned long long)n,

@@ -151,12 +151,13 @@ static int next_entry(struct iso_diter *it, struct ent *e)
 			if (rc)
 				return rc;
 			if (l.end > it->start + it->size)
-				return fsimg_err(ifs->img, -EUCLEAN,
-						 "file '%s' at byte %llu: its "
-						 "extents run past the end of "
-						 "the directory",
-						 e->n.name,
-						 (unsigned long long)r->pos);
+				return fsimg_werr(
+					&ifs->win, -EUCLEAN,
+					"file '%s' at byte %llu: its "
+					"extents run past the end of "
+					"the directory",
+					e->n.name,
+					fsimg_wabs(&ifs->win, r->pos));
 			it->off = l.end - it->start;
 			it->cont = false;
 			e->n.size = l.size;
@@ -226,11 +227,11 @@ static bool rr_moved_hidden(struct iso_fs *ifs, fsimg_ino h)
 
 static int loop_err(struct iso_fs *ifs, const struct ent *e, fsimg_ino dir)
 {
-	return fsimg_err(ifs->img, -EUCLEAN,
-			 "directory entry '%s' in the directory at block %llu "
-			 "points back to an enclosing directory (block %llu)",
-			 e->n.name, (unsigned long long)(dir / ISO_BLOCK),
-			 (unsigned long long)(e->handle / ISO_BLOCK));
+	return fsimg_werr(&ifs->win, -EUCLEAN,
+			  "directory entry '%s' in the directory at block %llu "
+			  "points back to an enclosing directory (block %llu)",
+			  e->n.name, (unsigned long long)(dir / ISO_BLOCK),
+			  (unsigned long long)(e->handle / ISO_BLOCK));
 }
 
 /* Opens directory dir for walking, with its ancestry. */

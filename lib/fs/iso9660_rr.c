@@ -331,11 +331,11 @@ int iso_rr_parse(struct iso_fs *ifs, const struct iso_rec *r, unsigned want,
 		if (ce_len == 0)
 			return 0;
 		if (hops == ISO_CE_MAX)
-			return fsimg_err(ifs->img, -EUCLEAN,
-					 "directory record at byte %llu: more "
-					 "than %u SUSP continuation areas",
-					 (unsigned long long)r->pos,
-					 ISO_CE_MAX);
+			return fsimg_werr(&ifs->win, -EUCLEAN,
+					  "directory record at byte %llu: more "
+					  "than %u SUSP continuation areas",
+					  fsimg_wabs(&ifs->win, r->pos),
+					  ISO_CE_MAX);
 		/*
 		 * SUSP 5.1 puts a continuation area inside one block, but
 		 * NetBSD makefs packs them one after another across block
@@ -345,31 +345,31 @@ int iso_rr_parse(struct iso_fs *ifs, const struct iso_rec *r, unsigned want,
 		if (ce_len > ISO_BLOCK ||
 		    ckd_mul(&pos, ce_block, (uint64_t)ISO_BLOCK) ||
 		    ckd_add(&pos, pos, ce_off))
-			return fsimg_err(ifs->img, -EUCLEAN,
-					 "directory record at byte %llu: SUSP "
-					 "continuation area of %u bytes at "
-					 "block %llu offset %u is invalid",
-					 (unsigned long long)r->pos, ce_len,
-					 (unsigned long long)ce_block, ce_off);
+			return fsimg_werr(&ifs->win, -EUCLEAN,
+					  "directory record at byte %llu: SUSP "
+					  "continuation area of %u bytes at "
+					  "block %llu offset %u is invalid",
+					  fsimg_wabs(&ifs->win, r->pos), ce_len,
+					  (unsigned long long)ce_block, ce_off);
 		for (unsigned i = 0; i < hops; i++)
 			if (seen[i] == pos)
-				return fsimg_err(
-					ifs->img, -EUCLEAN,
+				return fsimg_werr(
+					&ifs->win, -EUCLEAN,
 					"directory record at byte %llu: SUSP "
 					"continuation areas loop back to "
 					"block %llu offset %u",
-					(unsigned long long)r->pos,
+					fsimg_wabs(&ifs->win, r->pos),
 					(unsigned long long)ce_block, ce_off);
 		seen[hops++] = pos;
 		rc = fsimg_wread_cached(&ifs->win, pos, buf, ce_len);
 		if (rc)
-			return fsimg_err(ifs->img, rc,
-					 "directory record at byte %llu: SUSP "
-					 "continuation area at block %llu "
-					 "cannot be read: %s",
-					 (unsigned long long)r->pos,
-					 (unsigned long long)ce_block,
-					 strerror(-rc));
+			return fsimg_werr(&ifs->win, rc,
+					  "directory record at byte %llu: SUSP "
+					  "continuation area at block %llu "
+					  "cannot be read: %s",
+					  fsimg_wabs(&ifs->win, r->pos),
+					  (unsigned long long)ce_block,
+					  strerror(-rc));
 		area = buf;
 		len = ce_len;
 	}

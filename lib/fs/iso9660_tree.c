@@ -28,11 +28,11 @@ int iso_diter_init(struct iso_diter *it, struct iso_fs *ifs, uint64_t start,
 	it->blk = UINT64_MAX;
 	it->cont = false;
 	if (!fsimg_window_has(&ifs->win, it->start, it->size))
-		return fsimg_err(ifs->img, -EIO,
-				 "directory at block %llu: its %llu bytes run "
-				 "past the end of the filesystem",
-				 (unsigned long long)(it->start / ISO_BLOCK),
-				 (unsigned long long)it->size);
+		return fsimg_werr(&ifs->win, -EIO,
+				  "directory at block %llu: its %llu bytes run "
+				  "past the end of the filesystem",
+				  (unsigned long long)(it->start / ISO_BLOCK),
+				  (unsigned long long)it->size);
 	return 0;
 }
 
@@ -53,8 +53,8 @@ int iso_diter_next(struct iso_diter *it, struct iso_rec *r)
 						it->start + b * ISO_BLOCK,
 						it->buf, blen);
 			if (rc)
-				return fsimg_err(
-					it->ifs->img, rc,
+				return fsimg_werr(
+					&it->ifs->win, rc,
 					"directory at block %llu "
 					"cannot be read: %s",
 					(unsigned long long)(it->start /
@@ -70,12 +70,13 @@ int iso_diter_next(struct iso_diter *it, struct iso_rec *r)
 		rc = iso_rec_decode(it->buf + in, blen - in,
 				    it->start + it->off, r, &why);
 		if (rc)
-			return fsimg_err(
-				it->ifs->img, rc,
+			return fsimg_werr(
+				&it->ifs->win, rc,
 				"directory at block %llu, record at "
 				"byte %llu: %s",
 				(unsigned long long)(it->start / ISO_BLOCK),
-				(unsigned long long)(it->start + it->off), why);
+				fsimg_wabs(&it->ifs->win, it->start + it->off),
+				why);
 		if (r->endian_diff)
 			ISO_DBG("record at %llu: both-endian halves differ, "
 				"using "
@@ -204,11 +205,11 @@ int iso_dir_chain(struct iso_fs *ifs, fsimg_ino d, struct iso_chain *c)
 		if (cur == ifs->fs->root)
 			return 0;
 		if (c->n == ISO_DEPTH_MAX)
-			return fsimg_err(ifs->img, -EUCLEAN,
-					 "directory at block %llu is nested "
-					 "deeper than %u levels",
-					 (unsigned long long)(d / ISO_BLOCK),
-					 ISO_DEPTH_MAX);
+			return fsimg_werr(&ifs->win, -EUCLEAN,
+					  "directory at block %llu is nested "
+					  "deeper than %u levels",
+					  (unsigned long long)(d / ISO_BLOCK),
+					  ISO_DEPTH_MAX);
 		if (dir_parent(ifs, cur, &p)) {
 			/* Lenient: a bad ".." only weakens the check. */
 			ISO_DBG("directory at %llu: no usable '..'",

@@ -57,32 +57,32 @@ static int vd_check(struct iso_fs *ifs, const uint8_t *vd, uint64_t block)
 		bool ok = both[i].size == 2 ? iso_get_723(vd + both[i].off, &bs)
 					    : iso_get_733(vd + both[i].off, &v);
 		if (!ok)
-			return fsimg_err(ifs->img, -EUCLEAN,
-					 "volume descriptor at block %llu: "
-					 "the little- and big-endian %s "
-					 "disagree",
-					 (unsigned long long)block,
-					 both[i].what);
+			return fsimg_werr(&ifs->win, -EUCLEAN,
+					  "volume descriptor at block %llu: "
+					  "the little- and big-endian %s "
+					  "disagree",
+					  (unsigned long long)block,
+					  both[i].what);
 	}
 	iso_get_723(vd + 128, &bs);
 	if (bs != ISO_BLOCK)
-		return fsimg_err(ifs->img, -EOPNOTSUPP,
-				 "volume descriptor at block %llu: logical "
-				 "block size %u is not supported (only 2048)",
-				 (unsigned long long)block, bs);
+		return fsimg_werr(&ifs->win, -EOPNOTSUPP,
+				  "volume descriptor at block %llu: logical "
+				  "block size %u is not supported (only 2048)",
+				  (unsigned long long)block, bs);
 	if (root_record(vd, &r, &why))
-		return fsimg_err(ifs->img, -EUCLEAN,
-				 "volume descriptor at block %llu: root "
-				 "directory record: %s",
-				 (unsigned long long)block, why);
+		return fsimg_werr(&ifs->win, -EUCLEAN,
+				  "volume descriptor at block %llu: root "
+				  "directory record: %s",
+				  (unsigned long long)block, why);
 	if (r.endian_diff || !iso_rec_is_dot(&r) || !(r.flags & ISO_FF_DIR) ||
 	    r.size < ISO_DR_MIN * 2)
-		return fsimg_err(ifs->img, -EUCLEAN,
-				 "volume descriptor at block %llu: the root "
-				 "directory record is not a directory of at "
-				 "least two records, or its both-endian "
-				 "fields disagree",
-				 (unsigned long long)block);
+		return fsimg_werr(&ifs->win, -EUCLEAN,
+				  "volume descriptor at block %llu: the root "
+				  "directory record is not a directory of at "
+				  "least two records, or its both-endian "
+				  "fields disagree",
+				  (unsigned long long)block);
 	return 0;
 }
 
@@ -197,22 +197,23 @@ int iso_pick_session(struct iso_fs *ifs, bool have_sb, uint64_t sb,
 		return 0;
 	}
 	if (n == 0 && !fsimg_window_has(&ifs->win, 16 * ISO_BLOCK, ISO_BLOCK))
-		return fsimg_err(
-			ifs->img, -EIO,
+		return fsimg_werr(
+			&ifs->win, -EIO,
 			"the image is truncated: it ends at byte %llu, "
 			"inside the volume descriptors",
-			(unsigned long long)ifs->win.len);
+			fsimg_wabs(&ifs->win, ifs->win.len));
 	if (n == 0)
-		return fsimg_err(ifs->img, -EUCLEAN,
-				 "no usable primary volume descriptor at block "
-				 "16");
+		return fsimg_werr(
+			&ifs->win, -EUCLEAN,
+			"no usable primary volume descriptor at block "
+			"16");
 	if (have_sess) {
 		if (sess >= n)
-			return fsimg_err(ifs->img, -EINVAL,
-					 "session=%llu: the image has %u "
-					 "session%s (0 to %u)",
-					 (unsigned long long)sess, n,
-					 n == 1 ? "" : "s", n - 1);
+			return fsimg_werr(&ifs->win, -EINVAL,
+					  "session=%llu: the image has %u "
+					  "session%s (0 to %u)",
+					  (unsigned long long)sess, n,
+					  n == 1 ? "" : "s", n - 1);
 		ifs->session = (unsigned)sess;
 	} else {
 		ifs->session = n - 1;
@@ -256,10 +257,10 @@ int iso_scan_vds(struct iso_fs *ifs, uint64_t want_svd)
 		rc = fsimg_wread_cached(&ifs->win, block * ISO_BLOCK, vd,
 					ISO_BLOCK);
 		if (rc)
-			return fsimg_err(ifs->img, rc,
-					 "volume descriptor at block %llu: %s",
-					 (unsigned long long)block,
-					 strerror(-rc));
+			return fsimg_werr(&ifs->win, rc,
+					  "volume descriptor at block %llu: %s",
+					  (unsigned long long)block,
+					  strerror(-rc));
 		if (!iso_vd_magic(vd))
 			break;
 		ISO_DBG("VD type %u at block %llu", vd[0],
@@ -292,10 +293,11 @@ int iso_scan_vds(struct iso_fs *ifs, uint64_t want_svd)
 		}
 	}
 	if (!pvd)
-		return fsimg_err(ifs->img, -EUCLEAN,
-				 "no primary volume descriptor in the "
-				 "descriptor set at block %llu",
-				 (unsigned long long)(ifs->session_start + 16));
+		return fsimg_werr(
+			&ifs->win, -EUCLEAN,
+			"no primary volume descriptor in the "
+			"descriptor set at block %llu",
+			(unsigned long long)(ifs->session_start + 16));
 	return 0;
 }
 

@@ -94,46 +94,46 @@ int iso_zisofs_open(struct iso_fs *ifs, struct iso_file *fp,
 	int rc;
 
 	if (fp->stored < 16)
-		return fsimg_err(ifs->img, -EUCLEAN,
-				 "file '%s': Rock Ridge says zisofs but only "
-				 "%llu bytes are stored",
-				 fp->name, (unsigned long long)fp->stored);
+		return fsimg_werr(&ifs->win, -EUCLEAN,
+				  "file '%s': Rock Ridge says zisofs but only "
+				  "%llu bytes are stored",
+				  fp->name, (unsigned long long)fp->stored);
 	rc = iso_file_raw_read(ifs, fp, 0, hb,
 			       fp->stored < sizeof(hb) ? 16 : sizeof(hb));
 	if (rc)
 		return rc;
 	if (iso_zisofs_header(hb, fp->stored < sizeof(hb) ? 16 : sizeof(hb),
 			      &h))
-		return fsimg_err(ifs->img, -EUCLEAN,
-				 "file '%s': zisofs header is missing or "
-				 "invalid",
-				 fp->name);
+		return fsimg_werr(&ifs->win, -EUCLEAN,
+				  "file '%s': zisofs header is missing or "
+				  "invalid",
+				  fp->name);
 	if (h.version != rr->zf_version || h.log2 != rr->zf_log2 ||
 	    h.hdr_size != rr->zf_hdr_div4 * 4u || h.size != rr->zf_size)
-		return fsimg_err(ifs->img, -EUCLEAN,
-				 "file '%s': zisofs header (version %u, block "
-				 "2^%u, %llu bytes) disagrees with its ZF "
-				 "entry (version %u, block 2^%u, %llu bytes)",
-				 fp->name, h.version, h.log2,
-				 (unsigned long long)h.size, rr->zf_version,
-				 rr->zf_log2, (unsigned long long)rr->zf_size);
+		return fsimg_werr(&ifs->win, -EUCLEAN,
+				  "file '%s': zisofs header (version %u, block "
+				  "2^%u, %llu bytes) disagrees with its ZF "
+				  "entry (version %u, block 2^%u, %llu bytes)",
+				  fp->name, h.version, h.log2,
+				  (unsigned long long)h.size, rr->zf_version,
+				  rr->zf_log2, (unsigned long long)rr->zf_size);
 	if (h.alg != 1)
-		return fsimg_err(ifs->img, -EOPNOTSUPP,
-				 "file '%s' is compressed with zisofs2 "
-				 "algorithm %u (%s, ZF \"%c%c\"), which this "
-				 "reader does not decode",
-				 fp->name, h.alg, alg_name(h.alg),
-				 rr->zf_alg[0], rr->zf_alg[1]);
+		return fsimg_werr(&ifs->win, -EOPNOTSUPP,
+				  "file '%s' is compressed with zisofs2 "
+				  "algorithm %u (%s, ZF \"%c%c\"), which this "
+				  "reader does not decode",
+				  fp->name, h.alg, alg_name(h.alg),
+				  rr->zf_alg[0], rr->zf_alg[1]);
 	nblocks = (h.size >> h.log2) + !!(h.size & ((1ull << h.log2) - 1));
 	/* (nblocks + 1) pointers after the header, all inside the file */
 	if (ckd_add(&table, nblocks, 1) ||
 	    ckd_mul(&table, table, h.version == 1 ? 4u : 8u) ||
 	    ckd_add(&table, table, h.hdr_size) || table > fp->stored)
-		return fsimg_err(ifs->img, -EUCLEAN,
-				 "file '%s': zisofs block pointers for %llu "
-				 "bytes do not fit in the %llu bytes stored",
-				 fp->name, (unsigned long long)h.size,
-				 (unsigned long long)fp->stored);
+		return fsimg_werr(&ifs->win, -EUCLEAN,
+				  "file '%s': zisofs block pointers for %llu "
+				  "bytes do not fit in the %llu bytes stored",
+				  fp->name, (unsigned long long)h.size,
+				  (unsigned long long)fp->stored);
 	z = calloc(1, sizeof(*z));
 	if (!z)
 		return -ENOMEM;
@@ -188,13 +188,13 @@ static int load_block(struct iso_fs *ifs, struct iso_file *fp,
 	end = z->ptr_size == 4 ? get_le32(pb + 4) : get_le64(pb + 8);
 	if (iso_zisofs_check_block(start, end, z->table_end, fp->stored,
 				   z->block_size))
-		return fsimg_err(ifs->img, -EUCLEAN,
-				 "file '%s': zisofs block %llu has bad "
-				 "pointers [%llu, %llu) (data is %llu bytes)",
-				 fp->name, (unsigned long long)i,
-				 (unsigned long long)start,
-				 (unsigned long long)end,
-				 (unsigned long long)fp->stored);
+		return fsimg_werr(&ifs->win, -EUCLEAN,
+				  "file '%s': zisofs block %llu has bad "
+				  "pointers [%llu, %llu) (data is %llu bytes)",
+				  fp->name, (unsigned long long)i,
+				  (unsigned long long)start,
+				  (unsigned long long)end,
+				  (unsigned long long)fp->stored);
 	z->cached = UINT64_MAX;
 	if (start == end) {
 		memset(z->ubuf, 0, (size_t)want);
@@ -213,11 +213,11 @@ static int load_block(struct iso_fs *ifs, struct iso_file *fp,
 	zrc = inflate(&s, Z_FINISH);
 	inflateEnd(&s);
 	if (zrc != Z_STREAM_END || s.total_out != want)
-		return fsimg_err(ifs->img, -EUCLEAN,
-				 "file '%s': zisofs block %llu does not "
-				 "decompress to %llu bytes (zlib: %d)",
-				 fp->name, (unsigned long long)i,
-				 (unsigned long long)want, zrc);
+		return fsimg_werr(&ifs->win, -EUCLEAN,
+				  "file '%s': zisofs block %llu does not "
+				  "decompress to %llu bytes (zlib: %d)",
+				  fp->name, (unsigned long long)i,
+				  (unsigned long long)want, zrc);
 done:
 	z->cached = i;
 	z->cached_len = (uint32_t)want;

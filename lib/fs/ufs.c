@@ -311,16 +311,16 @@ static int ufs_open(fsimg_fs *fs, struct fsimg_opts *opts)
 	u->win = fs->win;
 	rc = ufs_find_sb(&fs->win, u, &why, &loc);
 	if (rc == -ENOENT) {
-		rc = fsimg_err(fs->img, -EINVAL, "UFS: no superblock found");
+		rc = fsimg_werr(&fs->win, -EINVAL, "no superblock found");
 		goto err;
 	}
 	if (rc == -EUCLEAN) {
-		rc = fsimg_err(fs->img, rc, "UFS: bad superblock at %llu: %s",
-			       (unsigned long long)loc, why);
+		rc = fsimg_werr(&fs->win, rc, "bad superblock at byte %llu: %s",
+				fsimg_wabs(&fs->win, loc), why);
 		goto err;
 	}
 	if (rc) {
-		rc = fsimg_err(fs->img, rc, "UFS: cannot read the superblock");
+		rc = fsimg_werr(&fs->win, rc, "cannot read the superblock");
 		goto err;
 	}
 	if (u->flavour == UFS_FLAVOUR_SOLARIS && u->logbno)

@@ -92,9 +92,9 @@ static int ufs_dir_walk(struct ufs_fs *u, const struct ufs_inode *in,
 	int rc;
 
 	if (in->size % UFS_DIRBLK || in->size > UFS_DIR_MAX)
-		return fsimg_err(u->img, -EUCLEAN,
-				 "UFS: directory %u has a size of %llu bytes",
-				 in->ino, (unsigned long long)in->size);
+		return fsimg_werr(&u->win, -EUCLEAN,
+				  "directory %u has a size of %llu bytes",
+				  in->ino, (unsigned long long)in->size);
 	for (base = cookie & ~(uint64_t)(UFS_DIRBLK - 1); base < in->size;
 	     base += UFS_DIRBLK) {
 		size_t pos = 0;
@@ -108,10 +108,10 @@ static int ufs_dir_walk(struct ufs_fs *u, const struct ufs_inode *in,
 			rc = ufs_dirent_decode(u, chunk + pos, UFS_DIRBLK - pos,
 					       &de, &reclen, &why);
 			if (rc)
-				return fsimg_err(
-					u->img, rc,
-					"UFS: directory %u, entry at "
-					"%llu: %s",
+				return fsimg_werr(
+					&u->win, rc,
+					"directory %u, entry at offset "
+					"%llu of the directory: %s",
 					in->ino,
 					(unsigned long long)(base + pos), why);
 			de.off = base + pos;
@@ -120,10 +120,11 @@ static int ufs_dir_walk(struct ufs_fs *u, const struct ufs_inode *in,
 			if (de.ino == 0 || de.off < cookie)
 				continue;
 			if (de.ino >= u->ninodes)
-				return fsimg_err(u->img, -EUCLEAN,
-						 "UFS: directory %u: '%s' "
-						 "names inode %u, out of range",
-						 in->ino, de.name, de.ino);
+				return fsimg_werr(
+					&u->win, -EUCLEAN,
+					"directory %u: '%s' "
+					"names inode %u, out of range",
+					in->ino, de.name, de.ino);
 			rc = cb(ctx, &de);
 			if (rc)
 				return rc;

@@ -40,11 +40,11 @@ ssize_t ufs_read_data(struct ufs_fs *u, const struct ufs_inode *in, void *buf,
 							 out + done, n)
 				    : fsimg_wread(&u->win, at, out + done, n);
 			if (rc)
-				return fsimg_err(u->img, rc,
-						 "UFS: inode %u: cannot read "
-						 "block %llu",
-						 in->ino,
-						 (unsigned long long)lbn);
+				return fsimg_werr(&u->win, rc,
+						  "inode %u: cannot read "
+						  "block %llu",
+						  in->ino,
+						  (unsigned long long)lbn);
 		}
 		done += n;
 	}
@@ -151,9 +151,9 @@ int ufs_readlink(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size)
 	if (!S_ISLNK(in.mode))
 		return -EINVAL;
 	if (in.size == 0 || in.size >= UFS_LINK_MAX)
-		return fsimg_err(u->img, -EUCLEAN,
-				 "UFS: symlink %u has a size of %llu bytes",
-				 in.ino, (unsigned long long)in.size);
+		return fsimg_werr(&u->win, -EUCLEAN,
+				  "symlink %u has a size of %llu bytes", in.ino,
+				  (unsigned long long)in.size);
 	len = (size_t)in.size;
 	target = calloc(1, len + 1);
 	if (!target)

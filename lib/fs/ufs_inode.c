@@ -134,10 +134,10 @@ static int ufs_inode_pos(struct ufs_fs *u, uint64_t ino, uint64_t *pos)
 	uint64_t cg, idx, frag, off, end;
 
 	if (ino == 0 || ino >= u->ninodes)
-		return fsimg_err(u->img, -EUCLEAN,
-				 "UFS: inode %llu is out of range (1-%llu)",
-				 (unsigned long long)ino,
-				 (unsigned long long)(u->ninodes - 1));
+		return fsimg_werr(&u->win, -EUCLEAN,
+				  "inode %llu is out of range (1-%llu)",
+				  (unsigned long long)ino,
+				  (unsigned long long)(u->ninodes - 1));
 	cg = ino / u->ipg;
 	idx = ino % u->ipg;
 	/* all factors were validated: ncg * fpg <= size + fpg < 2^64 */
@@ -149,9 +149,9 @@ static int ufs_inode_pos(struct ufs_fs *u, uint64_t ino, uint64_t *pos)
 	    ckd_add(&off, off, idx * u->il->size) ||
 	    ckd_add(&end, off, (uint64_t)u->il->size) ||
 	    end > u->size * u->fsize)
-		return fsimg_err(u->img, -EUCLEAN,
-				 "UFS: inode %llu lies outside the filesystem",
-				 (unsigned long long)ino);
+		return fsimg_werr(&u->win, -EUCLEAN,
+				  "inode %llu lies outside the filesystem",
+				  (unsigned long long)ino);
 	*pos = off;
 	return 0;
 }
@@ -170,14 +170,13 @@ int ufs_inode_read(struct ufs_fs *u, uint64_t ino, struct ufs_inode *in)
 		return rc;
 	rc = fsimg_wread_cached(&u->win, pos, d, il->size);
 	if (rc)
-		return fsimg_err(u->img, rc, "UFS: cannot read inode %llu",
-				 (unsigned long long)ino);
+		return fsimg_werr(&u->win, rc, "cannot read inode %llu",
+				  (unsigned long long)ino);
 	in->ino = (uint32_t)ino;
 	in->mode = ufs16(u, d + il->mode);
 	if (in->mode == 0)
-		return fsimg_err(u->img, -EUCLEAN,
-				 "UFS: inode %llu is not in use",
-				 (unsigned long long)ino);
+		return fsimg_werr(&u->win, -EUCLEAN, "inode %llu is not in use",
+				  (unsigned long long)ino);
 	in->nlink = ufs16(u, d + il->nlink);
 	in->uid = ufs32(u, d + il->uid);
 	in->gid = ufs32(u, d + il->gid);
@@ -199,11 +198,11 @@ int ufs_inode_read(struct ufs_fs *u, uint64_t ino, struct ufs_inode *in)
 		in->shadow = ufs32(u, d + il->shadow);
 	in->size = ufs64(u, d + il->dsize);
 	if (in->size > u->maxfile)
-		return fsimg_err(
-			u->img, -EUCLEAN,
-			"UFS: inode %llu: size %llu is beyond what its "
-			"block map can address",
-			(unsigned long long)ino, (unsigned long long)in->size);
+		return fsimg_werr(&u->win, -EUCLEAN,
+				  "inode %llu: size %llu is beyond what its "
+				  "block map can address",
+				  (unsigned long long)ino,
+				  (unsigned long long)in->size);
 	in->blocks = ufs_word(u, d + il->blocks, il->ptr_size);
 	in->flags = ufs32(u, d + il->flags);
 	in->atime = ufs_time(u, d, il->atime, il->atime_ns);
@@ -327,10 +326,10 @@ int ufs_bmap(struct ufs_fs *u, const struct ufs_inode *in, uint64_t lbn,
 		lbn -= span;
 	}
 	if (level == UFS_NIADDR)
-		return fsimg_err(u->img, -EFBIG,
-				 "UFS: inode %u: block %llu is beyond the "
-				 "triple indirect block",
-				 in->ino, (unsigned long long)first);
+		return fsimg_werr(&u->win, -EFBIG,
+				  "inode %u: block %llu is beyond the "
+				  "triple indirect block",
+				  in->ino, (unsigned long long)first);
 	ptr = in->ib[level];
 	for (d = level + 1; d-- > 0;) {
 		uint64_t idx;
@@ -338,29 +337,29 @@ int ufs_bmap(struct ufs_fs *u, const struct ufs_inode *in, uint64_t lbn,
 		if (ptr == 0)
 			return 0; /* hole */
 		if (!ufs_frags_ok(u, ptr, u->frag))
-			return fsimg_err(u->img, -EUCLEAN,
-					 "UFS: inode %u: indirect block %llu "
-					 "lies outside the filesystem",
-					 in->ino, (unsigned long long)ptr);
+			return fsimg_werr(&u->win, -EUCLEAN,
+					  "inode %u: indirect block %llu "
+					  "lies outside the filesystem",
+					  in->ino, (unsigned long long)ptr);
 		span /= u->nindir;
 		idx = lbn / span;
 		lbn %= span;
 		rc = fsimg_wread_cached(&u->win, (ptr << u->fshift) + idx * psz,
 					raw, psz);
 		if (rc)
-			return fsimg_err(u->img, rc,
-					 "UFS: inode %u: cannot read indirect "
-					 "block %llu",
-					 in->ino, (unsigned long long)ptr);
+			return fsimg_werr(&u->win, rc,
+					  "inode %u: cannot read indirect "
+					  "block %llu",
+					  in->ino, (unsigned long long)ptr);
 		ptr = psz == 8 ? ufs64(u, raw) : ufs32(u, raw);
 	}
 data:
 	if (ptr && !ufs_frags_ok(u, ptr, 1))
-		return fsimg_err(u->img, -EUCLEAN,
-				 "UFS: inode %u: block %llu points outside the "
-				 "filesystem (fragment %llu)",
-				 in->ino, (unsigned long long)first,
-				 (unsigned long long)ptr);
+		return fsimg_werr(&u->win, -EUCLEAN,
+				  "inode %u: block %llu points outside the "
+				  "filesystem (fragment %llu)",
+				  in->ino, (unsigned long long)first,
+				  (unsigned long long)ptr);
 	*frag = ptr;
 	return 0;
 }

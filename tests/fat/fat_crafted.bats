@@ -91,3 +91,19 @@ bats_require_minimum_version 1.5.0
 	[ "$status" -eq 0 ]
 	[ "$(ls "$BATS_TEST_TMPDIR/o")" = OK.TXT ]
 }
+
+@test "a message names the byte of the image, whatever partition the FAT is in" {
+	need_cmd sfdisk
+	local d=$BATS_TEST_TMPDIR/disk.img start=1048576 at
+	truncate -s 4M "$d"
+	echo 'start=2048, type=c' | sfdisk -q "$d"
+	dd if="$CR/slashname.img" of="$d" bs=512 seek=2048 conv=notrunc \
+		status=none
+	at=$((start + 9728))
+	run --separate-stderr fsimg ls -p 1 "$d" /
+	[ "$status" -eq 0 ]
+	[[ $stderr == *"FAT: directory entry at byte $at has a name no path can hold: skipped"* ]]
+	# dd skip= on the disk finds the entry the message names
+	[ "$(dd if="$d" bs=1 skip="$at" count=11 status=none | od -An -c)" = \
+		"$(dd if="$CR/slashname.img" bs=1 skip=9728 count=11 status=none | od -An -c)" ]
+}

@@ -78,7 +78,9 @@ int main(void)
 	is_int(fsimg_image_size(img), IMG_SIZE, "image size");
 	fsimg_image_set_log(img, log_fn, NULL);
 
-	w = (struct fsimg_window){ img, 1000, 2 * FSIMG_CACHE_BLOCK };
+	w = (struct fsimg_window){ .img = img,
+				   .off = 1000,
+				   .len = 2 * FSIMG_CACHE_BLOCK };
 	is_int(fsimg_wread(&w, 0, buf, 100), 0, "read at window start");
 	ok(check_bytes(buf, 1000, 100), "window offset is applied");
 	is_int(fsimg_wread(&w, w.len - 10, buf, 10), 0, "read the last bytes");
@@ -108,7 +110,9 @@ int main(void)
 
 	/* A window at the very end of the image: the last block is short. */
 	{
-		struct fsimg_window tail = { img, IMG_SIZE - 500, 500 };
+		struct fsimg_window tail = { .img = img,
+					     .off = IMG_SIZE - 500,
+					     .len = 500 };
 		is_int(fsimg_wread_cached(&tail, 0, buf, 500), 0,
 		       "cached read of the short last block");
 		ok(check_bytes(buf, IMG_SIZE - 500, 500),
@@ -139,7 +143,9 @@ int main(void)
 	{
 		fsimg_image *img2;
 		int fd2 = make_image(IMG_SIZE);
-		struct fsimg_window all = { NULL, 0, IMG_SIZE };
+		struct fsimg_window all = { .img = NULL,
+					    .off = 0,
+					    .len = IMG_SIZE };
 
 		fsimg_image_open_fd(fd2, "mem2.img", &img2);
 		fsimg_image_set_log(img2, log_fn, NULL);
