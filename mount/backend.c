@@ -27,6 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fsimg.h"
 #include "mhelper.h"
 
 struct probe_result {
@@ -119,7 +120,7 @@ static int probe_sandboxed(const struct fsm_req *r, struct probe_result *pr)
 	pid_t pid;
 
 	memset(pr, 0, sizeof(*pr));
-	if (!fsfuse_privileged()) {
+	if (!priv_held()) {
 		probe(r, pr);
 		return 0;
 	}
@@ -134,7 +135,7 @@ static int probe_sandboxed(const struct fsm_req *r, struct probe_result *pr)
 	}
 	if (pid == 0) {
 		close(p[0]);
-		if (fsfuse_drop_privileges(err, sizeof(err))) {
+		if (priv_drop(err, sizeof(err))) {
 			pr->rc = -EPERM;
 			snprintf(pr->msg, sizeof(pr->msg), "%s", err);
 		} else {
@@ -185,13 +186,13 @@ bool fsm_kernel_knows(const char *type)
 /* Can this caller make a loop-backed kernel mount? why says if not. */
 static bool kernel_reachable(const struct fsm_req *r, char *why, size_t whylen)
 {
-	if (fsfuse_in_userns()) {
+	if (priv_in_userns()) {
 		snprintf(why, whylen,
 			 "in a user namespace, where block filesystems "
 			 "cannot be mounted");
 		return false;
 	}
-	if (!fsfuse_has_cap(CAP_SYS_ADMIN)) {
+	if (!priv_has_cap(CAP_SYS_ADMIN)) {
 		snprintf(why, whylen,
 			 "not root: kernel mounts and loop devices need "
 			 "CAP_SYS_ADMIN");

@@ -35,8 +35,25 @@
 #include <unistd.h>
 
 #include "fsfuse.h"
+#include "mhelper.h"
 
 #define FUSE_DEV "/dev/fuse"
+
+const char *fsfuse_fusermount(void)
+{
+	static const char *const dirs[] = { "/usr/bin", "/bin", "/usr/sbin",
+					    "/sbin", "/usr/local/bin" };
+	static char found[64];
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(found, sizeof(found), "%s/fusermount3", dirs[i]);
+		if (!stat(found, &st) && S_ISREG(st.st_mode) &&
+		    (st.st_mode & S_ISUID) && st.st_uid == 0)
+			return found;
+	}
+	return NULL;
+}
 
 /* VFS flags as mount options fusermount3 understands. */
 static const struct {
@@ -295,8 +312,8 @@ int fsfuse_kmount(const struct fsfuse_params *p, char *err, size_t errlen)
 
 int fsfuse_pick_method(enum fsfuse_method *m, char *why, size_t whylen)
 {
-	bool userns = fsfuse_in_userns();
-	bool sysadmin = fsfuse_has_cap(CAP_SYS_ADMIN);
+	bool userns = priv_in_userns();
+	bool sysadmin = priv_has_cap(CAP_SYS_ADMIN);
 	bool dev = access(FUSE_DEV, R_OK | W_OK) == 0;
 	/* setuid programs do not gain privileges inside a user namespace */
 	bool helper = !userns && fsfuse_fusermount();
