@@ -381,17 +381,13 @@ static int usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-static void add_options(struct cli *c, const char *opts)
+/* -o values add up, joined by commas; an empty one adds nothing. */
+static void add_options(struct strbuf *b, const char *opts)
 {
-	size_t old = c->options ? strlen(c->options) : 0;
-	size_t add = strlen(opts);
-
-	if (!add)
+	if (!*opts)
 		return;
-	c->options = xrealloc(c->options, old + add + 2);
-	if (old)
-		c->options[old++] = ',';
-	memcpy(c->options + old, opts, add + 1);
+	sb_addopt(b, opts, NULL);
+	sb_checked(b);
 }
 
 static const char *option_name(int opt)
@@ -415,6 +411,7 @@ static const char *option_name(int opt)
 int main(int argc, char **argv)
 {
 	struct cli c = { .partition = "auto" };
+	struct strbuf options = { 0 };
 	const struct command *cmd = NULL;
 	char used[8] = "";
 	size_t nused = 0;
@@ -444,7 +441,7 @@ int main(int argc, char **argv)
 			c.fstype = optarg;
 			break;
 		case 'o':
-			add_options(&c, optarg);
+			add_options(&options, optarg);
 			break;
 		case 'l':
 		case 'R':
@@ -492,6 +489,7 @@ int main(int argc, char **argv)
 		}
 	}
 
+	c.options = options.s; /* NULL when no -o was given */
 	first = optind;
 	if (first >= argc)
 		return usage_error("no command given");

@@ -86,7 +86,7 @@ int main(int argc, char **argv)
 	char *self = strdup(argv[0] ? argv[0] : "mount.fsimg");
 	const char *prog = self ? basename(self) : "mount.fsimg";
 	const char *alias = NULL, *ns = NULL;
-	struct fsm_optbuf opts = { 0 };
+	struct strbuf opts = { 0 };
 	struct fsm_req r;
 	struct stat st;
 	char *backing = NULL;
@@ -98,7 +98,7 @@ int main(int argc, char **argv)
 	fsm_req_init(&r, prog);
 	r.helper = true;
 	if (alias) {
-		fsm_opt_add(&opts, "fstype", 6, alias, strlen(alias));
+		sb_addopt(&opts, "fstype", alias);
 		r.optstr = opts.s;
 	}
 	while ((c = getopt(argc, argv, "sfnvN:o:t:h")) != -1) {
@@ -118,7 +118,7 @@ int main(int argc, char **argv)
 			ns = optarg;
 			break;
 		case 'o':
-			fsm_opt_add(&opts, optarg, strlen(optarg), NULL, 0);
+			sb_addopt(&opts, optarg, NULL);
 			r.optstr = opts.s;
 			break;
 		case 't':

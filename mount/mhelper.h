@@ -17,17 +17,12 @@
 
 #include "exitcodes.h"
 #include "privdrop.h"
+#include "strbuf.h"
 
 enum fsm_backend {
 	FSM_BACKEND_AUTO,
 	FSM_BACKEND_FUSE,
 	FSM_BACKEND_KERNEL,
-};
-
-/* A growing comma-separated option string. */
-struct fsm_optbuf {
-	char *s;
-	bool oom;
 };
 
 struct fsm_req {
@@ -44,9 +39,9 @@ struct fsm_req {
 	char *fstype;
 	enum fsm_backend backend;
 	bool allow_other, debug, rw, rw_given;
-	unsigned long mflags;	       /* FUSE: MS_NOSUID | MS_NODEV | ... */
-	struct fsm_optbuf fs_opts;     /* for libfsimg (FUSE backend) */
-	struct fsm_optbuf kernel_opts; /* VFS and filesystem options */
+	unsigned long mflags;	   /* FUSE: MS_NOSUID | MS_NODEV | ... */
+	struct strbuf fs_opts;	   /* for libfsimg (FUSE backend) */
+	struct strbuf kernel_opts; /* VFS and filesystem options */
 
 	/* resolved (fsm_mount) */
 	char *image;  /* canonical absolute path */
@@ -68,8 +63,6 @@ void fsm_req_free(struct fsm_req *r);
 
 /* Splits r->optstr. Returns 0, or an FSM_EX_* code after a message. */
 int fsm_parse_options(struct fsm_req *r);
-void fsm_opt_add(struct fsm_optbuf *b, const char *name, size_t namesz,
-		 const char *value, size_t valuesz);
 
 /* Picks the backend (r resolved). Returns 0 or an FSM_EX_* code. */
 int fsm_choose(struct fsm_req *r, struct fsm_choice *c);

@@ -192,7 +192,7 @@ int fsimg_mount_main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct fsm_optbuf opts = { 0 };
+	struct strbuf opts = { 0 };
 	struct fsm_req r;
 	int c, ex;
 
@@ -201,7 +201,7 @@ int fsimg_mount_main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "o:fnvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': /* repeated -o options add up, as in mount(8) */
-			fsm_opt_add(&opts, optarg, strlen(optarg), NULL, 0);
+			sb_addopt(&opts, optarg, NULL);
 			r.optstr = opts.s;
 			break;
 		case 'f':
