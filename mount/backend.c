@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "fsimg.h"
+#include "logjoin.h"
 #include "mhelper.h"
 
 struct probe_result {
@@ -36,16 +37,6 @@ struct probe_result {
 	char type[32]; /* empty: unknown */
 	char msg[512];
 };
-
-static void collect_log(void *ctx, int err, const char *msg)
-{
-	struct probe_result *pr = ctx;
-	size_t used = strlen(pr->msg);
-
-	(void)err;
-	snprintf(pr->msg + used, sizeof(pr->msg) - used, "%s%s",
-		 used ? "; " : "", msg);
-}
 
 static void blkid_type(int fd, uint64_t off, uint64_t len, char *type,
 		       size_t typelen)
@@ -69,6 +60,7 @@ static void blkid_type(int fd, uint64_t off, uint64_t len, char *type,
 static void probe(const struct fsm_req *r, struct probe_result *pr)
 {
 	bool any = !r->partition || !strcmp(r->partition, "auto");
+	struct logjoin log = { pr->msg, sizeof(pr->msg) };
 	fsimg_image *img;
 	const char *t;
 	int fd, rc;
@@ -83,7 +75,7 @@ static void probe(const struct fsm_req *r, struct probe_result *pr)
 		pr->rc = rc;
 		return;
 	}
-	fsimg_image_set_log(img, collect_log, pr);
+	fsimg_image_set_log(img, logjoin_cb, &log);
 	rc = fsimg_select(img, r->partition, &pr->offset, &pr->length);
 	if (rc && any) {
 		/*

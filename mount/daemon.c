@@ -55,6 +55,7 @@
 #include <unistd.h>
 
 #include "fsfuse.h"
+#include "logjoin.h"
 #include "mhelper.h"
 
 /* Attributes and entries are cached this long: the image is immutable. */
@@ -87,13 +88,10 @@ static struct {
 
 static void lib_log(void *ctx, int err, const char *msg)
 {
-	size_t used = strlen(logst.buf);
-
 	(void)ctx;
 	(void)err;
 	if (!logst.ready) {
-		snprintf(logst.buf + used, sizeof(logst.buf) - used, "%s%s",
-			 used ? "; " : "", msg);
+		logjoin_add(logst.buf, sizeof(logst.buf), msg);
 		return;
 	}
 	if (logst.to_stderr)
