@@ -27,16 +27,6 @@
 
 #include "mhelper.h"
 
-static void usage(const char *prog)
-{
-	fprintf(stderr,
-		"Usage: %s IMAGE DIR [-sfnv] [-N NAMESPACE] [-o OPTIONS] "
-		"[-t TYPE]\n"
-		"Normally run by mount(8): mount -t fsimg IMAGE DIR. "
-		"See mount.fsimg(8).\n",
-		prog);
-}
-
 static int enter_namespace(const char *prog, const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -90,7 +80,7 @@ int main(int argc, char **argv)
 	struct fsm_req r;
 	struct stat st;
 	char *backing = NULL;
-	int c, ex;
+	int ex;
 
 	/* mount.iso9660 and friends: the name is the type */
 	if (!strncmp(prog, "mount.", 6) && strcmp(prog + 6, "fsimg") && prog[6])
@@ -101,50 +91,9 @@ int main(int argc, char **argv)
 		sb_addopt(&opts, "fstype", alias);
 		r.optstr = opts.s;
 	}
-	while ((c = getopt(argc, argv, "sfnvN:o:t:h")) != -1) {
-		switch (c) {
-		case 's': /* sloppy: accepted, unknown options still fail */
-			break;
-		case 'f':
-			r.fake = true;
-			break;
-		case 'n':
-			r.nomtab = true;
-			break;
-		case 'v':
-			r.verbose = true;
-			break;
-		case 'N':
-			ns = optarg;
-			break;
-		case 'o':
-			sb_addopt(&opts, optarg, NULL);
-			r.optstr = opts.s;
-			break;
-		case 't':
-			/* mount(8) passes -t only for TYPE.SUBTYPE: unused */
-			break;
-		case 'h':
-			usage(prog);
-			ex = FSM_EX_OK;
-			goto out;
-		default:
-			usage(prog);
-			ex = FSM_EX_USAGE;
-			goto out;
-		}
-	}
-	if (argc - optind != 2) {
-		usage(prog);
-		ex = FSM_EX_USAGE;
+	ex = fsm_parse_cmdline(&r, &opts, &ns, argc, argv);
+	if (ex >= 0)
 		goto out;
-	}
-	if (opts.oom) {
-		ex = FSM_EX_SYSERR;
-		goto out;
-	}
-	r.spec = argv[optind];
-	r.dir = argv[optind + 1];
 	if (ns) {
 		ex = enter_namespace(prog, ns);
 		if (ex)

@@ -61,6 +61,16 @@ struct fsm_choice {
 void fsm_req_init(struct fsm_req *r, const char *prog);
 void fsm_req_free(struct fsm_req *r);
 
+/*
+ * Reads a command line into r: r->helper chooses mount(8)'s helper
+ * contract, otherwise "fsimg mount". -o values are joined in opts (which
+ * may hold options already) and r->optstr points there; -N goes to *ns
+ * (the helper only). Returns -1 to go on, or the exit code after -h or a
+ * usage message.
+ */
+int fsm_parse_cmdline(struct fsm_req *r, struct strbuf *opts, const char **ns,
+		      int argc, char **argv);
+
 /* Splits r->optstr. Returns 0, or an FSM_EX_* code after a message. */
 int fsm_parse_options(struct fsm_req *r);
 
