@@ -1,16 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The "fsimg mount" and "fsimg umount" subcommands, for the fsimg command's
- * dispatcher. argv[0] is the subcommand's name, the arguments follow; the
- * return value is the process exit code, as mount(8) defines them (0, 1
- * usage or permissions, 2 system error, 32 mount failure). Both print
- * their own messages. Link with the fsimg_mount_dep dependency.
+ * "fsimg mount" and "fsimg umount" run in mount.fsimg, so that the fsimg
+ * command itself links neither libfuse nor libmount. The fsimg command
+ * execs mount.fsimg (the one next to it, else the installed one) with its
+ * own arguments from the subcommand on and argv[0] set to
+ * FSIMG_MOUNT_ARGV0:
  *
- *   fsimg mount [-fnv] [-o OPTIONS] IMAGE DIR
- *   fsimg umount [-lv] DIR|IMAGE
+ *   argv = { "fsimg", "mount", [-fnv] [-o OPTIONS] IMAGE DIR }
+ *   argv = { "fsimg", "umount", [-lv] DIR|IMAGE }
+ *
+ * mount(8) never runs a helper so: it passes mount.TYPE as argv[0].
+ * mount.fsimg then reads the command line, prints its messages and
+ * returns the exit code exactly as those subcommands document them
+ * (mount(8)'s codes: 0, 1 usage or permissions, 2 system error, 32 mount
+ * failure). argv[0] of each function below is the subcommand's name.
  */
 #ifndef FSIMG_MOUNT_H
 #define FSIMG_MOUNT_H
+
+#define FSIMG_MOUNT_ARGV0 "fsimg"
 
 int fsimg_mount_main(int argc, char **argv);
 int fsimg_umount_main(int argc, char **argv);

@@ -11,6 +11,9 @@
  * has already checked the fstab entry and runs this helper with the
  * user's own uid and gid.
  *
+ * The fsimg command runs its "mount" and "umount" subcommands here, with
+ * argv[0] "fsimg" (see fsimg_mount.h).
+ *
  * Installed also as mount.iso9660 and mount.ufs (a build option),
  * it mounts image files of that type, and leaves block devices to a plain
  * kernel mount made exactly as mount(8) would have made it (see
@@ -25,6 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fsimg_mount.h"
 #include "mhelper.h"
 
 static int enter_namespace(const char *prog, const char *path)
@@ -73,15 +77,22 @@ static int alias_device(struct fsm_req *r, const char *type,
 
 int main(int argc, char **argv)
 {
-	char *self = strdup(argv[0] ? argv[0] : "mount.fsimg");
-	const char *prog = self ? basename(self) : "mount.fsimg";
 	const char *alias = NULL, *ns = NULL;
 	struct strbuf opts = { 0 };
 	struct fsm_req r;
 	struct stat st;
-	char *backing = NULL;
+	char *self, *backing = NULL;
+	const char *prog;
 	int ex;
 
+	if (argc > 1 && argv[0] && !strcmp(argv[0], FSIMG_MOUNT_ARGV0)) {
+		if (!strcmp(argv[1], "mount"))
+			return fsimg_mount_main(argc - 1, argv + 1);
+		if (!strcmp(argv[1], "umount"))
+			return fsimg_umount_main(argc - 1, argv + 1);
+	}
+	self = strdup(argv[0] ? argv[0] : "mount.fsimg");
+	prog = self ? basename(self) : "mount.fsimg";
 	/* mount.iso9660 and friends: the name is the type */
 	if (!strncmp(prog, "mount.", 6) && strcmp(prog + 6, "fsimg") && prog[6])
 		alias = prog + 6;
