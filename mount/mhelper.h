@@ -4,9 +4,11 @@
  * backend choice (backend.c), the kernel backend (kernel.c), FUSE mounts
  * (the daemon and its supervisor in daemon.c, the /dev/fuse mount in
  * kmount.c, removing it in unmount.c), the whole mount (mount.c) and
- * unmounting (umount.c). Shared by mount.fsimg and by the "fsimg mount" /
- * "fsimg umount" subcommands. The FUSE server itself is in fuse/; nothing
- * there calls back into this directory.
+ * unmounting (umount.c), and the two command lines (cmdline.c). All linked
+ * into mount.fsimg, which runs mount(8)'s helper contract and, for the
+ * fsimg command, "fsimg mount" and "fsimg umount" (fsimg_mount.h). The
+ * FUSE server itself is in fuse/; nothing there calls back into this
+ * directory.
  */
 #ifndef FSIMG_MHELPER_H
 #define FSIMG_MHELPER_H
