@@ -8,6 +8,7 @@
 #define FSIMG_CLI_H
 
 #include "fsimg.h"
+#include "strbuf.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -103,18 +104,11 @@ char *path_join(const char *dir, const char *name);
 /* true when a name from the image is safe to create on the host. */
 bool name_is_safe(const char *name);
 
-/* A growable string. */
-struct strbuf {
-	char *s;
-	size_t len, cap;
-};
-void sb_init(struct strbuf *b);
-void sb_free(struct strbuf *b);
-void sb_setlen(struct strbuf *b, size_t len);
-void sb_add(struct strbuf *b, const char *s);
-void sb_addc(struct strbuf *b, char ch);
-/* Appends "/" (unless b ends in one) and then name. */
-void sb_addpath(struct strbuf *b, const char *name);
+/*
+ * A growable string (common/strbuf.h) checked: b->s, after exiting through
+ * cli_oom() if an append ran out of memory.
+ */
+char *sb_checked(struct strbuf *b);
 
 /* A symlink target as a new string; NULL and *rc on failure. */
 char *read_link(struct cli *c, fsimg_ino ino, int *rc);

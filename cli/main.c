@@ -14,12 +14,14 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "exitcodes.h"
 #include "fsimg_mount.h"
 
 static const char usage_text[] =
@@ -374,17 +376,54 @@ static int usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-static void add_options(struct cli *c, const char *opts)
+/* -o values add up, joined by commas; an empty one adds nothing. */
+static void add_options(struct strbuf *b, const char *opts)
 {
-	size_t old = c->options ? strlen(c->options) : 0;
-	size_t add = strlen(opts);
-
-	if (!add)
+	if (!*opts)
 		return;
-	c->options = xrealloc(c->options, old + add + 2);
-	if (old)
-		c->options[old++] = ',';
-	memcpy(c->options + old, opts, add + 1);
+	sb_addopt(b, opts, NULL);
+	sb_checked(b);
+}
+
+/*
+ * "fsimg mount" and "fsimg umount" are run by mount.fsimg, which links
+ * libfuse and libmount so that this program does not (the calling
+ * convention is in mount/fsimg_mount.h). The one next to this program
+ * comes first: the build tree keeps a link to it there, and an install
+ * that puts both in one directory finds its own. Otherwise the one in
+ * the configured mount helper directory. exec keeps the caller's
+ * identity and ambient capabilities, and the exit code is the helper's.
+ */
+static int run_mount(char **argv)
+{
+#ifdef FSIMG_MOUNT_HELPER
+	char self[PATH_MAX], *slash, *near = NULL;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	int saverr;
+
+	argv[0] = (char *)FSIMG_MOUNT_ARGV0;
+	if (n > 0) {
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash &&
+		    asprintf(&near, "%.*s/mount.fsimg", (int)(slash - self),
+			     self) > 0 &&
+		    !access(near, X_OK))
+			execv(near, argv);
+		free(near);
+	}
+	execv(FSIMG_MOUNT_HELPER, argv);
+	saverr = errno;
+	fprintf(stderr, "fsimg %s: cannot run %s: %s\n", argv[1],
+		FSIMG_MOUNT_HELPER, strerror(saverr));
+	return FSM_EX_SYSERR;
+#else
+	fprintf(stderr,
+		"fsimg %s: this fsimg was built without mount support "
+		"(FUSE and libmount)\n",
+		argv[1]);
+	return FSM_EX_USAGE;
+#endif
 }
 
 static const char *option_name(int opt)
@@ -408,6 +447,7 @@ static const char *option_name(int opt)
 int main(int argc, char **argv)
 {
 	struct cli c = { .partition = "auto" };
+	struct strbuf options = { 0 };
 	const struct command *cmd = NULL;
 	char used[8] = "";
 	size_t nused = 0;
@@ -418,10 +458,9 @@ int main(int argc, char **argv)
 	 * things there) and return mount(8)'s exit codes: hand them over
 	 * before our own option parsing.
 	 */
-	if (argc > 1 && !strcmp(argv[1], "mount"))
-		return fsimg_mount_main(argc - 1, argv + 1);
-	if (argc > 1 && !strcmp(argv[1], "umount"))
-		return fsimg_umount_main(argc - 1, argv + 1);
+	if (argc > 1 &&
+	    (!strcmp(argv[1], "mount") || !strcmp(argv[1], "umount")))
+		return run_mount(argv);
 
 	/* A reader that goes away early is not an error (cli_flush_stdout). */
 	signal(SIGPIPE, SIG_IGN);
@@ -437,7 +476,7 @@ int main(int argc, char **argv)
 			c.fstype = optarg;
 			break;
 		case 'o':
-			add_options(&c, optarg);
+			add_options(&options, optarg);
 			break;
 		case 'l':
 		case 'R':
@@ -485,6 +524,7 @@ int main(int argc, char **argv)
 		}
 	}
 
+	c.options = options.s; /* NULL when no -o was given */
 	first = optind;
 	if (first >= argc)
 		return usage_error("no command given");

@@ -16,63 +16,11 @@
 
 /* --- growable strings ----------------------------------------------------- */
 
-void sb_init(struct strbuf *b)
+char *sb_checked(struct strbuf *b)
 {
-	b->cap = 64;
-	b->len = 0;
-	b->s = xmalloc(b->cap);
-	b->s[0] = '\0';
-}
-
-void sb_free(struct strbuf *b)
-{
-	free(b->s);
-	b->s = NULL;
-	b->len = b->cap = 0;
-}
-
-static void sb_grow(struct strbuf *b, size_t add)
-{
-	size_t need = b->len + add + 1;
-
-	if (need < add)
+	if (b->oom || !b->s)
 		cli_oom();
-	if (need <= b->cap)
-		return;
-	while (b->cap < need)
-		b->cap *= 2;
-	b->s = xrealloc(b->s, b->cap);
-}
-
-void sb_setlen(struct strbuf *b, size_t len)
-{
-	if (len < b->len) {
-		b->len = len;
-		b->s[len] = '\0';
-	}
-}
-
-void sb_add(struct strbuf *b, const char *s)
-{
-	size_t n = strlen(s);
-
-	sb_grow(b, n);
-	memcpy(b->s + b->len, s, n + 1);
-	b->len += n;
-}
-
-void sb_addc(struct strbuf *b, char ch)
-{
-	sb_grow(b, 1);
-	b->s[b->len++] = ch;
-	b->s[b->len] = '\0';
-}
-
-void sb_addpath(struct strbuf *b, const char *name)
-{
-	if (!b->len || b->s[b->len - 1] != '/')
-		sb_addc(b, '/');
-	sb_add(b, name);
+	return b->s;
 }
 
 /* --- image paths ---------------------------------------------------------- */
@@ -92,22 +40,19 @@ char *path_normalize(const char *path)
 		if (n == 0 || (n == 1 && p[0] == '.')) {
 			/* nothing */
 		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
-			char *slash = strrchr(b.s, '/');
+			char *slash = strrchr(sb_checked(&b), '/');
 
 			if (slash)
 				sb_setlen(&b, (size_t)(slash - b.s));
 		} else {
 			sb_addc(&b, '/');
-			sb_grow(&b, n);
-			memcpy(b.s + b.len, p, n);
-			b.len += n;
-			b.s[b.len] = '\0';
+			sb_addn(&b, p, n);
 		}
 		p += n;
 	}
 	if (!b.len)
 		sb_addc(&b, '/');
-	return b.s;
+	return sb_checked(&b);
 }
 
 const char *path_basename(const char *norm)
@@ -126,7 +71,7 @@ char *path_join(const char *dir, const char *name)
 	sb_init(&b);
 	sb_add(&b, dir);
 	sb_addpath(&b, name);
-	return b.s;
+	return sb_checked(&b);
 }
 
 bool name_is_safe(const char *name)

@@ -175,6 +175,7 @@ int walk_tree(struct cli *c, fsimg_ino top, const char *top_path,
 
 	sb_init(&path);
 	sb_add(&path, top_path);
+	sb_checked(&path);
 	inoset_add(&seen, top);
 
 	cap = 16;
@@ -218,6 +219,7 @@ int walk_tree(struct cli *c, fsimg_ino top, const char *top_path,
 		d = &f->l.v[f->next++];
 		sb_setlen(&path, f->pathlen);
 		sb_addpath(&path, d->name);
+		sb_checked(&path);
 		n = (struct walk_node){
 			.name = d->name,
 			.ino = d->ino,

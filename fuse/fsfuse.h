@@ -1,27 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Internal interfaces of the FUSE frontend: the request handlers
- * (ops_*.c), the session (session.c), how the kernel mount is made
- * (kmount.c), the daemon and its supervisor (daemon.c) and the privilege
- * helpers (privdrop.c). The frontend uses only the public libfsimg API.
+ * The FUSE filesystem server: the request handlers (ops_*.c), the
+ * inode-number mapping (inode.c) and the session (session.c). It serves a
+ * filesystem already open, through a /dev/fuse descriptor already mounted;
+ * making and removing mounts, the daemon process and privileges belong to
+ * mount/. The server uses only the public libfsimg API.
  */
 #ifndef FSIMG_FSFUSE_H
 #define FSIMG_FSFUSE_H
 
 #include <fuse_lowlevel.h>
-#include <linux/capability.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "fsimg.h"
-
-/* Exit codes, as mount(8) documents them. */
-enum {
-	FSM_EX_OK = 0,
-	FSM_EX_USAGE = 1,  /* bad invocation or insufficient permissions */
-	FSM_EX_SYSERR = 2, /* out of memory, cannot fork, ... */
-	FSM_EX_FAIL = 32,  /* the mount failed */
-};
 
 /*
  * Largest request: max_read and readahead of 1 MiB; read requests stop a
@@ -29,86 +21,6 @@ enum {
  * splice_max_io() in ops_node.c).
  */
 #define FSFUSE_MAX_IO (1u << 20)
-
-/* --- how the FUSE mount is made (kmount.c) ------------------------------ */
-
-enum fsfuse_method {
-	/*
-	 * The setuid fusermount3 mounts and hands back the /dev/fuse
-	 * descriptor; with auto_unmount it stays behind and unmounts when
-	 * the daemon dies. Ordinary users and root.
-	 */
-	FSFUSE_FUSERMOUNT,
-	/*
-	 * mount(2) of /dev/fuse by this process: needs CAP_SYS_ADMIN in the
-	 * mount's user namespace and a /dev/fuse it can open. A process that
-	 * holds only the capability, or root of a user namespace.
-	 */
-	FSFUSE_DIRECT,
-};
-
-struct fsfuse_params {
-	const char *prog;	/* for messages */
-	int image_fd;		/* read-only, opened as the caller; not taken */
-	const char *image_path; /* canonical absolute path: fsname= */
-	const char *mountpoint; /* canonical absolute path */
-	const char *partition;	/* fsimg_select() spec; NULL is "auto" */
-	const char *fstype;	/* NULL probes */
-	const char *fs_options; /* for fsimg_fs_open(); may be NULL */
-	unsigned long mflags;	/* MS_NOSUID, MS_NODEV, MS_NOEXEC, ... */
-	bool allow_other;	/* implies default_permissions */
-	bool debug;		/* libfuse request trace; implies foreground */
-	bool foreground;	/* stay attached until unmounted */
-	bool verbose;
-	bool drop; /* privileged caller: drop before parsing */
-	enum fsfuse_method method;
-};
-
-/*
- * Mounts p->image_path on p->mountpoint through FUSE: forks the daemon and
- * returns when the mount is live (0) or has failed (a message was printed;
- * the FSM_EX_* code is returned). With p->foreground, returns when the
- * filesystem is unmounted.
- */
-int fsfuse_mount(const struct fsfuse_params *p);
-
-/*
- * Makes the kernel mount and returns its /dev/fuse descriptor, or -1 with
- * a message in err.
- */
-int fsfuse_kmount(const struct fsfuse_params *p, char *err, size_t errlen);
-
-/*
- * Picks the mount method for this caller. Returns 0, or -1 with the
- * reason in why when no method can work.
- */
-int fsfuse_pick_method(enum fsfuse_method *m, char *why, size_t whylen);
-
-/*
- * Removes a mount of ours that lost its daemon (or never got one): only
- * when mountinfo shows a fuse.fsimg mount of image at mountpoint. lazy
- * detaches it even when busy. Returns 0 or -errno.
- */
-int fsfuse_cleanup_mount(const char *image, const char *mountpoint, bool lazy);
-
-/* Runs fusermount3 -u [-z] [-q] -- mountpoint; returns its exit status. */
-int fsfuse_fusermount_unmount(const char *mountpoint, bool lazy, bool quiet);
-
-/* --- privileges (privdrop.c) -------------------------------------------- */
-
-bool fsfuse_has_cap(int cap);	     /* in the effective set */
-bool fsfuse_privileged(void);	     /* euid 0 or any capability */
-bool fsfuse_in_userns(void);	     /* not the initial user namespace */
-const char *fsfuse_fusermount(void); /* path of fusermount3, or NULL */
-
-/*
- * Leaves every privilege for good: root becomes nobody (setgroups,
- * setresgid, setresuid); a process that cannot change its uid (a user
- * namespace without nobody mapped, or a non-root uid holding capabilities)
- * clears all its capability sets. Then no_new_privs. Returns 0, or -1 with
- * a message in err.
- */
-int fsfuse_drop_privileges(char *err, size_t errlen);
 
 /* --- the mounted filesystem (ops_*.c, session.c) ------------------------ */
 

@@ -2,8 +2,8 @@
 /*
  * The FUSE session: the operations table and the multi-threaded loop.
  *
- * The kernel mount is made before the session exists (kmount.c), so the
- * session is attached to the /dev/fuse descriptor with libfuse's
+ * The kernel mount is made before the session exists (mount/kmount.c),
+ * so the session is attached to the /dev/fuse descriptor with libfuse's
  * "/dev/fd/N" convention and libfuse never mounts or unmounts anything
  * itself. Workers each get their own clone of the descriptor (clone_fd)
  * when /dev/fuse can be opened by the daemon after it dropped its

@@ -56,13 +56,12 @@ static int run(struct fsm_req *r, struct libmnt_context *cxt, const char *opts)
 
 int fsm_kernel_mount(struct fsm_req *r, const struct fsm_choice *c)
 {
-	struct fsm_optbuf o = { 0 };
+	struct strbuf o = { 0 };
 	struct libmnt_context *cxt;
 	bool whole = c->offset == 0 &&
 		     (c->length == 0 ||
 		      (S_ISREG(r->image_st.st_mode) &&
 		       c->length == (uint64_t)r->image_st.st_size));
-	char num[32];
 	int ex;
 
 	cxt = new_context(r, r->image, c->type);
@@ -70,23 +69,18 @@ int fsm_kernel_mount(struct fsm_req *r, const struct fsm_choice *c)
 		fprintf(stderr, "%s: cannot set up libmount\n", r->prog);
 		return FSM_EX_SYSERR;
 	}
-	fsm_opt_add(&o, r->rw ? "rw" : "ro", 2, NULL, 0);
+	sb_addopt(&o, r->rw ? "rw" : "ro", NULL);
 	if (r->kernel_opts.s)
-		fsm_opt_add(&o, r->kernel_opts.s, strlen(r->kernel_opts.s),
-			    NULL, 0);
+		sb_addopt(&o, r->kernel_opts.s, NULL);
 	/* A block device that is the whole window needs no loop device. */
 	if (!(whole && S_ISBLK(r->image_st.st_mode))) {
-		fsm_opt_add(&o, "loop", 4, NULL, 0);
-		if (c->offset) {
-			snprintf(num, sizeof(num), "%llu",
-				 (unsigned long long)c->offset);
-			fsm_opt_add(&o, "offset", 6, num, strlen(num));
-		}
-		if (!whole && c->length) {
-			snprintf(num, sizeof(num), "%llu",
-				 (unsigned long long)c->length);
-			fsm_opt_add(&o, "sizelimit", 9, num, strlen(num));
-		}
+		sb_addopt(&o, "loop", NULL);
+		if (c->offset)
+			sb_addoptf(&o, "offset=%llu",
+				   (unsigned long long)c->offset);
+		if (!whole && c->length)
+			sb_addoptf(&o, "sizelimit=%llu",
+				   (unsigned long long)c->length);
 	}
 	if (o.oom) {
 		ex = FSM_EX_SYSERR;

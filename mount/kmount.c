@@ -35,8 +35,26 @@
 #include <unistd.h>
 
 #include "fsfuse.h"
+#include "mhelper.h"
+#include "strbuf.h"
 
 #define FUSE_DEV "/dev/fuse"
+
+const char *fsfuse_fusermount(void)
+{
+	static const char *const dirs[] = { "/usr/bin", "/bin", "/usr/sbin",
+					    "/sbin", "/usr/local/bin" };
+	static char found[64];
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(found, sizeof(found), "%s/fusermount3", dirs[i]);
+		if (!stat(found, &st) && S_ISREG(st.st_mode) &&
+		    (st.st_mode & S_ISUID) && st.st_uid == 0)
+			return found;
+	}
+	return NULL;
+}
 
 /* VFS flags as mount options fusermount3 understands. */
 static const struct {
@@ -48,56 +66,11 @@ static const struct {
 	{ MS_SYNCHRONOUS, "sync" }, { MS_DIRSYNC, "dirsync" },
 };
 
-struct strbuf {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-
-static void sb_add(struct strbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = (b->len + n + 1) * 2;
-		char *p = realloc(b->s, cap);
-
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		b->s = p;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void sb_opt(struct strbuf *b, const char *s)
-{
-	if (b->len)
-		sb_add(b, ",", 1);
-	sb_add(b, s, strlen(s));
-}
-
-/* fsname=VALUE with ',' and '\' escaped the way fusermount3 unescapes. */
-static void sb_fsname(struct strbuf *b, const char *v)
-{
-	sb_opt(b, "fsname=");
-	for (; *v; v++) {
-		if (*v == ',' || *v == '\\')
-			sb_add(b, "\\", 1);
-		sb_add(b, v, 1);
-	}
-}
-
 static int mount_direct(const struct fsfuse_params *p, char *err, size_t errlen)
 {
 	unsigned long flags = MS_RDONLY | p->mflags;
 	struct strbuf o = { 0 };
 	struct stat st;
-	char tmp[160];
 	int fd, saverr;
 
 	if (stat(p->mountpoint, &st)) {
@@ -109,13 +82,11 @@ static int mount_direct(const struct fsfuse_params *p, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", FUSE_DEV, strerror(errno));
 		return -1;
 	}
-	snprintf(tmp, sizeof(tmp),
-		 "fd=%d,rootmode=%o,user_id=%u,group_id=%u,max_read=%u", fd,
-		 st.st_mode & S_IFMT, (unsigned)getuid(), (unsigned)getgid(),
-		 FSFUSE_MAX_IO);
-	sb_opt(&o, tmp);
+	sb_addoptf(&o, "fd=%d,rootmode=%o,user_id=%u,group_id=%u,max_read=%u",
+		   fd, st.st_mode & S_IFMT, (unsigned)getuid(),
+		   (unsigned)getgid(), FSFUSE_MAX_IO);
 	if (p->allow_other)
-		sb_opt(&o, "allow_other,default_permissions");
+		sb_addopt(&o, "allow_other,default_permissions", NULL);
 	if (o.oom) {
 		snprintf(err, errlen, "%s", strerror(ENOMEM));
 		goto err_fd;
@@ -206,20 +177,20 @@ static int mount_fusermount(const struct fsfuse_params *p, char *err,
 		snprintf(err, errlen, "fusermount3 not found");
 		return -1;
 	}
-	sb_opt(&o, "ro");
+	sb_addopt(&o, "ro", NULL);
 	for (size_t i = 0; i < sizeof(vfs_opts) / sizeof(vfs_opts[0]); i++)
 		if (p->mflags & vfs_opts[i].flag)
-			sb_opt(&o, vfs_opts[i].name);
+			sb_addopt(&o, vfs_opts[i].name, NULL);
 	if (!(p->mflags & MS_NOSUID))
-		sb_opt(&o, "suid");
+		sb_addopt(&o, "suid", NULL);
 	if (!(p->mflags & MS_NODEV))
-		sb_opt(&o, "dev");
-	sb_fsname(&o, p->image_path);
-	sb_opt(&o, "subtype=fsimg,auto_unmount");
-	snprintf(env, sizeof(env), "max_read=%u", FSFUSE_MAX_IO);
-	sb_opt(&o, env);
+		sb_addopt(&o, "dev", NULL);
+	sb_addopt_escaped(&o, "fsname", p->image_path);
+	sb_addopt(&o, "subtype", "fsimg");
+	sb_addopt(&o, "auto_unmount", NULL);
+	sb_addoptf(&o, "max_read=%u", FSFUSE_MAX_IO);
 	if (p->allow_other)
-		sb_opt(&o, "allow_other,default_permissions");
+		sb_addopt(&o, "allow_other,default_permissions", NULL);
 	if (o.oom) {
 		snprintf(err, errlen, "%s", strerror(ENOMEM));
 		return -1;
@@ -295,8 +266,8 @@ int fsfuse_kmount(const struct fsfuse_params *p, char *err, size_t errlen)
 
 int fsfuse_pick_method(enum fsfuse_method *m, char *why, size_t whylen)
 {
-	bool userns = fsfuse_in_userns();
-	bool sysadmin = fsfuse_has_cap(CAP_SYS_ADMIN);
+	bool userns = priv_in_userns();
+	bool sysadmin = priv_has_cap(CAP_SYS_ADMIN);
 	bool dev = access(FUSE_DEV, R_OK | W_OK) == 0;
 	/* setuid programs do not gain privileges inside a user namespace */
 	bool helper = !userns && fsfuse_fusermount();

@@ -27,6 +27,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fsimg.h"
+#include "logjoin.h"
 #include "mhelper.h"
 
 struct probe_result {
@@ -35,16 +37,6 @@ struct probe_result {
 	char type[32]; /* empty: unknown */
 	char msg[512];
 };
-
-static void collect_log(void *ctx, int err, const char *msg)
-{
-	struct probe_result *pr = ctx;
-	size_t used = strlen(pr->msg);
-
-	(void)err;
-	snprintf(pr->msg + used, sizeof(pr->msg) - used, "%s%s",
-		 used ? "; " : "", msg);
-}
 
 static void blkid_type(int fd, uint64_t off, uint64_t len, char *type,
 		       size_t typelen)
@@ -68,6 +60,7 @@ static void blkid_type(int fd, uint64_t off, uint64_t len, char *type,
 static void probe(const struct fsm_req *r, struct probe_result *pr)
 {
 	bool any = !r->partition || !strcmp(r->partition, "auto");
+	struct logjoin log = { pr->msg, sizeof(pr->msg) };
 	fsimg_image *img;
 	const char *t;
 	int fd, rc;
@@ -82,7 +75,7 @@ static void probe(const struct fsm_req *r, struct probe_result *pr)
 		pr->rc = rc;
 		return;
 	}
-	fsimg_image_set_log(img, collect_log, pr);
+	fsimg_image_set_log(img, logjoin_cb, &log);
 	rc = fsimg_select(img, r->partition, &pr->offset, &pr->length);
 	if (rc && any) {
 		/*
@@ -119,7 +112,7 @@ static int probe_sandboxed(const struct fsm_req *r, struct probe_result *pr)
 	pid_t pid;
 
 	memset(pr, 0, sizeof(*pr));
-	if (!fsfuse_privileged()) {
+	if (!priv_held()) {
 		probe(r, pr);
 		return 0;
 	}
@@ -134,7 +127,7 @@ static int probe_sandboxed(const struct fsm_req *r, struct probe_result *pr)
 	}
 	if (pid == 0) {
 		close(p[0]);
-		if (fsfuse_drop_privileges(err, sizeof(err))) {
+		if (priv_drop(err, sizeof(err))) {
 			pr->rc = -EPERM;
 			snprintf(pr->msg, sizeof(pr->msg), "%s", err);
 		} else {
@@ -185,13 +178,13 @@ bool fsm_kernel_knows(const char *type)
 /* Can this caller make a loop-backed kernel mount? why says if not. */
 static bool kernel_reachable(const struct fsm_req *r, char *why, size_t whylen)
 {
-	if (fsfuse_in_userns()) {
+	if (priv_in_userns()) {
 		snprintf(why, whylen,
 			 "in a user namespace, where block filesystems "
 			 "cannot be mounted");
 		return false;
 	}
-	if (!fsfuse_has_cap(CAP_SYS_ADMIN)) {
+	if (!priv_has_cap(CAP_SYS_ADMIN)) {
 		snprintf(why, whylen,
 			 "not root: kernel mounts and loop devices need "
 			 "CAP_SYS_ADMIN");

@@ -2,7 +2,7 @@
 /*
  * A whole mount: resolve the image and the mount point, open the image as
  * the caller, choose the backend, mount. Shared by mount.fsimg and
- * "fsimg mount".
+ * "fsimg mount" (their command lines are read in cmdline.c).
  *
  * The image is opened here, before anything else happens, with the
  * caller's rights: a user cannot mount an image they cannot read, and
@@ -12,14 +12,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "fsimg_mount.h"
 #include "mhelper.h"
 
 char *fsm_canonical(const char *path)
@@ -115,7 +113,7 @@ static int mount_fuse(struct fsm_req *r, const struct fsm_choice *c)
 		.debug = r->debug,
 		.foreground = r->foreground || r->debug,
 		.verbose = r->verbose,
-		.drop = fsfuse_privileged(),
+		.drop = priv_held(),
 	};
 	char why[256];
 
@@ -164,75 +162,4 @@ int fsm_mount(struct fsm_req *r)
 		return fsm_kernel_mount(r, &c);
 	}
 	return mount_fuse(r, &c);
-}
-
-static void mount_usage(FILE *out)
-{
-	fputs("Usage: fsimg mount [-fnv] [-o OPTIONS] IMAGE DIR\n"
-	      "Mount a filesystem image (or one partition of it) on DIR.\n"
-	      "\n"
-	      "  -o OPTIONS  comma-separated: partition=, fstype=,\n"
-	      "              backend=auto|fuse|kernel, uid=, gid=, umask=,\n"
-	      "              dmask=, fmask=, norock, nojoliet, session=,\n"
-	      "              allow_other, debug, ro, rw (kernel only), ...\n"
-	      "  -f          stay in the foreground until unmounted\n"
-	      "  -n          do not record the mount in utab (kernel)\n"
-	      "  -v          say which backend is used and why\n"
-	      "\n"
-	      "See mount.fsimg(8).\n",
-	      out);
-}
-
-int fsimg_mount_main(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "options", required_argument, NULL, 'o' },
-		{ "foreground", no_argument, NULL, 'f' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct fsm_optbuf opts = { 0 };
-	struct fsm_req r;
-	int c, ex;
-
-	fsm_req_init(&r, "fsimg mount");
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "o:fnvh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o': /* repeated -o options add up, as in mount(8) */
-			fsm_opt_add(&opts, optarg, strlen(optarg), NULL, 0);
-			r.optstr = opts.s;
-			break;
-		case 'f':
-			r.foreground = true;
-			break;
-		case 'n':
-			r.nomtab = true;
-			break;
-		case 'v':
-			r.verbose = true;
-			break;
-		case 'h':
-			mount_usage(stdout);
-			ex = FSM_EX_OK;
-			goto out;
-		default:
-			mount_usage(stderr);
-			ex = FSM_EX_USAGE;
-			goto out;
-		}
-	}
-	if (argc - optind != 2) {
-		mount_usage(stderr);
-		ex = FSM_EX_USAGE;
-		goto out;
-	}
-	r.spec = argv[optind];
-	r.dir = argv[optind + 1];
-	ex = opts.oom ? FSM_EX_SYSERR : fsm_mount(&r);
-out:
-	fsm_req_free(&r);
-	free(opts.s);
-	return ex;
 }

@@ -17,6 +17,11 @@
  * mark the daemon non-dumpable, so other processes running as nobody
  * cannot ptrace it either. The image is never opened again after the drop;
  * the daemon needs no access rights of its own.
+ *
+ * This lives apart from both the FUSE server (fuse/) and the mount
+ * machinery (mount/): the daemon and the mount helper's prober use it
+ * today, and any frontend that parses an image for a privileged caller
+ * needs the same, without reaching into either of them.
  */
 #include <errno.h>
 #include <grp.h>
@@ -30,7 +35,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "fsfuse.h"
+#include "privdrop.h"
 
 #define NOBODY_ID 65534
 
@@ -45,7 +50,7 @@ static int capget_now(struct __user_cap_data_struct d[2])
 	return (int)syscall(SYS_capget, &h, d);
 }
 
-bool fsfuse_has_cap(int cap)
+bool priv_has_cap(int cap)
 {
 	struct __user_cap_data_struct d[2];
 
@@ -54,7 +59,7 @@ bool fsfuse_has_cap(int cap)
 	return d[cap / 32].effective & (1u << (cap % 32));
 }
 
-bool fsfuse_privileged(void)
+bool priv_held(void)
 {
 	struct __user_cap_data_struct d[2];
 
@@ -66,7 +71,7 @@ bool fsfuse_privileged(void)
 	       d[1].permitted;
 }
 
-bool fsfuse_in_userns(void)
+bool priv_in_userns(void)
 {
 	unsigned long inside, outside, count;
 	bool full = false;
@@ -80,22 +85,6 @@ bool fsfuse_in_userns(void)
 		full = inside == 0 && outside == 0 && count == 4294967295ul;
 	fclose(f);
 	return !full;
-}
-
-const char *fsfuse_fusermount(void)
-{
-	static const char *const dirs[] = { "/usr/bin", "/bin", "/usr/sbin",
-					    "/sbin", "/usr/local/bin" };
-	static char found[64];
-	struct stat st;
-
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		snprintf(found, sizeof(found), "%s/fusermount3", dirs[i]);
-		if (!stat(found, &st) && S_ISREG(st.st_mode) &&
-		    (st.st_mode & S_ISUID) && st.st_uid == 0)
-			return found;
-	}
-	return NULL;
 }
 
 static int clear_capabilities(char *err, size_t errlen)
@@ -122,7 +111,7 @@ static int clear_capabilities(char *err, size_t errlen)
 	return 0;
 }
 
-int fsfuse_drop_privileges(char *err, size_t errlen)
+int priv_drop(char *err, size_t errlen)
 {
 	struct __user_cap_data_struct d[2];
 	uid_t uid = NOBODY_ID;

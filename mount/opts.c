@@ -93,33 +93,6 @@ static const struct {
 	{ "sizelimit", OPT_BAD, 0, 0 },
 };
 
-void fsm_opt_add(struct fsm_optbuf *b, const char *name, size_t namesz,
-		 const char *value, size_t valuesz)
-{
-	size_t old = b->s ? strlen(b->s) : 0;
-	size_t need = old + 1 + namesz + (value ? 1 + valuesz : 0) + 1;
-	char *p;
-
-	if (b->oom)
-		return;
-	p = realloc(b->s, need);
-	if (!p) {
-		b->oom = true;
-		return;
-	}
-	b->s = p;
-	if (old)
-		p[old++] = ',';
-	memcpy(p + old, name, namesz);
-	old += namesz;
-	if (value) {
-		p[old++] = '=';
-		memcpy(p + old, value, valuesz);
-		old += valuesz;
-	}
-	p[old] = '\0';
-}
-
 void fsm_req_init(struct fsm_req *r, const char *prog)
 {
 	memset(r, 0, sizeof(*r));
@@ -229,9 +202,9 @@ int fsm_parse_options(struct fsm_req *r)
 		    (!strncmp(name, "x-", 2) || !strncmp(name, "X-", 2)))
 			continue; /* x-systemd.*, X-mount.*, ...: fstab only */
 		if (i == n) {
-			fsm_opt_add(&r->fs_opts, name, namesz, value, valuesz);
-			fsm_opt_add(&r->kernel_opts, name, namesz, value,
-				    valuesz);
+			sb_addoptn(&r->fs_opts, name, namesz, value, valuesz);
+			sb_addoptn(&r->kernel_opts, name, namesz, value,
+				   valuesz);
 			continue;
 		}
 		switch (known[i].cls) {
@@ -241,8 +214,8 @@ int fsm_parse_options(struct fsm_req *r)
 		case OPT_VFS:
 			r->mflags =
 				(r->mflags | known[i].set) & ~known[i].clear;
-			fsm_opt_add(&r->kernel_opts, name, namesz, value,
-				    valuesz);
+			sb_addoptn(&r->kernel_opts, name, namesz, value,
+				   valuesz);
 			break;
 		case OPT_DROP:
 			break;

@@ -126,7 +126,7 @@ static int umount_fuse(const char *prog, const char *target, bool lazy)
 {
 	int flags = UMOUNT_NOFOLLOW | (lazy ? MNT_DETACH : 0);
 
-	if (fsfuse_has_cap(CAP_SYS_ADMIN)) {
+	if (priv_has_cap(CAP_SYS_ADMIN)) {
 		if (!umount2(target, flags))
 			return FSM_EX_OK;
 		if (errno != EPERM) {

@@ -11,6 +11,9 @@
  * has already checked the fstab entry and runs this helper with the
  * user's own uid and gid.
  *
+ * The fsimg command runs its "mount" and "umount" subcommands here, with
+ * argv[0] "fsimg" (see fsimg_mount.h).
+ *
  * Installed also as mount.iso9660 and mount.ufs (a build option),
  * it mounts image files of that type, and leaves block devices to a plain
  * kernel mount made exactly as mount(8) would have made it (see
@@ -25,17 +28,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fsimg_mount.h"
 #include "mhelper.h"
-
-static void usage(const char *prog)
-{
-	fprintf(stderr,
-		"Usage: %s IMAGE DIR [-sfnv] [-N NAMESPACE] [-o OPTIONS] "
-		"[-t TYPE]\n"
-		"Normally run by mount(8): mount -t fsimg IMAGE DIR. "
-		"See mount.fsimg(8).\n",
-		prog);
-}
 
 static int enter_namespace(const char *prog, const char *path)
 {
@@ -83,68 +77,34 @@ static int alias_device(struct fsm_req *r, const char *type,
 
 int main(int argc, char **argv)
 {
-	char *self = strdup(argv[0] ? argv[0] : "mount.fsimg");
-	const char *prog = self ? basename(self) : "mount.fsimg";
 	const char *alias = NULL, *ns = NULL;
-	struct fsm_optbuf opts = { 0 };
+	struct strbuf opts = { 0 };
 	struct fsm_req r;
 	struct stat st;
-	char *backing = NULL;
-	int c, ex;
+	char *self, *backing = NULL;
+	const char *prog;
+	int ex;
 
+	if (argc > 1 && argv[0] && !strcmp(argv[0], FSIMG_MOUNT_ARGV0)) {
+		if (!strcmp(argv[1], "mount"))
+			return fsimg_mount_main(argc - 1, argv + 1);
+		if (!strcmp(argv[1], "umount"))
+			return fsimg_umount_main(argc - 1, argv + 1);
+	}
+	self = strdup(argv[0] ? argv[0] : "mount.fsimg");
+	prog = self ? basename(self) : "mount.fsimg";
 	/* mount.iso9660 and friends: the name is the type */
 	if (!strncmp(prog, "mount.", 6) && strcmp(prog + 6, "fsimg") && prog[6])
 		alias = prog + 6;
 	fsm_req_init(&r, prog);
 	r.helper = true;
 	if (alias) {
-		fsm_opt_add(&opts, "fstype", 6, alias, strlen(alias));
+		sb_addopt(&opts, "fstype", alias);
 		r.optstr = opts.s;
 	}
-	while ((c = getopt(argc, argv, "sfnvN:o:t:h")) != -1) {
-		switch (c) {
-		case 's': /* sloppy: accepted, unknown options still fail */
-			break;
-		case 'f':
-			r.fake = true;
-			break;
-		case 'n':
-			r.nomtab = true;
-			break;
-		case 'v':
-			r.verbose = true;
-			break;
-		case 'N':
-			ns = optarg;
-			break;
-		case 'o':
-			fsm_opt_add(&opts, optarg, strlen(optarg), NULL, 0);
-			r.optstr = opts.s;
-			break;
-		case 't':
-			/* mount(8) passes -t only for TYPE.SUBTYPE: unused */
-			break;
-		case 'h':
-			usage(prog);
-			ex = FSM_EX_OK;
-			goto out;
-		default:
-			usage(prog);
-			ex = FSM_EX_USAGE;
-			goto out;
-		}
-	}
-	if (argc - optind != 2) {
-		usage(prog);
-		ex = FSM_EX_USAGE;
+	ex = fsm_parse_cmdline(&r, &opts, &ns, argc, argv);
+	if (ex >= 0)
 		goto out;
-	}
-	if (opts.oom) {
-		ex = FSM_EX_SYSERR;
-		goto out;
-	}
-	r.spec = argv[optind];
-	r.dir = argv[optind + 1];
 	if (ns) {
 		ex = enter_namespace(prog, ns);
 		if (ex)

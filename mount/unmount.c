@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "fsfuse.h"
+#include "mhelper.h"
 
 static bool is_our_mount(const char *image, const char *mountpoint)
 {
@@ -66,7 +66,7 @@ int fsfuse_cleanup_mount(const char *image, const char *mountpoint, bool lazy)
 {
 	if (!is_our_mount(image, mountpoint))
 		return 0;
-	if (fsfuse_has_cap(CAP_SYS_ADMIN)) {
+	if (priv_has_cap(CAP_SYS_ADMIN)) {
 		if (!umount2(mountpoint,
 			     UMOUNT_NOFOLLOW | (lazy ? MNT_DETACH : 0)))
 			return 0;

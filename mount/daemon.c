@@ -2,6 +2,12 @@
 /*
  * The daemon and its supervisor.
  *
+ * This is mount machinery, not part of the FUSE server: it makes the
+ * kernel mount (kmount.c), drops privileges (common/privdrop.c), removes
+ * a dead mount (unmount.c), and only then hands the open filesystem and the
+ * /dev/fuse descriptor to the server in fuse/ (fsfuse_session_new/run),
+ * which knows nothing of how its mount was made.
+ *
  * fsfuse_mount() forks. The child becomes the daemon: it makes the kernel
  * mount, drops its privileges when the caller had any, opens the
  * filesystem in the image, and serves it. The parent, still the caller
@@ -49,6 +55,8 @@
 #include <unistd.h>
 
 #include "fsfuse.h"
+#include "logjoin.h"
+#include "mhelper.h"
 
 /* Attributes and entries are cached this long: the image is immutable. */
 #define CACHE_SECONDS (365.0 * 86400.0)
@@ -80,13 +88,10 @@ static struct {
 
 static void lib_log(void *ctx, int err, const char *msg)
 {
-	size_t used = strlen(logst.buf);
-
 	(void)ctx;
 	(void)err;
 	if (!logst.ready) {
-		snprintf(logst.buf + used, sizeof(logst.buf) - used, "%s%s",
-			 used ? "; " : "", msg);
+		logjoin_add(logst.buf, sizeof(logst.buf), msg);
 		return;
 	}
 	if (logst.to_stderr)
@@ -255,7 +260,7 @@ static int daemon_main(const struct fsfuse_params *p, fsimg_fs *fs, int sfd)
 		goto err_fuse;
 	}
 
-	if (p->drop && fsfuse_drop_privileges(err, sizeof(err))) {
+	if (p->drop && priv_drop(err, sizeof(err))) {
 		send_status(sfd, ST_FAILED, FSM_EX_SYSERR, true, err);
 		goto err_fuse;
 	}
@@ -339,7 +344,7 @@ static void tune_readahead(const struct fsfuse_params *p)
 	char path[64];
 	int fd;
 
-	if (geteuid() != 0 || fsfuse_in_userns())
+	if (geteuid() != 0 || priv_in_userns())
 		return;
 	tb = mnt_new_table_from_file("/proc/self/mountinfo");
 	if (!tb)
