@@ -11,14 +11,14 @@
  * Otherwise FUSE; -v says which and why, and backend=kernel that cannot be
  * honoured fails with the reason.
  *
- * Learning the type means reading the image: the partition table
- * (fsimg_select), then the filesystem's signature (fsimg_probe, or libblkid
- * for types libfsimg does not read, such as ext4). A privileged caller
- * does that in a child that has dropped every privilege first, like the
- * FUSE daemon: the image is hostile input until the kernel takes it. The
- * child hands back the window and the type over a pipe.
+ * Learning the type means reading the image: fsimg_locate() reads the
+ * partition table and probes the window once (libblkid names the types
+ * libfsimg does not read, such as xfs). A privileged caller does that in a
+ * child that has dropped every privilege first, like the FUSE daemon: the
+ * image is hostile input until the kernel takes it. The child hands back
+ * the location over a pipe; the FUSE daemon reuses it rather than probe
+ * the image again.
  */
-#include <blkid.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -33,36 +33,14 @@
 
 struct probe_result {
 	int rc; /* 0 or -errno */
-	uint64_t offset, length;
-	char type[32]; /* empty: unknown */
+	struct fsimg_location loc;
 	char msg[512];
 };
 
-static void blkid_type(int fd, uint64_t off, uint64_t len, char *type,
-		       size_t typelen)
-{
-	blkid_probe pr = blkid_new_probe();
-	const char *v;
-
-	if (!pr)
-		return;
-	if (!blkid_probe_set_device(pr, fd, (blkid_loff_t)off,
-				    (blkid_loff_t)len)) {
-		blkid_probe_enable_superblocks(pr, 1);
-		blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE);
-		if (!blkid_do_safeprobe(pr) &&
-		    !blkid_probe_lookup_value(pr, "TYPE", &v, NULL))
-			snprintf(type, typelen, "%s", v);
-	}
-	blkid_free_probe(pr);
-}
-
 static void probe(const struct fsm_req *r, struct probe_result *pr)
 {
-	bool any = !r->partition || !strcmp(r->partition, "auto");
 	struct logjoin log = { pr->msg, sizeof(pr->msg) };
 	fsimg_image *img;
-	const char *t;
 	int fd, rc;
 
 	fd = fcntl(r->image_fd, F_DUPFD_CLOEXEC, 3);
@@ -76,30 +54,7 @@ static void probe(const struct fsm_req *r, struct probe_result *pr)
 		return;
 	}
 	fsimg_image_set_log(img, logjoin_cb, &log);
-	rc = fsimg_select(img, r->partition, &pr->offset, &pr->length);
-	if (rc && any) {
-		/*
-		 * No filesystem libfsimg reads, no partition table: perhaps a
-		 * whole-image filesystem only the kernel reads (a type with no
-		 * libfsimg driver, such as xfs or btrfs).
-		 */
-		blkid_type(fsimg_image_fd(img), 0, fsimg_image_size(img),
-			   pr->type, sizeof(pr->type));
-		if (pr->type[0]) {
-			rc = 0;
-			pr->offset = 0;
-			pr->length = fsimg_image_size(img);
-			pr->msg[0] = '\0';
-		}
-	} else if (!rc && r->fstype && strcmp(r->fstype, "auto")) {
-		snprintf(pr->type, sizeof(pr->type), "%s", r->fstype);
-	} else if (!rc && fsimg_probe(img, pr->offset, pr->length, &t) > 0) {
-		snprintf(pr->type, sizeof(pr->type), "%s", t);
-	} else if (!rc) {
-		blkid_type(fsimg_image_fd(img), pr->offset, pr->length,
-			   pr->type, sizeof(pr->type));
-	}
-	pr->rc = rc;
+	pr->rc = fsimg_locate(img, r->partition, r->fstype, &pr->loc);
 	fsimg_image_close(img);
 }
 
@@ -149,7 +104,7 @@ static int probe_sandboxed(const struct fsm_req *r, struct probe_result *pr)
 		;
 	if (got < sizeof(*pr))
 		return -EIO; /* the prober crashed: report, never trust */
-	pr->type[sizeof(pr->type) - 1] = '\0';
+	pr->loc.type[sizeof(pr->loc.type) - 1] = '\0';
 	pr->msg[sizeof(pr->msg) - 1] = '\0';
 	return 0;
 }
@@ -232,25 +187,30 @@ int fsm_choose(struct fsm_req *r, struct fsm_choice *c)
 			pr.msg[0] ? pr.msg : strerror(-rc));
 		return FSM_EX_FAIL;
 	}
-	if (!pr.type[0]) {
+	/*
+	 * The daemon, if FUSE serves it, reuses the location; a type the
+	 * child says it probed is still checked by that driver's probe: what
+	 * crosses from the child is not trusted as far as that.
+	 */
+	c->loc = pr.loc;
+	c->loc.probed = false;
+	c->located = true;
+	if (!pr.loc.type[0]) {
 		snprintf(c->why, sizeof(c->why),
 			 "the filesystem type is not known");
 		return r->backend == FSM_BACKEND_KERNEL ? fail_kernel(r, c->why)
 							: 0;
 	}
-	if (!fsm_kernel_knows(pr.type)) {
+	if (!fsm_kernel_knows(pr.loc.type)) {
 		snprintf(c->why, sizeof(c->why),
 			 "the kernel has no %s driver (/proc/filesystems)",
-			 pr.type);
+			 pr.loc.type);
 		return r->backend == FSM_BACKEND_KERNEL ? fail_kernel(r, c->why)
 							: 0;
 	}
 	c->backend = FSM_BACKEND_KERNEL;
-	c->offset = pr.offset;
-	c->length = pr.length;
-	snprintf(c->type, sizeof(c->type), "%s", pr.type);
 	snprintf(c->why, sizeof(c->why),
 		 "%s is known to the kernel and loop devices are reachable",
-		 pr.type);
+		 pr.loc.type);
 	return 0;
 }

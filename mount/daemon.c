@@ -103,8 +103,8 @@ static void lib_log(void *ctx, int err, const char *msg)
 static int open_fs(const struct fsfuse_params *p, fsimg_fs **out, char *msg,
 		   size_t msglen)
 {
+	struct fsimg_location loc;
 	fsimg_image *img;
-	uint64_t off, len;
 	int fd, rc;
 
 	logst.image = p->image_path;
@@ -118,10 +118,12 @@ static int open_fs(const struct fsfuse_params *p, fsimg_fs **out, char *msg,
 	if (rc)
 		goto err;
 	fsimg_image_set_log(img, lib_log, NULL);
-	rc = fsimg_select(img, p->partition, &off, &len);
+	if (p->loc)
+		loc = *p->loc; /* the mount helper's probe: not done again */
+	else
+		rc = fsimg_locate(img, p->partition, p->fstype, &loc);
 	if (!rc)
-		rc = fsimg_fs_open(img, off, len, p->fstype, p->fs_options,
-				   out);
+		rc = fsimg_fs_open_location(img, &loc, p->fs_options, out);
 	fsimg_image_close(img); /* the filesystem keeps its reference */
 	if (!rc)
 		return 0;

@@ -58,13 +58,13 @@ int fsm_kernel_mount(struct fsm_req *r, const struct fsm_choice *c)
 {
 	struct strbuf o = { 0 };
 	struct libmnt_context *cxt;
-	bool whole = c->offset == 0 &&
-		     (c->length == 0 ||
+	bool whole = c->loc.offset == 0 &&
+		     (c->loc.length == 0 ||
 		      (S_ISREG(r->image_st.st_mode) &&
-		       c->length == (uint64_t)r->image_st.st_size));
+		       c->loc.length == (uint64_t)r->image_st.st_size));
 	int ex;
 
-	cxt = new_context(r, r->image, c->type);
+	cxt = new_context(r, r->image, c->loc.type);
 	if (!cxt) {
 		fprintf(stderr, "%s: cannot set up libmount\n", r->prog);
 		return FSM_EX_SYSERR;
@@ -75,12 +75,12 @@ int fsm_kernel_mount(struct fsm_req *r, const struct fsm_choice *c)
 	/* A block device that is the whole window needs no loop device. */
 	if (!(whole && S_ISBLK(r->image_st.st_mode))) {
 		sb_addopt(&o, "loop", NULL);
-		if (c->offset)
+		if (c->loc.offset)
 			sb_addoptf(&o, "offset=%llu",
-				   (unsigned long long)c->offset);
-		if (!whole && c->length)
+				   (unsigned long long)c->loc.offset);
+		if (!whole && c->loc.length)
 			sb_addoptf(&o, "sizelimit=%llu",
-				   (unsigned long long)c->length);
+				   (unsigned long long)c->loc.length);
 	}
 	if (o.oom) {
 		ex = FSM_EX_SYSERR;
@@ -89,7 +89,7 @@ int fsm_kernel_mount(struct fsm_req *r, const struct fsm_choice *c)
 	ex = run(r, cxt, o.s);
 	if (ex == MNT_EX_SUCCESS && r->verbose)
 		fprintf(stderr, "%s: %s mounted on %s (kernel %s, %s)\n",
-			r->prog, r->image, r->target, c->type,
+			r->prog, r->image, r->target, c->loc.type,
 			mnt_fs_get_srcpath(mnt_context_get_fs(cxt)) ?: "?");
 out:
 	free(o.s);

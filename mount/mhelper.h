@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
+#include "fsimg.h"
+
 #include "exitcodes.h"
 #include "privdrop.h"
 #include "strbuf.h"
@@ -52,12 +54,12 @@ struct fsm_req {
 	struct stat image_st;
 };
 
-/* What the kernel backend needs to know; filled by fsm_choose(). */
+/* The backend and where the filesystem is; filled by fsm_choose(). */
 struct fsm_choice {
 	enum fsm_backend backend;
 	char why[256];
-	uint64_t offset, length; /* the partition window */
-	char type[32];		 /* filesystem type for the kernel */
+	bool located;		   /* loc holds the probe's answer */
+	struct fsimg_location loc; /* the window and its filesystem type */
 };
 
 void fsm_req_init(struct fsm_req *r, const char *prog);
@@ -129,6 +131,9 @@ struct fsfuse_params {
 	const char *mountpoint; /* canonical absolute path */
 	const char *partition;	/* fsimg_select() spec; NULL is "auto" */
 	const char *fstype;	/* NULL probes */
+	/* where partition leads, when the caller located it already: the
+	   daemon opens it rather than probe again; NULL locates */
+	const struct fsimg_location *loc;
 	const char *fs_options; /* for fsimg_fs_open(); may be NULL */
 	unsigned long mflags;	/* MS_NOSUID, MS_NODEV, MS_NOEXEC, ... */
 	bool allow_other;	/* implies default_permissions */

@@ -107,6 +107,7 @@ static int mount_fuse(struct fsm_req *r, const struct fsm_choice *c)
 		.mountpoint = r->target,
 		.partition = r->partition,
 		.fstype = r->fstype,
+		.loc = c->located ? &c->loc : NULL,
 		.fs_options = r->fs_opts.s,
 		.mflags = r->mflags,
 		.allow_other = r->allow_other,
