@@ -17,8 +17,13 @@ setup_file() {
 
 @test "--list-types: one driver a line, name then other names" {
 	[ "$(wc -l <"$TYPES")" -ge 4 ]
-	# the drivers of this version, in probe order
-	[ "$(cut -d' ' -f1 "$TYPES" | tr '\n' ' ')" = "iso9660 vfat ext4 ufs " ]
+	local names
+	names=$(cut -d' ' -f1 "$TYPES" | tr '\n' ' ')
+	# the drivers of this version, in probe order: ISO9660 (found at
+	# 32 KiB) before the formats of the first sector, so that a hybrid ISO
+	# is read as an ISO; the table may grow, these stay
+	[[ $names == "iso9660 vfat "* ]]
+	[[ $names == *" ext4 "* && $names == *" ufs "* ]]
 	grep -qx "ext4 ext2 ext3" "$TYPES"
 }
 
