@@ -80,6 +80,9 @@ void sb_addc(struct strbuf *b, char ch)
 }
 
 static void vaddf(struct strbuf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static void vaddf(struct strbuf *b, const char *fmt, va_list ap)
 {
 	va_list ap2;
 	int n;
