@@ -57,10 +57,16 @@ fi
 ensure_build() {
 	if [ ! -f "$build/build.ninja" ]; then
 		CC=clang meson setup "$build" -Dfuzzers=enabled \
-			-Db_sanitize=address,undefined -Db_lundef=false >/dev/null ||
+			-Db_sanitize=address,undefined -Db_lundef=false >/dev/null || {
+			echo "fuzz.sh: meson setup $build failed" >&2
 			exit 2
+		}
 	fi
-	ninja -C "$build" >/dev/null || exit 2
+	ninja -C "$build" >"$build.ninja.log" 2>&1 || {
+		tail -20 "$build.ninja.log" >&2
+		echo "fuzz.sh: building $build failed" >&2
+		exit 2
+	}
 }
 
 max_len() { # KIND [SAVE_MAX_LEN]: run_fuzz.py's -max_len for KIND
