@@ -44,9 +44,7 @@ static int window_make(fsimg_image *img, uint64_t offset, uint64_t length,
 				 (unsigned long long)length,
 				 (unsigned long long)offset,
 				 (unsigned long long)img->size);
-	w->img = img;
-	w->off = offset;
-	w->len = length;
+	*w = (struct fsimg_window){ .img = img, .off = offset, .len = length };
 	return 0;
 }
 

@@ -279,15 +279,17 @@ struct fsimg_location {
  * checks it. A window holding nothing libfsimg reads is located all the
  * same, with the type libblkid gives it (what a kernel mount could use);
  * "auto" on an image with no partition table and no filesystem we read
- * gives the whole image then.
+ * gives the whole image when libblkid names a type there, and fails
+ * otherwise. libblkid's name is not given for a type one of our drivers
+ * has and rejected.
  */
 int fsimg_locate(fsimg_image *img, const char *spec, const char *fstype,
 		 struct fsimg_location *loc);
 /*
  * fsimg_fs_open() of a location: its window and type. A type found by a
  * probe (loc->probed) is opened without probing again; a type the caller
- * named is checked. -EPROTONOSUPPORT with a message when loc->readable is
- * false (no filesystem, or one only the kernel reads).
+ * named is checked. When loc->readable is false, fails with a message:
+ * -EPROTONOSUPPORT for a type only libblkid names, -EINVAL for none.
  */
 int fsimg_fs_open_location(fsimg_image *img, const struct fsimg_location *loc,
 			   const char *options, fsimg_fs **out);

@@ -115,6 +115,7 @@ static const uint8_t bsd_mbr_types[] = { 0xa5, 0xa6, 0xa9 };
 
 const struct fsimg_nested fsimg_nested_bsd = {
 	.name = "bsd",
+	.blkid_lists = true, /* the little-endian ones */
 	.mbr_types = bsd_mbr_types,
 	.n_mbr_types = sizeof(bsd_mbr_types),
 	.list = bsd_list,

@@ -202,6 +202,24 @@ static const struct fsimg_nested *nested_for(const struct fsimg_part *p,
 }
 
 /*
+ * Did libblkid list entries of a label in entry pi? They may stand
+ * anywhere after it (libblkid lists logical partitions first): they are
+ * the deeper entries named after it with one letter.
+ */
+static bool listed_below(const struct plist *l, int pi)
+{
+	size_t n = strlen(l->p[pi].spec);
+
+	for (int i = pi + 1; i < l->n; i++)
+		if (l->p[i].depth > l->p[pi].depth &&
+		    !strncmp(l->p[i].spec, l->p[pi].spec, n) &&
+		    l->p[i].spec[n] >= 'a' && l->p[i].spec[n] <= 'z' &&
+		    !l->p[i].spec[n + 1])
+			return true;
+	return false;
+}
+
+/*
  * Adds the entries of a label nested in entry pi right after it; returns
  * how many, or -errno.
  */
@@ -216,8 +234,8 @@ static int add_nested(fsimg_image *img, struct plist *l, int pi)
 	t = nested_for(&l->p[pi], &mbr_type);
 	if (!t)
 		return 0;
-	if (pi + 1 < l->n && l->p[pi + 1].depth > l->p[pi].depth)
-		return 0; /* libblkid listed them */
+	if (t->blkid_lists && listed_below(l, pi))
+		return 0;
 	if (!fsimg_window_clamp(img, l->p[pi].start, l->p[pi].size, &w))
 		return 0;
 	rc = t->list(&w, &l->p[pi], mbr_type, kids, NESTED_MAX, &n);

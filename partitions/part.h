@@ -82,6 +82,9 @@ int fsimg_bsd_probe(const struct fsimg_window *w, struct fsimg_bsd_label *l);
 #define NESTED_MAX 32 /* >= VTOC_NPARTS, BSD_MAXPARTS */
 struct fsimg_nested {
 	const char *name;
+	/* libblkid may list this label's entries itself (named Nx by list.c):
+	   then they are not added again */
+	bool blkid_lists;
 	const uint8_t *mbr_types; /* the MBR types it is looked for in */
 	size_t n_mbr_types;
 	int (*list)(const struct fsimg_window *w,

@@ -75,6 +75,29 @@ same_tree() {
 	[ "$output" = hello ]
 }
 
+@test "VTOC in primary 3 after an extended partition: slices found" {
+	# libblkid lists logical partitions after the primaries: a logical
+	# entry follows partition 3 in the list, and must not hide its VTOC
+	local size
+	size=$(sfdisk -d "$T/vtoc.img" | sed -n 's/.*img1 :.*size= *\([0-9]*\).*/\1/p')
+	[ -n "$size" ]
+	truncate -s $(((10240 + size + 2048) * 512)) "$T/ext3p.img"
+	sfdisk -q "$T/ext3p.img" <<-EOF
+		label: dos
+		ext3p.img1 : start=2048, size=2048, type=83
+		ext3p.img2 : start=4096, size=6144, type=5
+		ext3p.img3 : start=10240, size=$size, type=bf
+		ext3p.img5 : start=6144, size=2048, type=83
+	EOF
+	dd if="$T/vtoc.img" of="$T/ext3p.img" bs=512 skip=2048 seek=10240 \
+		count="$size" conv=notrunc status=none
+	run -0 fsimg info --json "$T/ext3p.img"
+	jq -e '[.partitions[].spec] == ["1", "2", "3", "3s0", "3s1", "3s2",
+		"3s7", "3s8", "5"]' <<<"$output"
+	same_tree "$T/ext3p.img" 3s0 "$T/src"
+	same_tree "$T/ext3p.img" s0 "$T/src"
+}
+
 @test "VTOC in MBR 0x82 is read; plain 0x82 swap is not a VTOC" {
 	python3 "$MKVTOC" "$T/v82.img" --type 0x82 --root "$T/ufs.img" >/dev/null
 	same_tree "$T/v82.img" 1s0 "$T/src"
