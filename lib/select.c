@@ -204,7 +204,9 @@ static int use_part(fsimg_image *img, const struct fsimg_part *p,
 		snprintf(loc->type, sizeof(loc->type), "%s", p->fstype);
 		loc->readable = loc->probed = true;
 	}
-	if (p->state & FSIMG_PART_TRUNCATED) {
+	/* TRUNCATED also marks a VTOC slice past its fdisk partition (warned
+	   about when listed): only the end of the image cuts the window */
+	if (p->state & FSIMG_PART_TRUNCATED && p->size > img->size - p->start) {
 		loc->length = img->size - p->start;
 		fsimg_err(img, 0,
 			  "warning: partition %s ends past the end of the "
