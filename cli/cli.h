@@ -45,6 +45,9 @@ struct cli {
 	char *options;	       /* -o values joined with commas, or NULL */
 	bool quiet, verbose;
 	bool json, long_fmt, recursive, directory, force;
+	bool confine; /* parse in the sandbox (get's writer does not parse) */
+	bool relay;   /* diagnostics go to relay_fd (get's reader) */
+	int relay_fd;
 	char **operands; /* after IMAGE */
 	int noperands;
 
@@ -183,6 +186,14 @@ int cmd_ls(struct cli *c);
 int cmd_cat(struct cli *c);
 int cmd_boot(struct cli *c);
 int cmd_get(struct cli *c);
+
+/*
+ * Confines this process before it reads the image (common/confine.c);
+ * -v says how. 0, or EXIT_IMAGE after reporting.
+ */
+int cli_confine(struct cli *c);
+/* Prints a diagnostic the confined reader of get sent (sanitized). */
+void cli_relay(struct cli *c, const char *text);
 
 /* Opens c->img and c->fs; on failure reports and returns EXIT_IMAGE. */
 int cli_open(struct cli *c);

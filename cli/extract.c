@@ -153,8 +153,7 @@ static int pwrite_full(int fd, const char *p, size_t n, uint64_t off)
 	return 0;
 }
 
-/* Writes buf[0..n) at off, leaving aligned all-zero blocks as holes. */
-static int write_sparse(int fd, const char *buf, size_t n, uint64_t off)
+int write_sparse(int fd, const char *buf, size_t n, uint64_t off)
 {
 	size_t i = 0, run = 0; /* run: start of pending non-zero bytes */
 	bool pending = false;
@@ -184,132 +183,52 @@ static int write_sparse(int fd, const char *buf, size_t n, uint64_t off)
 	return 0;
 }
 
-/* Copies the data; 0, or -1 after reporting. */
-static int copy_data(struct get *g, fsimg_file *f, int fd, const char *ipath,
-		     const char *shown)
+int create_file(struct get *g, int dirfd, const char *name, const char *ipath,
+		const char *shown)
 {
-	struct cli *c = g->c;
-	uint64_t size = fsimg_file_size(f), off = 0;
-	bool use_map = true;
+	int fd;
 
-	while (off < size) {
-		uint64_t left = size - off;
-		size_t want = left < CLI_BUFSIZE ? (size_t)left : CLI_BUFSIZE;
-		struct fsimg_extent ext;
-		unsigned logged;
-		ssize_t n;
-		int err;
-
-		if (use_map) {
-			int rc = fsimg_file_map(f, off, &ext);
-			uint64_t end = ext.logical + ext.length;
-
-			if (rc == -EOPNOTSUPP) {
-				use_map = false;
-			} else if (rc == 0 && ext.logical <= off && end > off &&
-				   end >= ext.logical) {
-				if (ext.flags & FSIMG_EXTENT_HOLE) {
-					if (end > size)
-						end = size;
-					progress_add(c->progress, end - off);
-					off = end;
-					continue;
-				}
-				if (end - off < want)
-					want = (size_t)(end - off);
-			}
-		}
-		logged = c->logged;
-		n = fsimg_file_read(f, g->buf, want, off);
-		if (n <= 0) {
-			if (c->logged == logged)
-				cli_error(c, ipath, "reading at byte %llu: %s",
-					  (unsigned long long)off,
-					  strerror(n ? (int)-n : EIO));
-			cli_error(c, ipath, "%s is incomplete", shown);
-			cli_status(c, EXIT_PARTIAL);
-			return -1;
-		}
-		err = write_sparse(fd, g->buf, (size_t)n, off);
-		if (err) {
-			host_error(g, ipath, "cannot write", shown, err);
-			return -1;
-		}
-		off += (uint64_t)n;
-		progress_add(c->progress, (uint64_t)n);
-	}
-	/* a hole at the end, or a file of zeroes */
-	if (ftruncate(fd, (off_t)size) < 0) {
-		host_error(g, ipath, "cannot write", shown, errno);
-		return -1;
-	}
-	return 0;
-}
-
-int write_file(struct get *g, int dirfd, const char *name, fsimg_ino ino,
-	       const struct fsimg_stat *st, const char *ipath,
-	       const char *shown)
-{
-	struct cli *c = g->c;
-	unsigned logged;
-	fsimg_file *f = NULL;
-	int fd, rc, ret = -1;
-
-	logged = c->logged;
-	rc = fsimg_file_open(c->fs, ino, &f);
-	if (rc) {
-		cli_path_failed(c, ipath, rc, logged);
-		cli_status(c, EXIT_PARTIAL);
-		return -1;
-	}
 	if (make_room(g, dirfd, name, ipath, shown))
-		goto out;
+		return -1;
 	fd = openat(dirfd, name,
 		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
+	if (fd < 0)
 		host_error(g, ipath, "cannot create", shown, errno);
-		goto out;
-	}
-	if (copy_data(g, f, fd, ipath, shown) == 0) {
+	return fd;
+}
+
+int close_file(struct get *g, int fd, const struct fsimg_stat *st,
+	       const char *ipath, const char *shown)
+{
+	int ret = 0;
+
+	/* a hole at the end, or a file of zeroes */
+	if (ftruncate(fd, (off_t)st->size) < 0) {
+		host_error(g, ipath, "cannot write", shown, errno);
+		ret = -1;
+	} else {
 		set_meta_fd(g, fd, st, ipath, shown);
-		ret = 0;
 	}
 	if (close(fd) < 0 && !ret) {
 		host_error(g, ipath, "cannot write", shown, errno);
 		ret = -1;
 	}
-out:
-	fsimg_file_close(f);
 	return ret;
 }
 
-int write_symlink(struct get *g, int dirfd, const char *name, fsimg_ino ino,
-		  const struct fsimg_stat *st, const char *ipath,
-		  const char *shown)
+int write_symlink(struct get *g, int dirfd, const char *name,
+		  const char *target, const struct fsimg_stat *st,
+		  const char *ipath, const char *shown)
 {
-	struct cli *c = g->c;
-	unsigned logged = c->logged;
-	char *target;
-	int rc, ret = -1;
-
-	target = read_link(c, ino, &rc);
-	if (!target) {
-		cli_path_failed(c, ipath, rc, logged);
-		cli_status(c, EXIT_PARTIAL);
-		return -1;
-	}
 	if (make_room(g, dirfd, name, ipath, shown))
-		goto out;
+		return -1;
 	/* the target is stored verbatim; nothing ever resolves it */
 	if (symlinkat(target, dirfd, name) < 0) {
 		host_error(g, ipath, "cannot create", shown, errno);
-		goto out;
+		return -1;
 	}
 	set_meta_at(g, dirfd, name, st, ipath, shown);
-	ret = 0;
-out:
-	free(target);
-	return ret;
+	return 0;
 }
 
 int write_node(struct get *g, int dirfd, const char *name,

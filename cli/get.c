@@ -13,16 +13,29 @@
  * extract.c). Directories are made 0700 and given their own mode, owner and
  * times after their entries are in (so a 0555 directory still gets filled).
  * Files with several links in the image are written once and linked.
+ *
+ * Two processes do it. The image is parsed only by a confined child, the
+ * reader (common/confine.c: no privilege, no file it may open, a system
+ * call allow-list): it opens the filesystem, walks the operands and sends
+ * what it finds down a pipe (getwire.h). The parent, the writer, keeps
+ * the caller's rights (root restores owners and creates devices) and
+ * never reads the image: it creates what the stream describes, checking
+ * every message, its order and every name before it touches DEST. A
+ * reader that lies can at most fill DEST with other files; a reader that
+ * breaks the protocol is killed and the error reported.
  */
 #include "get.h"
+#include "getwire.h"
 #include "progress.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* --- hard links ----------------------------------------------------------- */
@@ -143,7 +156,7 @@ static int try_link(struct get *g, int dirfd, const char *name,
 	return 0;
 }
 
-/* --- directories ---------------------------------------------------------- */
+/* --- directories (writer) ------------------------------------------------ */
 
 static struct dirstate *make_dir(struct get *g, int dirfd, const char *name,
 				 const char *rel, const struct fsimg_stat *st,
@@ -176,25 +189,26 @@ static struct dirstate *make_dir(struct get *g, int dirfd, const char *name,
 	d->fd = fd;
 	d->created = created;
 	d->rel = xstrdup(rel);
+	d->ipath = xstrdup(ipath);
 	d->st = *st;
 	return d;
 }
 
-static void finish_dir(struct get *g, struct dirstate *d, const char *ipath)
+static void finish_dir(struct get *g, struct dirstate *d)
 {
 	if (d->created) {
 		char *shown = get_shown(g, d->rel);
 
-		set_meta_fd(g, d->fd, &d->st, ipath, shown);
+		set_meta_fd(g, d->fd, &d->st, d->ipath, shown);
 		free(shown);
 	}
 	close(d->fd);
 	free(d->rel);
+	free(d->ipath);
 	free(d);
 }
 
-/* --- one entry --------------------------------------------------------------
- */
+/* --- one entry (writer) --------------------------------------------------- */
 
 static char *rel_join(const char *dir, const char *name)
 {
@@ -203,86 +217,413 @@ static char *rel_join(const char *dir, const char *name)
 	return path_join(dir, name);
 }
 
-/*
- * Creates name in parent for the image entry (ino, st) found at ipath.
- * For a directory, returns its state in *out so that the caller fills it.
- */
-static void extract(struct get *g, struct dirstate *parent, const char *name,
-		    fsimg_ino ino, const struct fsimg_stat *st,
-		    const char *ipath, struct dirstate **out)
+/* The regular file being written, between its ENTRY and its EOF. */
+struct wfile {
+	bool open;	   /* between ENTRY and EOF */
+	int fd;		   /* -1: its data is dropped */
+	bool linkable;	   /* record it for later hard links */
+	uint64_t received; /* data bytes, for the progress bar */
+	struct fsimg_stat st;
+	char *rel, *shown, *ipath;
+};
+
+static void wfile_reset(struct wfile *f)
 {
-	struct cli *c = g->c;
-	char *rel = rel_join(parent->rel, name);
+	if (f->fd >= 0)
+		close(f->fd);
+	free(f->rel);
+	free(f->shown);
+	free(f->ipath);
+	memset(f, 0, sizeof(*f));
+	f->fd = -1;
+}
+
+/*
+ * Creates the entry m describes in parent. A directory's state is returned
+ * in *out for its entries; a regular file is left open in f for its data.
+ */
+static void extract(struct get *g, struct dirstate *parent,
+		    const struct gw_msg *m, struct dirstate **out,
+		    struct wfile *f)
+{
+	const struct fsimg_stat *st = &m->st;
+	char *rel = rel_join(parent->rel, m->name);
 	char *shown = get_shown(g, rel);
 	bool linkable = !S_ISDIR(st->mode) && st->nlink > 1;
 	int rc = 0;
 
 	*out = NULL;
-	c->ctx_path = ipath;
-	if (c->verbose) {
-		print_name(stdout, ipath);
-		putchar('\n');
-	}
 	if (linkable) {
-		rc = try_link(g, parent->fd, name, st, ipath, shown);
-		if (rc)
+		rc = try_link(g, parent->fd, m->name, st, m->path, shown);
+		if (rc) {
+			if (S_ISREG(st->mode)) /* its data is not needed */
+				f->open = true;
 			goto out;
+		}
 	}
 	switch (st->mode & S_IFMT) {
 	case S_IFDIR:
-		*out = make_dir(g, parent->fd, name, rel, st, ipath, shown);
+		*out = make_dir(g, parent->fd, m->name, rel, st, m->path,
+				shown);
 		break;
 	case S_IFREG:
-		rc = write_file(g, parent->fd, name, ino, st, ipath, shown);
+		f->open = true;
+		f->fd = create_file(g, parent->fd, m->name, m->path, shown);
+		if (f->fd < 0) {
+			rc = -1;
+			break;
+		}
+		f->linkable = linkable;
+		f->st = *st;
+		f->rel = rel;
+		f->shown = shown;
+		f->ipath = xstrdup(m->path);
+		return;
+	case S_IFLNK:
+		rc = write_symlink(g, parent->fd, m->name, m->target, st,
+				   m->path, shown);
+		break;
+	default:
+		rc = write_node(g, parent->fd, m->name, st, m->path, shown);
+	}
+	if (linkable && rc == 0)
+		link_add(g, st, rel);
+out:
+	free(shown);
+	free(rel);
+}
+
+/* EOF: the file's size, metadata, and its place among hard links. */
+static void finish_file(struct get *g, struct wfile *f, bool complete)
+{
+	struct cli *c = g->c;
+
+	if (f->fd >= 0) {
+		if (!complete) {
+			cli_error(c, f->ipath, "%s is incomplete", f->shown);
+			cli_status(c, EXIT_PARTIAL);
+		} else if (close_file(g, f->fd, &f->st, f->ipath, f->shown) ==
+				   0 &&
+			   f->linkable) {
+			link_add(g, &f->st, f->rel);
+		}
+		if (complete)
+			f->fd = -1; /* close_file() closed it */
+		if (f->st.size > f->received)
+			progress_add(c->progress, f->st.size - f->received);
+	}
+	wfile_reset(f);
+}
+
+/* --- the writer: the stream from the reader ------------------------------- */
+
+struct writer {
+	struct get *g;
+	struct dirstate *top;
+	/* directories entered: NULL for one that is skipped */
+	struct dirstate **stack;
+	size_t depth;
+	struct wfile f;
+};
+
+static struct dirstate *current_dir(struct writer *w, bool *skipped)
+{
+	*skipped = w->depth && !w->stack[w->depth - 1];
+	return w->depth ? w->stack[w->depth - 1] : w->top;
+}
+
+static int on_entry(struct writer *w, const struct gw_msg *m, char *err,
+		    size_t errlen)
+{
+	struct get *g = w->g;
+	struct dirstate *parent, *d = NULL;
+	bool skipped;
+
+	if (w->f.open) {
+		snprintf(err, errlen, "an entry inside a file");
+		return -1;
+	}
+	if (S_ISDIR(m->st.mode) && w->depth >= WALK_MAX_DEPTH) {
+		snprintf(err, errlen, "directories nested too deep");
+		return -1;
+	}
+	parent = current_dir(w, &skipped);
+	if (skipped) {
+		/* inside a directory that could not be made: dropped */
+	} else if (!name_is_safe(m->name)) {
+		cli_error(g->c, m->path,
+			  "refusing to create an entry named \"%s\"", m->name);
+		cli_status(g->c, EXIT_PARTIAL);
+	} else {
+		if (g->c->verbose) {
+			print_name(stdout, m->path);
+			putchar('\n');
+		}
+		extract(g, parent, m, &d, &w->f);
+	}
+	if (S_ISDIR(m->st.mode))
+		w->stack[w->depth++] = d;
+	else if (S_ISREG(m->st.mode))
+		w->f.open = true; /* its data follows, written or dropped */
+	return 0;
+}
+
+static int on_data(struct writer *w, const struct gw_msg *m, char *err,
+		   size_t errlen)
+{
+	struct wfile *f = &w->f;
+	int rc;
+
+	if (!f->open) {
+		snprintf(err, errlen, "data outside a file");
+		return -1;
+	}
+	if (f->fd < 0)
+		return 0;
+	if (m->value + m->len > f->st.size) {
+		snprintf(err, errlen, "data past the end of the file");
+		return -1;
+	}
+	rc = write_sparse(f->fd, m->data, m->len, m->value);
+	if (rc) {
+		host_error(w->g, f->ipath, "cannot write", f->shown, rc);
+		close(f->fd);
+		f->fd = -1;
+		return 0;
+	}
+	f->received += m->len;
+	progress_add(w->g->c->progress, m->len);
+	return 0;
+}
+
+/* 0: the stream ended well; -1: it did not (reported). */
+static int write_stream(struct writer *w, int fd)
+{
+	struct get *g = w->g;
+	struct cli *c = g->c;
+	struct gw_reader r;
+	struct gw_msg m;
+	bool entries = false; /* a TOTAL comes before any entry */
+	char err[128] = "";
+	int rc = 0;
+
+	if (gw_reader_init(&r, fd))
+		cli_oom();
+	while (!g->fatal && (rc = gw_read(&r, &m, err, sizeof(err))) > 0) {
+		switch (m.type) {
+		case GW_TOTAL:
+			if (entries) {
+				snprintf(err, sizeof(err), "a late total");
+				rc = -1;
+			} else {
+				c->progress = progress_new(m.value, c->quiet);
+			}
+			break;
+		case GW_MSG:
+			cli_relay(c, m.data);
+			break;
+		case GW_ENTRY:
+			rc = on_entry(w, &m, err, sizeof(err));
+			break;
+		case GW_DATA:
+			rc = on_data(w, &m, err, sizeof(err));
+			break;
+		case GW_EOF:
+			if (!w->f.open) {
+				snprintf(err, sizeof(err),
+					 "an end of file "
+					 "outside a file");
+				rc = -1;
+				break;
+			}
+			finish_file(g, &w->f, m.value == 1);
+			break;
+		case GW_LEAVE:
+			if (w->f.open || !w->depth) {
+				snprintf(err, sizeof(err),
+					 "an end of directory out of place");
+				rc = -1;
+				break;
+			}
+			if (w->stack[--w->depth])
+				finish_dir(g, w->stack[w->depth]);
+			break;
+		}
+		entries |= m.type != GW_TOTAL && m.type != GW_MSG;
+		if (rc < 0)
+			break;
+	}
+	if (rc == 0 && !g->fatal && (w->f.open || w->depth)) {
+		snprintf(err, sizeof(err), "the stream ended inside %s",
+			 w->f.open ? "a file" : "a directory");
+		rc = -1;
+	}
+	if (rc < 0) {
+		cli_error(c, NULL, "the confined reader broke the protocol: %s",
+			  err);
+		cli_status(c, EXIT_IMAGE);
+	}
+	/* what was begun is closed, directories get their metadata */
+	if (w->f.open)
+		finish_file(g, &w->f, false);
+	while (w->depth)
+		if (w->stack[--w->depth])
+			finish_dir(g, w->stack[w->depth]);
+	gw_reader_free(&r);
+	return rc < 0 ? -1 : 0;
+}
+
+int get_write_stream(struct get *g, struct dirstate *top, int fd)
+{
+	struct writer w = { .g = g, .top = top };
+	int rc;
+
+	w.f.fd = -1;
+	w.stack = xmalloc(WALK_MAX_DEPTH * sizeof(*w.stack));
+	rc = write_stream(&w, fd);
+	free(w.stack);
+	return rc;
+}
+
+/* --- the reader: walks the image, confined -------------------------------- */
+
+struct reader {
+	struct cli *c;
+	int out;
+	char *buf;
+	bool gone; /* the writer went away: stop */
+};
+
+static bool sent(struct reader *r, int rc)
+{
+	if (rc)
+		r->gone = true;
+	return rc == 0;
+}
+
+/* Sends the data of an open file, holes left out. */
+static void send_data(struct reader *r, fsimg_file *f, const char *ipath)
+{
+	struct cli *c = r->c;
+	uint64_t size = fsimg_file_size(f), off = 0;
+	bool use_map = true;
+
+	while (off < size) {
+		uint64_t left = size - off;
+		size_t want = left < CLI_BUFSIZE ? (size_t)left : CLI_BUFSIZE;
+		struct fsimg_extent ext;
+		unsigned logged;
+		ssize_t n;
+
+		if (use_map) {
+			int rc = fsimg_file_map(f, off, &ext);
+			uint64_t end = ext.logical + ext.length;
+
+			if (rc == -EOPNOTSUPP) {
+				use_map = false;
+			} else if (rc == 0 && ext.logical <= off && end > off &&
+				   end >= ext.logical) {
+				if (ext.flags & FSIMG_EXTENT_HOLE) {
+					off = end < size ? end : size;
+					continue;
+				}
+				if (end - off < want)
+					want = (size_t)(end - off);
+			}
+		}
+		logged = c->logged;
+		n = fsimg_file_read(f, r->buf, want, off);
+		if (n <= 0) {
+			if (c->logged == logged)
+				cli_error(c, ipath, "reading at byte %llu: %s",
+					  (unsigned long long)off,
+					  strerror(n ? (int)-n : EIO));
+			cli_status(c, EXIT_PARTIAL);
+			sent(r, gw_send_eof(r->out, false));
+			return;
+		}
+		if (!sent(r, gw_send_data(r->out, off, r->buf, (size_t)n)))
+			return;
+		off += (uint64_t)n;
+	}
+	sent(r, gw_send_eof(r->out, true));
+}
+
+/* 1: a directory was entered (send LEAVE after its entries); 0: not. */
+static int send_entry(struct reader *r, const char *name, fsimg_ino ino,
+		      const struct fsimg_stat *st, const char *ipath)
+{
+	struct cli *c = r->c;
+	unsigned logged = c->logged;
+	fsimg_file *f = NULL;
+	char *target = NULL;
+	int rc = 0;
+
+	c->ctx_path = ipath;
+	switch (st->mode & S_IFMT) {
+	case S_IFREG:
+		rc = fsimg_file_open(c->fs, ino, &f);
 		break;
 	case S_IFLNK:
-		rc = write_symlink(g, parent->fd, name, ino, st, ipath, shown);
+		target = read_link(c, ino, &rc);
 		break;
+	case S_IFDIR:
 	case S_IFCHR:
 	case S_IFBLK:
 	case S_IFIFO:
 	case S_IFSOCK:
-		rc = write_node(g, parent->fd, name, st, ipath, shown);
 		break;
 	default:
 		cli_error(c, ipath, "unknown file type (mode 0%o): skipped",
 			  st->mode);
 		cli_status(c, EXIT_PARTIAL);
-		rc = -1;
-	}
-	if (linkable && rc == 0)
-		link_add(g, st, rel);
-out:
-	c->ctx_path = NULL;
-	free(shown);
-	free(rel);
-}
-
-static int get_pre(void *ctx, const struct walk_node *n, void **state)
-{
-	struct get *g = ctx;
-	struct dirstate *d;
-
-	if (g->fatal)
-		return -1;
-	if (!name_is_safe(n->name)) {
-		cli_error(g->c, n->path,
-			  "refusing to create an entry named \"%s\"", n->name);
-		cli_status(g->c, EXIT_PARTIAL);
+		c->ctx_path = NULL;
 		return 0;
 	}
-	extract(g, n->parent_state, n->name, n->ino, n->st, n->path, &d);
-	*state = d;
-	return d ? 1 : 0;
+	if (rc) {
+		cli_path_failed(c, ipath, rc, logged);
+		cli_status(c, EXIT_PARTIAL);
+		c->ctx_path = NULL;
+		return 0;
+	}
+	rc = gw_send_entry(r->out, name, ipath, st, target);
+	if (rc == -ENAMETOOLONG) {
+		cli_error(c, ipath, "%s too long to be created: skipped",
+			  target ? "link target" : "name");
+		cli_status(c, EXIT_PARTIAL);
+	} else if (sent(r, rc) && f) {
+		send_data(r, f, ipath);
+	}
+	fsimg_file_close(f);
+	free(target);
+	c->ctx_path = NULL;
+	return rc == 0 && S_ISDIR(st->mode);
 }
 
-static void get_post(void *ctx, const struct walk_node *n, void *state)
+static int reader_pre(void *ctx, const struct walk_node *n, void **state)
 {
-	if (state)
-		finish_dir(ctx, state, n->path);
+	struct reader *r = ctx;
+	int entered;
+
+	if (r->gone)
+		return -1;
+	entered = send_entry(r, n->name, n->ino, n->st, n->path);
+	*state = r;
+	return r->gone ? -1 : entered;
 }
 
-static const struct walk_ops get_walk = { .pre = get_pre, .post = get_post };
+static void reader_post(void *ctx, const struct walk_node *n, void *state)
+{
+	struct reader *r = ctx;
+
+	(void)n;
+	(void)state;
+	if (!r->gone)
+		sent(r, gw_send_leave(r->out));
+}
+
+static const struct walk_ops reader_walk = { .pre = reader_pre,
+					     .post = reader_post };
 
 /* --- the total, for the progress bar -------------------------------------- */
 
@@ -344,6 +685,63 @@ static uint64_t count_total(struct cli *c, struct operand *ops, int n)
 	return total;
 }
 
+/*
+ * The reader, in the child: confined, it opens the filesystem and sends
+ * each operand. as: the name a single operand is created as (DEST did not
+ * exist), else NULL. Returns the exit status.
+ */
+static int reader_main(struct cli *c, const char *as, int out)
+{
+	int npaths = c->noperands - 1;
+	struct reader r = { .c = c, .out = out };
+	struct operand *ops;
+	int rc;
+
+	/* diagnostics go to the writer, in order with what it does */
+	c->relay = true;
+	c->relay_fd = out;
+	rc = cli_confine(c);
+	if (!rc)
+		rc = cli_open_fs(c);
+	if (rc)
+		return rc;
+	ops = xmalloc((size_t)npaths * sizeof(*ops));
+	memset(ops, 0, (size_t)npaths * sizeof(*ops));
+	for (int i = 0; i < npaths; i++) {
+		ops[i].arg = c->operands[i];
+		resolve_operand(c, &ops[i]);
+	}
+	if (progress_possible(c->quiet)) {
+		/* errors are reported once, by the extraction itself */
+		c->mute = true;
+		sent(&r, gw_send_total(out, count_total(c, ops, npaths)));
+		c->mute = false;
+	}
+	r.buf = xmalloc(CLI_BUFSIZE);
+	for (int i = 0; i < npaths && !r.gone; i++) {
+		struct operand *op = &ops[i];
+
+		if (!op->ok)
+			continue;
+		if (!as && !strcmp(op->norm, "/")) {
+			/* the root's entries go straight into DEST */
+			walk_tree(c, op->ino, op->norm, &r, &reader_walk, &r);
+			continue;
+		}
+		if (send_entry(&r, as ? as : path_basename(op->norm), op->ino,
+			       &op->st, op->norm) == 1) {
+			walk_tree(c, op->ino, op->norm, &r, &reader_walk, &r);
+			if (!r.gone)
+				sent(&r, gw_send_leave(out));
+		}
+	}
+	for (int i = 0; i < npaths; i++)
+		free(ops[i].norm);
+	free(ops);
+	free(r.buf);
+	return c->status;
+}
+
 /* Directory nesting costs one descriptor per level: allow plenty. */
 static void raise_fd_limit(void)
 {
@@ -358,39 +756,86 @@ static void raise_fd_limit(void)
 	}
 }
 
-static void extract_operand(struct get *g, struct operand *op,
-			    struct dirstate *into, const char *as)
-{
-	struct dirstate *d = NULL;
-
-	if (!as) {
-		/* the root's entries go straight into DEST */
-		walk_tree(g->c, op->ino, op->norm, into, &get_walk, g);
-		return;
-	}
-	extract(g, into, as, op->ino, &op->st, op->norm, &d);
-	if (d) {
-		walk_tree(g->c, op->ino, op->norm, d, &get_walk, g);
-		finish_dir(g, d, op->norm);
-	}
-}
-
 static int dest_error(struct cli *c, const char *dest, int err)
 {
 	cli_error(c, NULL, "destination %s: %s", dest, strerror(err));
 	return EXIT_DEST;
 }
 
+/* The reader's end: its exit status merged into ours. */
+static void reap_reader(struct cli *c, pid_t pid, bool kill_it)
+{
+	int status;
+
+	if (kill_it)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return;
+	if (kill_it)
+		return;
+	if (WIFSIGNALED(status)) {
+		cli_error(c, NULL,
+			  "the confined reader was killed by signal %d",
+			  WTERMSIG(status));
+		cli_status(c, EXIT_IMAGE);
+	} else if (WEXITSTATUS(status) <= EXIT_DEST) {
+		cli_status(c, WEXITSTATUS(status));
+	} else {
+		cli_status(c, EXIT_IMAGE);
+	}
+}
+
+/* Forks the reader and writes what it sends. */
+static int get_run(struct get *g, struct dirstate *top, const char *as)
+{
+	struct cli *c = g->c;
+	int p[2], rc;
+	pid_t pid;
+
+	rc = cli_open_image(c);
+	if (rc)
+		return rc;
+	if (pipe2(p, O_CLOEXEC)) {
+		cli_error(c, NULL, "pipe: %s", strerror(errno));
+		return EXIT_IMAGE;
+	}
+	fcntl(p[1], F_SETPIPE_SZ, 1 << 20); /* best effort: fewer switches */
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		cli_error(c, NULL, "fork: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return EXIT_IMAGE;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		close(g->topfd);
+		cli_status(c, reader_main(c, as, p[1]));
+		_exit(c->status);
+	}
+	close(p[1]);
+	fsimg_image_close(c->img); /* the writer never reads the image */
+	c->img = NULL;
+	raise_fd_limit();
+	umask(0);
+	rc = get_write_stream(g, top, p[0]);
+	close(p[0]);
+	reap_reader(c, pid, rc < 0 || g->fatal);
+	progress_free(c->progress);
+	c->progress = NULL;
+	return 0;
+}
+
 int cmd_get(struct cli *c)
 {
 	int npaths = c->noperands - 1;
 	char *dest = xstrdup(c->operands[npaths]);
-	struct operand *ops = NULL;
 	struct get g = { .c = c, .root = geteuid() == 0, .topfd = -1 };
 	struct dirstate top = { .fd = -1, .rel = "" };
 	char *as = NULL, *parent = NULL;
 	struct stat ds;
-	uint64_t total;
 	bool into;
 	int rc, err;
 
@@ -435,53 +880,12 @@ int cmd_get(struct cli *c)
 		g.top_shown = parent;
 	}
 	top.fd = g.topfd;
-
-	rc = cli_open(c);
-	if (rc)
-		goto out;
-	ops = xmalloc((size_t)npaths * sizeof(*ops));
-	memset(ops, 0, (size_t)npaths * sizeof(*ops));
-	for (int i = 0; i < npaths; i++) {
-		ops[i].arg = c->operands[i];
-		resolve_operand(c, &ops[i]);
-	}
-
-	if (progress_possible(c->quiet)) {
-		/* errors are reported once, by the extraction itself */
-		c->mute = true;
-		total = count_total(c, ops, npaths);
-		c->mute = false;
-		c->progress = progress_new(total, c->quiet);
-	}
-	g.buf = xmalloc(CLI_BUFSIZE);
-	raise_fd_limit();
-	umask(0);
-	for (int i = 0; i < npaths && !g.fatal; i++) {
-		const char *name;
-
-		if (!ops[i].ok)
-			continue;
-		if (as)
-			name = as;
-		else if (!strcmp(ops[i].norm, "/"))
-			name = NULL;
-		else
-			name = path_basename(ops[i].norm);
-		extract_operand(&g, &ops[i], &top, name);
-	}
-	progress_free(c->progress);
-	c->progress = NULL;
-	rc = 0;
+	rc = get_run(&g, &top, as);
 out:
-	if (ops)
-		for (int i = 0; i < npaths; i++)
-			free(ops[i].norm);
-	free(ops);
 	for (size_t i = 0; i < g.nlinks; i++)
 		free(g.links[i].rel);
 	free(g.links);
 	free(g.hash);
-	free(g.buf);
 	if (g.topfd >= 0)
 		close(g.topfd);
 	free(parent);

@@ -18,7 +18,6 @@ struct get {
 	bool root;	       /* euid 0: keep owners, setuid bits, devices */
 	int topfd;	       /* host paths in messages and links start here */
 	const char *top_shown; /* how topfd is spelled, "" for "." */
-	char *buf;	       /* CLI_BUFSIZE bytes for file data */
 	struct link_rec *links;
 	size_t nlinks, caplinks;
 	size_t *hash; /* index + 1 into links, 0 = empty */
@@ -31,6 +30,7 @@ struct dirstate {
 	int fd;
 	bool created; /* made by us: its metadata is set when it is done */
 	char *rel;    /* relative to topfd; "" for topfd itself */
+	char *ipath;  /* the image path, for messages */
 	struct fsimg_stat st;
 };
 
@@ -45,13 +45,26 @@ char *get_shown(const struct get *g, const char *rel);
 int make_room(struct get *g, int dirfd, const char *name, const char *ipath,
 	      const char *shown);
 
+/*
+ * Writes what a stream from the confined reader describes (getwire.h) into
+ * top. Returns 0, or -1 when the stream broke the protocol (reported, exit
+ * status 2); errors on the host are reported as they happen.
+ */
+int get_write_stream(struct get *g, struct dirstate *top, int fd);
+
+/* A new regular file, mode 0600 until close_file(): a descriptor or -1. */
+int create_file(struct get *g, int dirfd, const char *name, const char *ipath,
+		const char *shown);
+/* Writes buf[0..n) at off, leaving aligned all-zero blocks as holes: 0 or
+ * an errno. */
+int write_sparse(int fd, const char *buf, size_t n, uint64_t off);
+/* The file's size, metadata, then close(fd) in any case: 0 or -1. */
+int close_file(struct get *g, int fd, const struct fsimg_stat *st,
+	       const char *ipath, const char *shown);
 /* Each creates one entry and sets its metadata; 0 or -1 (reported). */
-int write_file(struct get *g, int dirfd, const char *name, fsimg_ino ino,
-	       const struct fsimg_stat *st, const char *ipath,
-	       const char *shown);
-int write_symlink(struct get *g, int dirfd, const char *name, fsimg_ino ino,
-		  const struct fsimg_stat *st, const char *ipath,
-		  const char *shown);
+int write_symlink(struct get *g, int dirfd, const char *name,
+		  const char *target, const struct fsimg_stat *st,
+		  const char *ipath, const char *shown);
 int write_node(struct get *g, int dirfd, const char *name,
 	       const struct fsimg_stat *st, const char *ipath,
 	       const char *shown);

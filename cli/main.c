@@ -54,7 +54,10 @@ static const char usage_text[] =
 	"      --json            info, ls: print JSON\n"
 	"  -f, --force           get: replace existing regular files\n"
 	"  -q, --quiet           no warnings, no progress bar\n"
-	"  -v, --verbose         get: print each path extracted\n"
+	"  -v, --verbose         say how the parser is confined; get: print\n"
+	"                        each path extracted\n"
+	"      --no-sandbox      parse without the sandbox (debugging only;\n"
+	"                        privileges are left all the same)\n"
 	"  -h, --help            show this help\n"
 	"  -V, --version         show the version\n"
 	"      --list-types      print each filesystem type and its other\n"
@@ -64,7 +67,7 @@ static const char usage_text[] =
 	"3 path not found or of the wrong type, 4 some entries failed,\n"
 	"5 destination or output not writable. See fsimg(1).\n";
 
-enum { OPT_JSON = 256, OPT_LIST_TYPES };
+enum { OPT_JSON = 256, OPT_LIST_TYPES, OPT_NO_SANDBOX };
 
 /* From the driver table: what -t accepts, for --help and --list-types. */
 static void print_types(FILE *f, bool list)
@@ -103,6 +106,7 @@ static const struct option long_options[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "list-types", no_argument, NULL, OPT_LIST_TYPES },
+	{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -112,253 +116,16 @@ struct command {
 	const char *options; /* command-specific option letters; J: --json */
 	int min_operands;    /* after IMAGE */
 	int max_operands;    /* -1: any number */
+	bool confined;	     /* parses inside the sandbox (confine.h) */
 };
 
 static const struct command commands[] = {
-	{ "info", cmd_info, "J", 0, 0 }, { "ls", cmd_ls, "lRdaJ", 0, 1 },
-	{ "cat", cmd_cat, "", 1, -1 },	 { "get", cmd_get, "f", 2, -1 },
-	{ "boot", cmd_boot, "", 1, 1 },
+	{ "info", cmd_info, "J", 0, 0, true },
+	{ "ls", cmd_ls, "lRdaJ", 0, 1, true },
+	{ "cat", cmd_cat, "", 1, -1, true },
+	{ "get", cmd_get, "f", 2, -1, false },
+	{ "boot", cmd_boot, "", 1, 1, true },
 };
-
-/* --- diagnostics ------------------------------------------------------ */
-
-static int status_rank(int status)
-{
-	switch (status) {
-	case EXIT_OK:
-		return 0;
-	case EXIT_PARTIAL:
-		return 1;
-	case EXIT_NOTFOUND:
-		return 2;
-	case EXIT_DEST:
-		return 3;
-	case EXIT_IMAGE:
-		return 4;
-	default:
-		return 5;
-	}
-}
-
-void cli_status(struct cli *c, int status)
-{
-	if (c->mute)
-		return;
-	if (status_rank(status) > status_rank(c->status))
-		c->status = status;
-}
-
-/* Control characters from hostile images must not reach the terminal. */
-static void put_sanitized(const char *s)
-{
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		fputc(ch < 0x20 || ch == 0x7f ? '?' : ch, stderr);
-	}
-}
-
-static void vmessage(struct cli *c, const char *path, const char *fmt,
-		     va_list ap) CLI_PRINTF(3, 0);
-
-static void vmessage(struct cli *c, const char *path, const char *fmt,
-		     va_list ap)
-{
-	char *msg = NULL;
-
-	if (c && c->mute)
-		return;
-	if (c && c->progress)
-		progress_clear(c->progress);
-	fflush(stdout);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	fputs("fsimg: ", stderr);
-	if (c && c->image_path) {
-		put_sanitized(c->image_path);
-		fputs(": ", stderr);
-	}
-	if (path) {
-		put_sanitized(path);
-		fputs(": ", stderr);
-	}
-	put_sanitized(msg ? msg : fmt);
-	fputc('\n', stderr);
-	free(msg);
-}
-
-void cli_error(struct cli *c, const char *path, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmessage(c, path, fmt, ap);
-	va_end(ap);
-}
-
-void cli_warn(struct cli *c, const char *path, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (c->quiet)
-		return;
-	va_start(ap, fmt);
-	vmessage(c, path, fmt, ap);
-	va_end(ap);
-}
-
-int cli_path_status(int rc)
-{
-	switch (-rc) {
-	case ENOENT:
-	case ENOTDIR:
-	case EISDIR:
-	case ELOOP:
-	case ENAMETOOLONG:
-		return EXIT_NOTFOUND;
-	default:
-		return EXIT_PARTIAL;
-	}
-}
-
-void cli_path_failed(struct cli *c, const char *path, int rc, unsigned logged)
-{
-	if (c->logged == logged)
-		cli_error(c, path, "%s", strerror(-rc));
-	cli_status(c, cli_path_status(rc));
-}
-
-static void log_cb(void *ctx, int err, const char *msg)
-{
-	struct cli *c = ctx;
-
-	if (!err) { /* a warning: the operation goes on */
-		cli_warn(c, c->ctx_path, "%s", msg);
-		return;
-	}
-	c->logged++;
-	cli_error(c, c->ctx_path, "%s", msg);
-}
-
-void cli_oom(void)
-{
-	fputs("fsimg: out of memory\n", stderr);
-	exit(EXIT_PARTIAL);
-}
-
-void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p)
-		cli_oom();
-	return p;
-}
-
-void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p)
-		cli_oom();
-	return p;
-}
-
-char *xstrdup(const char *s)
-{
-	char *p = strdup(s);
-
-	if (!p)
-		cli_oom();
-	return p;
-}
-
-int write_full(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-void cli_flush_stdout(struct cli *c)
-{
-	int err;
-
-	if (fflush(stdout) == 0 && !ferror(stdout))
-		return;
-	err = errno;
-	if (err == EPIPE) {
-		c->stdout_broken = true;
-		return;
-	}
-	cli_error(c, NULL, "writing standard output: %s",
-		  strerror(err ? err : EIO));
-	cli_status(c, EXIT_DEST);
-}
-
-/* --- opening ------------------------------------------------------------ */
-
-int cli_open_image(struct cli *c)
-{
-	int rc = fsimg_image_open(c->image_path, 0, &c->img);
-
-	if (rc) {
-		if (rc == -EISDIR)
-			cli_error(c, NULL, "is a directory, not an image file");
-		else if (rc == -EINVAL)
-			cli_error(c, NULL,
-				  "not a regular file or block device");
-		else
-			cli_error(c, NULL, "%s", strerror(-rc));
-		return EXIT_IMAGE;
-	}
-	fsimg_image_set_log(c->img, log_cb, c);
-	return 0;
-}
-
-int cli_open_fs(struct cli *c)
-{
-	struct fsimg_location loc;
-	unsigned logged = c->logged;
-	int rc;
-
-	rc = fsimg_locate(c->img, c->partition, c->fstype, &loc);
-	if (rc) {
-		if (c->logged == logged)
-			cli_error(c, NULL, "partition '%s': %s", c->partition,
-				  strerror(-rc));
-		return EXIT_IMAGE;
-	}
-	c->part_offset = loc.offset;
-	c->part_length = loc.length;
-	logged = c->logged;
-	rc = fsimg_fs_open_location(c->img, &loc, c->options, &c->fs);
-	if (rc) {
-		if (c->logged == logged)
-			cli_error(c, NULL,
-				  "cannot open the filesystem at byte %llu: %s",
-				  (unsigned long long)c->part_offset,
-				  strerror(-rc));
-		return EXIT_IMAGE;
-	}
-	return 0;
-}
-
-int cli_open(struct cli *c)
-{
-	int rc = cli_open_image(c);
-
-	return rc ? rc : cli_open_fs(c);
-}
 
 /* --- command line --------------------------------------------------------- */
 
@@ -446,7 +213,7 @@ static const char *option_name(int opt)
 
 int main(int argc, char **argv)
 {
-	struct cli c = { .partition = "auto" };
+	struct cli c = { .partition = "auto", .relay_fd = -1 };
 	struct strbuf options = { 0 };
 	const struct command *cmd = NULL;
 	char used[8] = "";
@@ -505,6 +272,9 @@ int main(int argc, char **argv)
 			putchar('\n');
 			print_types(stdout, false);
 			return EXIT_OK;
+		case OPT_NO_SANDBOX:
+			setenv("FSIMG_SANDBOX", "0", 1);
+			break;
 		case OPT_LIST_TYPES:
 			print_types(stdout, true);
 			return EXIT_OK;
@@ -543,6 +313,7 @@ int main(int argc, char **argv)
 	if (first + 1 >= argc)
 		return usage_error("%s: no image given", cmd->name);
 	c.command = cmd->name;
+	c.confine = cmd->confined;
 	c.image_path = argv[first + 1];
 	c.operands = argv + first + 2;
 	c.noperands = argc - first - 2;

@@ -74,6 +74,6 @@ void fsfuse_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
  * unmounted or the daemon is told to stop. Returns 0 or -1.
  */
 struct fuse_session *fsfuse_session_new(struct fsfuse *ff, bool debug);
-int fsfuse_session_run(struct fuse_session *se, int fuse_fd);
+int fsfuse_session_run(struct fuse_session *se, int fuse_fd, bool clone_fd);
 
 #endif /* FSIMG_FSFUSE_H */

@@ -6,8 +6,9 @@
  * so the session is attached to the /dev/fuse descriptor with libfuse's
  * "/dev/fd/N" convention and libfuse never mounts or unmounts anything
  * itself. Workers each get their own clone of the descriptor (clone_fd)
- * when /dev/fuse can be opened by the daemon after it dropped its
- * privileges; otherwise they share the one descriptor.
+ * when the caller says /dev/fuse can still be opened (the daemon, once
+ * confined, only where Landlock allows that one path); otherwise they
+ * share the one descriptor.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -48,7 +49,7 @@ struct fuse_session *fsfuse_session_new(struct fsfuse *ff, bool debug)
 	return se;
 }
 
-int fsfuse_session_run(struct fuse_session *se, int fuse_fd)
+int fsfuse_session_run(struct fuse_session *se, int fuse_fd, bool clone_fd)
 {
 	struct fuse_loop_config *cfg;
 	char path[32];
@@ -60,7 +61,7 @@ int fsfuse_session_run(struct fuse_session *se, int fuse_fd)
 	cfg = fuse_loop_cfg_create();
 	if (!cfg)
 		return -1;
-	fuse_loop_cfg_set_clone_fd(cfg, access("/dev/fuse", R_OK | W_OK) == 0);
+	fuse_loop_cfg_set_clone_fd(cfg, clone_fd);
 	fuse_loop_cfg_set_max_threads(cfg, MAX_THREADS);
 	rc = fuse_session_loop_mt(se, cfg);
 	fuse_loop_cfg_destroy(cfg);

@@ -13,9 +13,10 @@
  *
  * Learning the type means reading the image: fsimg_locate() reads the
  * partition table and probes the window once (libblkid names the types
- * libfsimg does not read, such as xfs). A privileged caller does that in a
- * child that has dropped every privilege first, like the FUSE daemon: the
- * image is hostile input until the kernel takes it. The child hands back
+ * libfsimg does not read, such as xfs). Every caller does that in a
+ * confined child (common/confine.c: no privilege, no file opened, a
+ * system call allow-list), like the FUSE daemon: the image is hostile
+ * input until the kernel takes it. The child hands back
  * the location over a pipe; the FUSE daemon reuses it rather than probe
  * the image again.
  */
@@ -27,6 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "confine.h"
 #include "fsimg.h"
 #include "logjoin.h"
 #include "mhelper.h"
@@ -58,19 +60,17 @@ static void probe(const struct fsm_req *r, struct probe_result *pr)
 	fsimg_image_close(img);
 }
 
-/* probe(), in an unprivileged child when the caller is privileged. */
+/* probe(), in a confined child (common/confine.c), whoever the caller. */
 static int probe_sandboxed(const struct fsm_req *r, struct probe_result *pr)
 {
+	struct confine_opts o = { .role = CONFINE_PARSE };
+	struct confine_state st;
 	char err[256];
 	int p[2], status;
 	size_t got = 0;
 	pid_t pid;
 
 	memset(pr, 0, sizeof(*pr));
-	if (!priv_held()) {
-		probe(r, pr);
-		return 0;
-	}
 	if (pipe2(p, O_CLOEXEC))
 		return -errno;
 	fflush(NULL);
@@ -82,9 +82,10 @@ static int probe_sandboxed(const struct fsm_req *r, struct probe_result *pr)
 	}
 	if (pid == 0) {
 		close(p[0]);
-		if (priv_drop(err, sizeof(err))) {
+		if (confine_apply(&o, &st, err, sizeof(err))) {
 			pr->rc = -EPERM;
-			snprintf(pr->msg, sizeof(pr->msg), "%s", err);
+			snprintf(pr->msg, sizeof(pr->msg),
+				 "cannot confine the prober: %s", err);
 		} else {
 			probe(r, pr);
 		}

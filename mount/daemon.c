@@ -3,14 +3,14 @@
  * The daemon and its supervisor.
  *
  * This is mount machinery, not part of the FUSE server: it makes the
- * kernel mount (kmount.c), drops privileges (common/privdrop.c), removes
+ * kernel mount (kmount.c), confines itself (common/confine.c), removes
  * a dead mount (unmount.c), and only then hands the open filesystem and the
  * /dev/fuse descriptor to the server in fuse/ (fsfuse_session_new/run),
  * which knows nothing of how its mount was made.
  *
  * fsfuse_mount() forks. The child becomes the daemon: it makes the kernel
- * mount, drops its privileges when the caller had any, opens the
- * filesystem in the image, and serves it. The parent, still the caller
+ * mount, confines itself (leaving the caller's privileges, if any), opens
+ * the filesystem in the image, and serves it. The parent, still the caller
  * with the caller's rights, waits on a status pipe and returns only when
  * the mount is live (the daemon said READY) or has failed; if it failed
  * after the kernel mount existed (or the daemon died), the parent removes
@@ -21,12 +21,15 @@
  * Order in the daemon, and why:
  *  1. the session is created first, so its failures leave nothing behind;
  *  2. the kernel mount (kmount.c), as the caller;
- *  3. a watcher forked (see below), then privileges dropped (privdrop.c)
- *     when the caller had any;
- *  4. the filesystem opened: the first time the image is parsed, never
- *     with privileges. A caller without privileges has nothing to drop and
- *     opens the filesystem in the parent before forking instead, so that a
- *     bad image fails without a mount ever appearing;
+ *  3. a watcher forked (see below); what the daemon will need from the
+ *     filesystem is opened (/dev/null, the syslog socket, the time zone);
+ *     then it confines itself (confine.c): privileges left, no file may
+ *     be opened (but /dev/fuse, for clones), a system call allow-list;
+ *  4. the filesystem opened: the first time the image is parsed, always
+ *     in the confined daemon, whoever the caller. The mount helper's
+ *     probe (backend.c), confined too, has usually rejected a bad image
+ *     before any mount; one that passes the probe and fails here is
+ *     unmounted again by the parent;
  *  5. READY, stdio to /dev/null (unless foreground), the loop.
  *
  * The watcher keeps the caller's identity and does nothing but wait for
@@ -52,8 +55,10 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "confine.h"
 #include "fsfuse.h"
 #include "logjoin.h"
 #include "mhelper.h"
@@ -65,6 +70,7 @@ enum stage {
 	ST_MOUNTED = 1, /* the kernel mount exists */
 	ST_READY,	/* the filesystem is open and about to be served */
 	ST_FAILED,	/* msg says why; mounted says whether to clean up */
+	ST_NOTE,	/* msg is for -v */
 };
 
 struct status {
@@ -169,10 +175,8 @@ static void close_others(const int *keep, size_t n)
 	}
 }
 
-static void to_devnull(void)
+static void null_stdio(int null)
 {
-	int null = open("/dev/null", O_RDWR);
-
 	if (null < 0)
 		return;
 	dup2(null, 0);
@@ -189,7 +193,7 @@ static void watcher_main(const struct fsfuse_params *p, int rfd)
 	int fd;
 
 	close_others(&rfd, 1);
-	to_devnull();
+	null_stdio(open("/dev/null", O_RDWR));
 	signal(SIGINT, SIG_IGN); /* a terminal's ^C is for the daemon */
 	signal(SIGHUP, SIG_IGN);
 	while (read(rfd, &c, 1) < 0 && errno == EINTR)
@@ -229,17 +233,44 @@ static int spawn_watcher(const struct fsfuse_params *p)
 	return wp[1]; /* held until the daemon exits; never written */
 }
 
-static int daemon_main(const struct fsfuse_params *p, fsimg_fs *fs, int sfd)
+/*
+ * Opens what the daemon needs once confined, then confines it. Returns the
+ * /dev/null descriptor for null_stdio() (or -1, in the foreground).
+ */
+static int confine_daemon(const struct fsfuse_params *p,
+			  struct confine_state *st, char *err, size_t errlen)
+{
+	struct confine_opts o = { .role = CONFINE_FUSE, .fuse_clone = true };
+	int null = -1;
+
+	if (chdir("/") < 0) {
+		/* not fatal: only keeps the daemon off the caller's cwd */
+	}
+	tzset();
+	if (!p->foreground) {
+		null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		openlog("fsimg", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+		o.syslog = true;
+	}
+	if (confine_apply(&o, st, err, errlen)) {
+		if (null >= 0)
+			close(null);
+		return -2;
+	}
+	return null;
+}
+
+static int daemon_main(const struct fsfuse_params *p, int sfd)
 {
 	struct fsfuse ff = { .timeout = CACHE_SECONDS };
+	struct confine_state cst;
 	struct fuse_session *se;
+	fsimg_fs *fs = NULL;
 	char err[1024];
-	int keep[3] = { sfd, p->image_fd, -1 };
-	int fuse_fd;
+	int keep[2] = { sfd, p->image_fd };
+	int fuse_fd, null;
 
-	if (fs)
-		keep[2] = fsimg_image_fd(fsimg_fs_image(fs));
-	close_others(keep, 3);
+	close_others(keep, 2);
 	signal(SIGPIPE, SIG_IGN);
 	if (!p->foreground)
 		setsid();
@@ -262,11 +293,19 @@ static int daemon_main(const struct fsfuse_params *p, fsimg_fs *fs, int sfd)
 		goto err_fuse;
 	}
 
-	if (p->drop && priv_drop(err, sizeof(err))) {
+	null = confine_daemon(p, &cst, err, sizeof(err));
+	if (null == -2) {
 		send_status(sfd, ST_FAILED, FSM_EX_SYSERR, true, err);
 		goto err_fuse;
 	}
-	if (!fs && open_fs(p, &fs, err, sizeof(err))) {
+	if (p->verbose) {
+		char what[256];
+
+		confine_describe(&cst, what, sizeof(what));
+		snprintf(err, sizeof(err), "sandbox: %s", what);
+		send_status(sfd, ST_NOTE, 0, true, err);
+	}
+	if (open_fs(p, &fs, err, sizeof(err))) {
 		send_status(sfd, ST_FAILED, FSM_EX_FAIL, true, err);
 		goto err_fuse;
 	}
@@ -280,19 +319,14 @@ static int daemon_main(const struct fsfuse_params *p, fsimg_fs *fs, int sfd)
 	}
 
 	logst.to_stderr = p->foreground;
-	if (!p->foreground)
-		openlog("fsimg", LOG_PID, LOG_DAEMON);
 	send_status(sfd, ST_READY, 0, true, NULL);
 	logst.ready = true;
 	close(sfd);
 	close(p->image_fd);
-	if (!p->foreground)
-		to_devnull();
-	if (chdir("/") < 0) {
-		/* not fatal: only keeps the daemon off the caller's cwd */
-	}
+	null_stdio(null);
 
-	fsfuse_session_run(se, fuse_fd); /* the session owns fuse_fd now */
+	/* the session owns fuse_fd now */
+	fsfuse_session_run(se, fuse_fd, cst.fuse_clone);
 	fuse_remove_signal_handlers(se);
 	fuse_session_destroy(se);
 	fsimg_fs_close(fs);
@@ -420,6 +454,9 @@ static int supervise(const struct fsfuse_params *p, pid_t pid, int rfd)
 		case ST_MOUNTED:
 			mounted = true;
 			continue;
+		case ST_NOTE:
+			fprintf(stderr, "%s: %s\n", p->prog, st.msg);
+			continue;
 		case ST_READY:
 			close(rfd);
 			tune_readahead(p);
@@ -454,18 +491,12 @@ static int supervise(const struct fsfuse_params *p, pid_t pid, int rfd)
 
 int fsfuse_mount(const struct fsfuse_params *p)
 {
-	fsimg_fs *fs = NULL;
-	char msg[1024];
 	int sp[2];
 	pid_t pid;
 
-	if (!p->drop && open_fs(p, &fs, msg, sizeof(msg))) {
-		fprintf(stderr, "%s: %s\n", p->prog, msg);
-		return FSM_EX_FAIL;
-	}
 	if (pipe2(sp, O_CLOEXEC)) {
 		fprintf(stderr, "%s: pipe: %s\n", p->prog, strerror(errno));
-		goto err_fs;
+		return FSM_EX_SYSERR;
 	}
 	fflush(NULL);
 	pid = fork();
@@ -473,17 +504,12 @@ int fsfuse_mount(const struct fsfuse_params *p)
 		fprintf(stderr, "%s: fork: %s\n", p->prog, strerror(errno));
 		close(sp[0]);
 		close(sp[1]);
-		goto err_fs;
+		return FSM_EX_SYSERR;
 	}
 	if (pid == 0) {
 		close(sp[0]);
-		_exit(daemon_main(p, fs, sp[1]));
+		_exit(daemon_main(p, sp[1]));
 	}
 	close(sp[1]);
-	fsimg_fs_close(fs); /* the parent's copy; the daemon has its own */
 	return supervise(p, pid, sp[0]);
-
-err_fs:
-	fsimg_fs_close(fs);
-	return FSM_EX_SYSERR;
 }

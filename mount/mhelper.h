@@ -140,7 +140,6 @@ struct fsfuse_params {
 	bool debug;		/* libfuse request trace; implies foreground */
 	bool foreground;	/* stay attached until unmounted */
 	bool verbose;
-	bool drop; /* privileged caller: drop before parsing */
 	enum fsfuse_method method;
 };
 

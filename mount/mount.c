@@ -114,7 +114,6 @@ static int mount_fuse(struct fsm_req *r, const struct fsm_choice *c)
 		.debug = r->debug,
 		.foreground = r->foreground || r->debug,
 		.verbose = r->verbose,
-		.drop = priv_held(),
 	};
 	char why[256];
 

@@ -7,11 +7,12 @@ pkgs=(
 	# build
 	gcc meson ninja-build pkg-config
 	libblkid-dev libfuse3-dev libmount-dev libext2fs-dev zlib1g-dev
+	libseccomp-dev
 	# fuzzing (libFuzzer comes with clang's runtime)
 	clang libclang-rt-14-dev
 	# tests: image makers, reference readers, runners
 	bats jq python3 xorriso makefs libarchive-tools xz-utils gzip unzip xxd
-	dosfstools mtools attr gdisk
+	dosfstools mtools attr gdisk strace
 	fuse3 util-linux mount fdisk e2fsprogs bzip2
 	# real ISOs shipped in Debian, compared with bsdtar
 	grub-rescue-pc ipxe memtest86+
