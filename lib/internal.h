@@ -193,6 +193,14 @@ int fsimg_verr(fsimg_image *img, int err, const char *fmt, va_list ap)
 int fsimg_werr(const struct fsimg_window *w, int err, const char *fmt, ...)
 	FSIMG_PRINTF(3, 4);
 
+#ifdef FSIMG_ESCAPE_TEST
+/*
+ * Test builds only: when the image asks for it, acts as an exploited
+ * parser would and returns -EACCES; else 0 (fs/escape_test.c).
+ */
+int fsimg_escape_hook(const struct fsimg_window *w, bool open);
+#endif
+
 /* The image byte of window position off, as messages print it. */
 static inline unsigned long long fsimg_wabs(const struct fsimg_window *w,
 					    uint64_t off)

@@ -32,6 +32,10 @@ static int iso_probe(const struct fsimg_window *w)
 	rc = fsimg_wread_cached(w, 16 * ISO_BLOCK, vd, sizeof(vd));
 	if (rc)
 		return rc;
+#ifdef FSIMG_ESCAPE_TEST
+	if (iso_vd_magic(vd) && (rc = fsimg_escape_hook(w, false)))
+		return rc;
+#endif
 	/* 8.1: standard identifier and descriptor version 1 */
 	return iso_vd_magic(vd) && vd[6] == 1;
 }
@@ -43,6 +47,10 @@ static int iso_open(fsimg_fs *fs, struct fsimg_opts *opts)
 	bool have_sb, have_sess, have_svd, norock, nojoliet;
 	int rc;
 
+#ifdef FSIMG_ESCAPE_TEST
+	if ((rc = fsimg_escape_hook(&fs->win, true)))
+		return rc;
+#endif
 	norock = fsimg_opt_take(opts, "norock", NULL);
 	nojoliet = fsimg_opt_take(opts, "nojoliet", NULL);
 	if ((rc = fsimg_opt_take_uint(opts, "session", 10, ISO_SESSIONS_MAX - 1,

@@ -281,15 +281,73 @@ def part_seeds(out):
         f.write(img)
 
 
-KINDS = ("iso", "eltorito", "ext", "fat", "ufs", "part")
+def wire_msg(kind, payload):
+    return struct.pack("<B3xI", kind, len(payload)) + payload
+
+
+def wire_entry(name, path, mode, size=0, nlink=1, ino=1, target=b""):
+    st = struct.pack("<QIIIIIIQqIqIHHHH", ino, mode, nlink, 0, 0, 0, 0, size,
+                     1700000000, 5, 1700000000, 7, len(name), len(path),
+                     len(target), 0)
+    return wire_msg(2, st + name + path + target)
+
+
+def wire_data(off, data):
+    return wire_msg(3, struct.pack("<Q", off) + data)
+
+
+def wire_seeds(out):
+    """Streams of the reader of "fsimg get" (cli/getwire.h), written here
+    independently of the C encoder: a tree with every entry type, holes,
+    hard links, messages, refused names and broken protocol."""
+    DIR, REG, LNK, FIFO = 0o40755, 0o100644, 0o120777, 0o10644
+    eof = wire_msg(4, struct.pack("<I", 1))
+    leave = wire_msg(5, b"")
+    tree = (wire_msg(1, struct.pack("<Q", 5000)) +
+            wire_msg(6, b"img: /x: a message") +
+            wire_entry(b"d", b"/d", DIR) +
+            wire_entry(b"f", b"/d/f", REG, 11) + wire_data(0, b"hello") +
+            wire_data(6, b"world") + eof +
+            wire_entry(b"h1", b"/d/h1", REG, 4096 * 3, 2, 7) +
+            wire_data(8192, b"x" * 4096) + eof +
+            wire_entry(b"h2", b"/d/h2", REG, 4096 * 3, 2, 7) +
+            wire_data(8192, b"x" * 4096) + eof +
+            wire_entry(b"l", b"/d/l", LNK, 1, target=b"f") +
+            wire_entry(b"p", b"/d/p", FIFO) +
+            wire_entry(b"e", b"/d/e", DIR) + leave + leave +
+            wire_entry(b"top", b"/top", REG, 3) + wire_data(0, b"abc") +
+            eof)
+    seeds = {
+        "tree": tree,
+        "incomplete": (wire_entry(b"f", b"/f", REG, 100) +
+                       wire_data(0, b"a" * 10) +
+                       wire_msg(4, struct.pack("<I", 0))),
+        "unsafe_names": (wire_entry(b"..", b"/..", DIR) +
+                         wire_entry(b"a", b"/../a", REG, 1) +
+                         wire_data(0, b"a") + eof + leave +
+                         wire_entry(b"x/y", b"/x/y", REG, 0) + eof),
+        "escape_link": (wire_entry(b"l", b"/l", LNK, 1, target=b"/etc") +
+                        wire_entry(b"l", b"/l", DIR) +
+                        wire_entry(b"f", b"/l/f", REG, 0) + eof + leave),
+        "leave_at_top": leave,
+        "data_outside": wire_data(0, b"abc"),
+        "cut_short": tree[:-5],
+        "deep": (wire_entry(b"n", b"/n", DIR) * 64) + leave * 64,
+    }
+    for name, data in seeds.items():
+        with open(os.path.join(out, name + ".wire"), "wb") as f:
+            f.write(data)
+
+
+KINDS = ("iso", "eltorito", "ext", "fat", "ufs", "part", "wire")
 # libFuzzer's -max_len for each kind: the metadata the harness walks
 # lies in the first few hundred KiB of every seed
 MAX_LEN = {"iso": 524288, "eltorito": 131072, "ext": 262144,
-           "fat": 262144, "ufs": 262144, "part": 131072}
+           "fat": 262144, "ufs": 262144, "part": 131072, "wire": 65536}
 # what scripts/fuzz.sh --save keeps of an input in tests/fuzz/corpus/: the
 # committed corpus stays small, and CI's fixed-seed run starts from it
 SAVE_MAX_LEN = {"iso": 131072, "eltorito": 16384, "ext": 65536,
-                "fat": 65536, "ufs": 65536, "part": 65536}
+                "fat": 65536, "ufs": 65536, "part": 65536, "wire": 16384}
 
 
 def committed(kind):
@@ -367,6 +425,8 @@ def generated(out, kind, max_size):
         ufs_seeds(out)
     elif kind == "part":
         part_seeds(out)
+    elif kind == "wire":
+        wire_seeds(out)
     elif kind == "iso":
         for name, fn in mkcrafted.CASES.items():
             data = fn().data
