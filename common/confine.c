@@ -269,11 +269,11 @@ static const char *const allow_fuse[] = {
 
 /* What ASan, UBSan and LeakSanitizer do at exit, in test builds only. */
 static const char *const allow_sanitizer[] = {
-	"open",	    "openat",	      "getdents64",
-	"readlink", "readlinkat",     "ptrace",
-	"prctl",    "clone",	      "wait4",
-	"waitid",   "getppid",	      "kill",
-	"tgkill",   "sched_getparam", "sched_getscheduler",
+	"open",	       "openat",     "getdents",       "getdents64",
+	"readlink",    "readlinkat", "ptrace",	       "prctl",
+	"clone",       "wait4",	     "waitid",	       "getppid",
+	"kill",	       "tgkill",     "sched_getparam", "sched_getscheduler",
+	"sigaltstack",
 };
 
 /* ioctls that report sizes and terminals; TIOCSTI and the rest fail */

@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -111,19 +112,43 @@ static int clear_capabilities(char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * FSIMG_SANDBOX_USER names another identity than nobody, when root itself
+ * started us (not a set-id program run by someone else, whose environment
+ * is theirs). Never root, and it must exist.
+ */
+static int drop_identity(uid_t *uid, gid_t *gid, char *err, size_t errlen)
+{
+	const char *name = getenv("FSIMG_SANDBOX_USER");
+	struct passwd *pw;
+
+	if (!name || !*name || getauxval(AT_SECURE))
+		name = NULL;
+	pw = getpwnam(name ? name : "nobody");
+	if (!pw) {
+		if (!name)
+			return 0; /* 65534 */
+		snprintf(err, errlen, "FSIMG_SANDBOX_USER: no user '%s'", name);
+		return -1;
+	}
+	if (pw->pw_uid == 0 || pw->pw_gid == 0) {
+		snprintf(err, errlen, "FSIMG_SANDBOX_USER: '%s' is root", name);
+		return -1;
+	}
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	return 0;
+}
+
 int priv_drop(char *err, size_t errlen)
 {
 	struct __user_cap_data_struct d[2];
 	uid_t uid = NOBODY_ID;
 	gid_t gid = NOBODY_ID;
-	struct passwd *pw;
 
 	if (geteuid() == 0 || getuid() == 0) {
-		pw = getpwnam("nobody");
-		if (pw) {
-			uid = pw->pw_uid;
-			gid = pw->pw_gid;
-		}
+		if (drop_identity(&uid, &gid, err, errlen))
+			return -1;
 		/* EPERM: a user namespace that denies setgroups */
 		if (setgroups(0, NULL) && errno != EPERM) {
 			snprintf(err, errlen, "setgroups: %s", strerror(errno));
