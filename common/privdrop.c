@@ -8,8 +8,8 @@
  * no_new_privs, and only then opens the filesystem in the image through
  * the descriptor the caller opened.
  *
- * The identity root drops to is nobody (from the password database,
- * 65534 when it has no entry) with its primary group and no supplementary
+ * The identity root drops to is uid and gid 65534 (nobody and nogroup on
+ * Debian), or the user FSIMG_SANDBOX_USER names, with no supplementary
  * groups. Not the image's owner: a daemon running as that user could be
  * signalled, or attached to once it became dumpable again, by them, and
  * would then serve a mount that root made (and that may have been made
@@ -122,12 +122,12 @@ static int drop_identity(uid_t *uid, gid_t *gid, char *err, size_t errlen)
 	const char *name = getenv("FSIMG_SANDBOX_USER");
 	struct passwd *pw;
 
+	/* 65534 without asking the user database: it costs a third of a
+	 * millisecond (nsswitch), a tenth of "fsimg cat" */
 	if (!name || !*name || getauxval(AT_SECURE))
-		name = NULL;
-	pw = getpwnam(name ? name : "nobody");
+		return 0;
+	pw = getpwnam(name);
 	if (!pw) {
-		if (!name)
-			return 0; /* 65534 */
 		snprintf(err, errlen, "FSIMG_SANDBOX_USER: no user '%s'", name);
 		return -1;
 	}

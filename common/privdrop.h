@@ -17,8 +17,8 @@ bool priv_held(void);	    /* euid 0 or any capability */
 bool priv_in_userns(void);  /* not the initial user namespace */
 
 /*
- * Leaves every privilege for good: root becomes nobody, or the user
- * FSIMG_SANDBOX_USER names when root itself set it (setgroups,
+ * Leaves every privilege for good: root becomes uid/gid 65534 (nobody),
+ * or the user FSIMG_SANDBOX_USER names when root itself set it (setgroups,
  * setresgid, setresuid); a process that cannot change its uid (a user
  * namespace without nobody mapped, or a non-root uid holding capabilities)
  * clears all its capability sets. Then no_new_privs. Returns 0, or -1 with

@@ -32,7 +32,7 @@ xorriso -as mkisofs -quiet -R -J -o "$work/img.iso" "$work/tree" 2>/dev/null
 rm -rf "$work/tree"
 
 python3 - "$work/img.iso" "$RUNS" "$N" "$FSIMG" $BEFORE <<'PY'
-import os, statistics, subprocess, sys, time
+import os, resource, statistics, subprocess, sys, time
 img, runs, n, fsimg = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 before = sys.argv[5] if len(sys.argv) > 5 else None
 cases = [("cat of one small file", ["cat", img, "/small.txt"]),
@@ -43,17 +43,22 @@ env_off = dict(env_on, FSIMG_SANDBOX="0")
 modes = [("on", fsimg, env_on), ("off", fsimg, env_off)]
 if before:
     modes.append(("before", before, env_on))
-times = {}
+times, cpu = {}, {}
 for r in range(runs + 1):
     for name, args in cases:
         for mode, exe, env in modes:
             t = time.perf_counter()
+            c = resource.getrusage(resource.RUSAGE_CHILDREN)
             subprocess.run([exe] + args, env=env, stdout=subprocess.DEVNULL,
                            check=True)
+            c2 = resource.getrusage(resource.RUSAGE_CHILDREN)
             if r:  # the first round warms the page cache
                 times.setdefault((name, mode), []).append(
                     time.perf_counter() - t)
+                cpu.setdefault((name, mode), []).append(
+                    c2.ru_utime + c2.ru_stime - c.ru_utime - c.ru_stime)
 med = {k: statistics.median(v) * 1000 for k, v in times.items()}
+cmed = {k: statistics.median(v) * 1000 for k, v in cpu.items()}
 head = "| %s, %d runs each, alternated | sandbox on | off | on/off |" % (
     os.uname().release, runs)
 print(head + (" before | on/before |" if before else ""))
@@ -65,4 +70,8 @@ for name, _ in cases:
         b = med[(name, "before")]
         line += " %.2f ms | %.3f |" % (b, on / b)
     print(line)
+print()
+print("CPU time (user + system), medians: " + ", ".join(
+    "%s %s %.1f ms" % (name.split(" of")[0], mode, cmed[(name, mode)])
+    for name, _ in cases for mode, _, _ in modes))
 PY
