@@ -18,7 +18,7 @@ FINDINGS=$FSIMG_SRCDIR/tests/fuzz/findings/ext
 
 # bad_csum OUT: the image described above
 bad_csum() {
-	local out=$1 t=$BATS_TEST_TMPDIR i ino blk off
+	local out=$1 t=$BATS_TEST_TMPDIR i ino blk off pos byte
 	mkdir -p "$t/src/dir/sub"
 	for i in $(seq 0 11); do
 		head -c $((i * 700)) /dev/zero | tr '\0' x >"$t/src/dir/f$i"
@@ -27,12 +27,16 @@ bad_csum() {
 	mke2fs -q -F -t ext4 -b 1024 -N 64 -O metadata_csum,^has_journal \
 		-E root_owner=0:0 -d "$t/src" "$out" 1024
 	for f in f0 f2 f3 f4 f5 f6 f7 f8 f9 sub; do
-		# "located at block B, offset 0xO": flip a byte of i_mtime
+		# "located at block B, offset 0xO": invert a byte of i_mtime
+		# (writing a constant left it unchanged, and the checksum good,
+		# whenever the files' mtime happened to end in that byte)
 		read -r blk off < <(debugfs -R "imap /dir/$f" "$out" 2>/dev/null |
 			sed -n 's/.*located at block \([0-9]*\), offset \(0x[0-9a-f]*\).*/\1 \2/p')
 		[ -n "$blk" ]
-		printf '\x5a' | dd of="$out" bs=1 seek=$((blk * 1024 + off + 16)) \
-			conv=notrunc status=none
+		pos=$((blk * 1024 + off + 16))
+		byte=$(od -An -tu1 -j "$pos" -N1 "$out" | tr -d ' ')
+		printf "\\x$(printf %02x $((byte ^ 0xff)))" |
+			dd of="$out" bs=1 seek="$pos" conv=notrunc status=none
 	done
 }
 
