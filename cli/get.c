@@ -255,11 +255,8 @@ static void extract(struct get *g, struct dirstate *parent,
 	*out = NULL;
 	if (linkable) {
 		rc = try_link(g, parent->fd, m->name, st, m->path, shown);
-		if (rc) {
-			if (S_ISREG(st->mode)) /* its data is not needed */
-				f->open = true;
-			goto out;
-		}
+		if (rc)
+			goto out; /* a regular file's data is then dropped */
 	}
 	switch (st->mode & S_IFMT) {
 	case S_IFDIR:
@@ -267,7 +264,6 @@ static void extract(struct get *g, struct dirstate *parent,
 				shown);
 		break;
 	case S_IFREG:
-		f->open = true;
 		f->fd = create_file(g, parent->fd, m->name, m->path, shown);
 		if (f->fd < 0) {
 			rc = -1;
@@ -298,19 +294,18 @@ static void finish_file(struct get *g, struct wfile *f, bool complete)
 {
 	struct cli *c = g->c;
 
-	if (f->fd >= 0) {
-		if (!complete) {
-			cli_error(c, f->ipath, "%s is incomplete", f->shown);
-			cli_status(c, EXIT_PARTIAL);
-		} else if (close_file(g, f->fd, &f->st, f->ipath, f->shown) ==
-				   0 &&
-			   f->linkable) {
+	if (f->fd >= 0 && f->st.size > f->received)
+		progress_add(c->progress, f->st.size - f->received);
+	if (f->fd >= 0 && !complete) {
+		cli_error(c, f->ipath, "%s is incomplete", f->shown);
+		cli_status(c, EXIT_PARTIAL);
+	} else if (f->fd >= 0) {
+		int fd = f->fd;
+
+		f->fd = -1; /* close_file() closes it */
+		if (!close_file(g, fd, &f->st, f->ipath, f->shown) &&
+		    f->linkable)
 			link_add(g, &f->st, f->rel);
-		}
-		if (complete)
-			f->fd = -1; /* close_file() closed it */
-		if (f->st.size > f->received)
-			progress_add(c->progress, f->st.size - f->received);
 	}
 	wfile_reset(f);
 }
