@@ -249,6 +249,106 @@ int fsimg_boot_entries(fsimg_fs *fs, struct fsimg_boot_entry *entries,
 const char *fsimg_boot_platform_name(uint8_t platform);
 const char *fsimg_boot_emulation_name(uint8_t emulation);
 
+/* --- boot menus: the kernels an image boots -------------------------- */
+
+/*
+ * What a guest's boot loader would boot, found by reading its
+ * configuration the way the loader does: GRUB 2 (grub.cfg, grubenv,
+ * blscfg), Boot Loader Specification entries and unified kernel images,
+ * GRUB legacy menu.lst (with Solaris' findroot and kernel$), syslinux /
+ * extlinux / isolinux, installer trees (.treeinfo, Debian, Ubuntu casper),
+ * FreeBSD's loader and the Xen PV bootloader convention
+ * (/boot/xen/pvboot-ARCH.elf). Configurations are hostile text: each is
+ * read at most once and bounded in size, nesting, includes and entries;
+ * what cannot be used is logged naming the file and line.
+ */
+typedef struct fsimg_bootmenu fsimg_bootmenu;
+
+/* Where a boot file lives: a filesystem of the image and a path in it. */
+struct fsimg_bootmenu_file {
+	const char *part; /* its partition spec ("2", "5", "1s0"), "" when
+			     the filesystem is the whole image */
+	const char *path; /* absolute, in that filesystem */
+};
+
+struct fsimg_bootmenu_entry {
+	unsigned index;		 /* position in the menu, from 0 */
+	const char *title;	 /* as the loader shows it; submenus "A>B" */
+	const char *id;		 /* what the loader selects it by: GRUB's
+				    --id, a BLS file name, a LABEL; may be "" */
+	const char *source;	 /* "grub2", "bls", "uki", "grub-legacy",
+				    "syslinux", "treeinfo", "debian", "casper",
+				    "freebsd", "pvboot" */
+	const char *kind;	 /* "linux", "solaris", "freebsd", "pvboot",
+				    "uki" */
+	const char *config_part; /* where the configuration was read */
+	const char *config;	 /* its path, "" when there is none */
+	unsigned line;		 /* the line the entry starts at, 0: none */
+	struct fsimg_bootmenu_file kernel;
+	const struct fsimg_bootmenu_file *initrds;
+	unsigned ninitrds;
+	const char *args; /* kernel arguments, "" for none */
+	bool is_default;  /* the one the loader boots unattended */
+};
+
+enum fsimg_bootmenu_flags {
+	/* the Xen PV bootloader, when the image has one, is the default */
+	FSIMG_BOOTMENU_PVBOOT = 1u << 0,
+};
+
+/*
+ * Reads the boot configuration of every filesystem of img (spec NULL or
+ * "all"), or of the one spec selects. Entries come in the order a loader
+ * would offer them: the filesystems as pygrub visits them (the whole image
+ * when a filesystem starts at 0, the active MBR partition, then table
+ * order), the sources of each in priority order. The default is the
+ * default of the first configuration that gives entries. Returns 0 with an
+ * empty menu when nothing bootable was found; -errno when reading failed.
+ */
+int fsimg_bootmenu_read(fsimg_image *img, const char *spec, unsigned flags,
+			fsimg_bootmenu **out);
+void fsimg_bootmenu_free(fsimg_bootmenu *m);
+unsigned fsimg_bootmenu_count(const fsimg_bootmenu *m);
+const struct fsimg_bootmenu_entry *fsimg_bootmenu_entry(const fsimg_bootmenu *m,
+							unsigned i);
+/* The default entry's index, -ENOENT for an empty menu. */
+int fsimg_bootmenu_default(const fsimg_bootmenu *m);
+/*
+ * Finds an entry the way a user names it: an index ("2"), an id, a title,
+ * or a GRUB submenu path of titles or indexes ("1>2", "Advanced>Debian").
+ * Returns its index, -ENOENT when none matches.
+ */
+int fsimg_bootmenu_find(const fsimg_bootmenu *m, const char *which);
+/*
+ * Opens a boot file of an entry for reading. Symlinks are followed inside
+ * its filesystem. -EISDIR, -EINVAL (not a regular file), -ENOENT, with a
+ * message naming the partition and path. Close files before the menu.
+ */
+int fsimg_bootmenu_open(fsimg_bootmenu *m, const struct fsimg_bootmenu_file *f,
+			fsimg_file **out);
+/*
+ * A PE section (".linux", ".initrd", ".cmdline", ".osrel", ".uname") of a
+ * unified kernel image (kind "uki"): its offset in the file and its size,
+ * to read with fsimg_file_read() from fsimg_bootmenu_open(). -ENOENT when
+ * the image has no such section; -EINVAL (logged) when the file is not a
+ * PE image or the section lies outside it.
+ */
+int fsimg_bootmenu_section(fsimg_bootmenu *m,
+			   const struct fsimg_bootmenu_file *f,
+			   const char *section, uint64_t *offset,
+			   uint64_t *size);
+/*
+ * The menu of one configuration file given as text, read by the source
+ * named ("grub2", "syslinux", "grub-legacy", "bls"), or, with source
+ * NULL, by the one its file name suggests (grub.cfg: GRUB 2; menu.lst,
+ * grub.conf: GRUB legacy; *linux.cfg, *.conf: syslinux), as pygrub's
+ * --isconfig does. No image is read: files it includes or searches for
+ * are not found, and every boot file's part is "". Diagnostics go to log.
+ */
+int fsimg_bootmenu_parse(const char *source, const char *path, const char *text,
+			 size_t len, fsimg_log_fn log, void *ctx,
+			 fsimg_bootmenu **out);
+
 /* --- partitions ----------------------------------------------------- */
 
 /*

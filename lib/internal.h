@@ -79,6 +79,7 @@ enum fsimg_debug_mask {
 	FSIMG_DBG_PROBE = 1u << 1,
 	FSIMG_DBG_CACHE = 1u << 2,
 	FSIMG_DBG_PART = 1u << 3,
+	FSIMG_DBG_BOOT = 1u << 4,
 	FSIMG_DBG_DRIVER0 = 1u << 8,
 	FSIMG_DBG_ALL = 0xffffffffu,
 };

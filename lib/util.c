@@ -13,7 +13,7 @@ static const struct {
 } debug_names[] = {
 	{ "src", FSIMG_DBG_SRC },     { "probe", FSIMG_DBG_PROBE },
 	{ "cache", FSIMG_DBG_CACHE }, { "part", FSIMG_DBG_PART },
-	{ "all", FSIMG_DBG_ALL },
+	{ "boot", FSIMG_DBG_BOOT },   { "all", FSIMG_DBG_ALL },
 };
 
 static bool word_is(const char *p, size_t n, const char *word)
