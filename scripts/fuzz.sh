@@ -6,7 +6,7 @@
 #   scripts/fuzz.sh --save HARNESS|all      fold the corpus into the repo
 #   scripts/fuzz.sh --coverage HARNESS|all  llvm-cov report of the corpus
 #
-# HARNESS is a kind: iso eltorito ext fat ufs part wire. The corpus lives in
+# HARNESS is a kind: iso eltorito ext fat ufs part wire bootcfg. The corpus lives in
 # $FSIMG_FUZZ_DIR (default .fuzz/ at the top of the tree, ignored by git)
 # and grows from run to run: the first run starts from the seeds of
 # tests/fuzz/run_fuzz.py (generated, committed corpus, past findings).
@@ -25,7 +25,7 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
-kinds=(iso eltorito ext fat ufs part wire)
+kinds=(iso eltorito ext fat ufs part wire bootcfg)
 build=${FUZZ_BUILD:-build-fuzz}
 state=${FSIMG_FUZZ_DIR:-$top/.fuzz}
 
@@ -161,6 +161,7 @@ targets() { # KIND
 	ufs) ls lib/fs/ufs*.c ;;
 	part) ls partitions/*.c ;;
 	wire) echo cli/getwire.c cli/get.c cli/extract.c ;;
+	bootcfg) ls lib/boot/*.c ;;
 	esac
 }
 

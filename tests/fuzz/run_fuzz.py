@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Seed corpus and test driver for the fuzz harnesses.
 
-Inputs, per kind (iso, eltorito, ext, fat, ufs, part):
+Inputs, per kind (iso, eltorito, ext, fat, ufs, part, wire, bootcfg):
     generated   crafted images of our own generators and small images made
                 by the real tools (mkcrafted.py, xorriso, mke2fs, mkfs.fat,
                 makefs); they differ from run to run (times, UUIDs)
@@ -339,15 +339,138 @@ def wire_seeds(out):
             f.write(data)
 
 
-KINDS = ("iso", "eltorito", "ext", "fat", "ufs", "part", "wire")
+KINDS = ("iso", "eltorito", "ext", "fat", "ufs", "part", "wire", "bootcfg")
 # libFuzzer's -max_len for each kind: the metadata the harness walks
 # lies in the first few hundred KiB of every seed
 MAX_LEN = {"iso": 524288, "eltorito": 131072, "ext": 262144,
-           "fat": 262144, "ufs": 262144, "part": 131072, "wire": 65536}
+           "fat": 262144, "ufs": 262144, "part": 131072, "wire": 65536,
+           "bootcfg": 65536}
 # what scripts/fuzz.sh --save keeps of an input in tests/fuzz/corpus/: the
 # committed corpus stays small, and CI's fixed-seed run starts from it
 SAVE_MAX_LEN = {"iso": 131072, "eltorito": 16384, "ext": 65536,
-                "fat": 65536, "ufs": 65536, "part": 65536, "wire": 16384}
+                "fat": 65536, "ufs": 65536, "part": 65536, "wire": 16384,
+                "bootcfg": 16384}
+
+
+# Boot configurations (tests/fuzz/fuzz_bootcfg.c): the first byte picks
+# the reader (0 GRUB 2, 1 syslinux, 2 GRUB legacy, 3 BLS, 4 .treeinfo).
+BOOTCFG_SEEDS = {
+    "grub2-debian": (0, """\
+if [ -s $prefix/grubenv ]; then
+  set have_grubenv=true
+  load_env
+fi
+if [ "${next_entry}" ] ; then
+   set default="${next_entry}"
+   set next_entry=
+   save_env next_entry
+else
+   set default="0"
+fi
+function load_video {
+  insmod all_video
+}
+set timeout=5
+menuentry 'Debian GNU/Linux' --class debian $menuentry_id_option 'gnulinux-simple-0a1b' {
+\tload_video
+\tinsmod part_gpt
+\tset root='hd0,gpt2'
+\tif [ x$feature_platform_search_hint = xy ]; then
+\t  search --no-floppy --fs-uuid --set=root --hint='hd0,gpt2'  0a1b
+\telse
+\t  search --no-floppy --fs-uuid --set=root 0a1b
+\tfi
+\techo\t'Loading Linux 6.1.0-28-amd64 ...'
+\tlinux\t/vmlinuz-6.1.0-28-amd64 root=UUID=0a1b ro  quiet
+\tinitrd\t/initrd.img-6.1.0-28-amd64
+}
+submenu 'Advanced options for Debian GNU/Linux' $menuentry_id_option 'gnulinux-advanced-0a1b' {
+\tmenuentry 'Debian GNU/Linux, with Linux 6.1.0-28-amd64' $menuentry_id_option 'gnulinux-6.1.0-28-amd64-advanced-0a1b' {
+\t\tlinux\t/vmlinuz-6.1.0-28-amd64 root=UUID=0a1b ro  quiet
+\t\tinitrd\t/initrd.img-6.1.0-28-amd64 /microcode.img
+\t}
+\tmenuentry "Debian, recovery \\"mode\\"" --id rec {
+\t\tlinux ($root)/vmlinuz single \\
+\t\t  ${kernel_args}
+\t}
+}
+configfile /boot/grub/custom.cfg
+blscfg
+"""),
+    "grub2-default-path": (0, "set default='1>0'\nset timeout=1\n"
+                          "menuentry a {\n linux /a\n}\nsubmenu s {\n"
+                          " menuentry b {\n  linux (hd0,msdos5)/b x=y\n"
+                          "  initrd /i1 /i2\n }\n}\n"),
+    "syslinux": (1, """\
+default install
+prompt 0
+timeout 50
+include menu.cfg
+label install
+\tmenu label ^Install
+\tmenu default
+\tkernel /install.amd/vmlinuz
+\tappend vga=788 initrd=/install.amd/initrd.gz --- quiet
+label rescue
+  linux vmlinuz
+  initrd initrd.gz,extra.gz
+  append rescue/enable=true
+menu begin advanced
+  menu label Advanced options
+  label expert
+    kernel /install.amd/vmlinuz
+    append priority=low initrd=/install.amd/initrd.gz
+menu end
+label hd
+  localboot 0x80
+"""),
+    "grub-legacy": (2, """\
+default 1
+timeout 5
+title Debian
+root (hd0,0)
+kernel /boot/vmlinuz-6.1.0 root=/dev/xvda1 ro
+initrd /boot/initrd.img-6.1.0
+title Solaris xVM
+findroot (pool_rpool,0,a)
+kernel$ /platform/i86xpv/kernel/$ISADIR/unix -B $ZFS-BOOTFS,console=text
+module$ /platform/i86pc/$ISADIR/boot_archive
+title Xen dom0
+kernel /boot/xen.gz dom0_mem=512M
+module /boot/vmlinuz root=/dev/sda1
+module /boot/initrd
+"""),
+    "bls": (3, """\
+title Fedora Linux (6.11.4-301.fc41.x86_64) 41 (Workstation Edition)
+version 6.11.4-301.fc41.x86_64
+linux /vmlinuz-6.11.4-301.fc41.x86_64
+initrd /initramfs-6.11.4-301.fc41.x86_64.img
+options root=UUID=0a1b ro rhgb quiet
+options $kernelopts
+grub_users $grub_users
+grub_arg --unrestricted
+grub_class fedora
+sort-key fedora
+"""),
+    "treeinfo": (4, """\
+[general]
+family = Fedora
+version = 41
+arch = x86_64
+[images-x86_64]
+kernel = images/pxeboot/vmlinuz
+initrd = images/pxeboot/initrd.img
+[images-xen]
+kernel = images/pxeboot/vmlinuz
+initrd = images/pxeboot/initrd.img
+"""),
+}
+
+
+def bootcfg_seeds(out):
+    for name, (which, text) in BOOTCFG_SEEDS.items():
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(bytes([which]) + text.encode())
 
 
 def committed(kind):
@@ -427,6 +550,8 @@ def generated(out, kind, max_size):
         part_seeds(out)
     elif kind == "wire":
         wire_seeds(out)
+    elif kind == "bootcfg":
+        bootcfg_seeds(out)
     elif kind == "iso":
         for name, fn in mkcrafted.CASES.items():
             data = fn().data
