@@ -45,6 +45,9 @@ struct cli {
 	char *options;	       /* -o values joined with commas, or NULL */
 	bool quiet, verbose;
 	bool json, long_fmt, recursive, directory, force;
+	const char *boot_entry; /* boot --entry */
+	const char *boot_get;	/* boot --get DIR */
+	bool pvboot;		/* boot --pvboot */
 	bool confine; /* parse in the sandbox (get's writer does not parse) */
 	bool relay;   /* diagnostics go to relay_fd (get's reader) */
 	int relay_fd;
@@ -185,6 +188,7 @@ int cmd_info(struct cli *c);
 int cmd_ls(struct cli *c);
 int cmd_cat(struct cli *c);
 int cmd_boot(struct cli *c);
+int cmd_eltorito(struct cli *c);
 int cmd_get(struct cli *c);
 
 /*

@@ -781,8 +781,8 @@ static void reap_reader(struct cli *c, pid_t pid, bool kill_it)
 	}
 }
 
-/* Forks the reader and writes what it sends. */
-static int get_run(struct get *g, struct dirstate *top, const char *as)
+int get_run_reader(struct get *g, struct dirstate *top,
+		   int (*reader)(struct cli *c, void *arg, int out), void *arg)
 {
 	struct cli *c = g->c;
 	int p[2], rc;
@@ -807,7 +807,7 @@ static int get_run(struct get *g, struct dirstate *top, const char *as)
 	if (pid == 0) {
 		close(p[0]);
 		close(g->topfd);
-		cli_status(c, reader_main(c, as, p[1]));
+		cli_status(c, reader(c, arg, p[1]));
 		_exit(c->status);
 	}
 	close(p[1]);
@@ -821,6 +821,11 @@ static int get_run(struct get *g, struct dirstate *top, const char *as)
 	progress_free(c->progress);
 	c->progress = NULL;
 	return 0;
+}
+
+static int get_reader(struct cli *c, void *as, int out)
+{
+	return reader_main(c, as, out);
 }
 
 int cmd_get(struct cli *c)
@@ -875,7 +880,7 @@ int cmd_get(struct cli *c)
 		g.top_shown = parent;
 	}
 	top.fd = g.topfd;
-	rc = get_run(&g, &top, as);
+	rc = get_run_reader(&g, &top, get_reader, as);
 out:
 	for (size_t i = 0; i < g.nlinks; i++)
 		free(g.links[i].rel);

@@ -52,6 +52,16 @@ int make_room(struct get *g, int dirfd, const char *name, const char *ipath,
  */
 int get_write_stream(struct get *g, struct dirstate *top, int fd);
 
+/*
+ * Opens the image, forks a reader that runs reader(c, arg, out) (it
+ * confines itself first, then sends a getwire stream to out and returns
+ * its exit status) and writes what it sends into top. 0, or an exit
+ * status when the reader could not be started; the reader's status is
+ * merged into c's.
+ */
+int get_run_reader(struct get *g, struct dirstate *top,
+		   int (*reader)(struct cli *c, void *arg, int out), void *arg);
+
 /* A new regular file, mode 0600 until close_file(): a descriptor or -1. */
 int create_file(struct get *g, int dirfd, const char *name, const char *ipath,
 		const char *shown);

@@ -35,7 +35,13 @@ static const char usage_text[] =
 	"                                list a directory (default /)\n"
 	"  cat IMAGE PATH...             write files to standard output\n"
 	"  get [-f] IMAGE PATH... DEST   extract files and directories\n"
-	"  boot IMAGE N                  write El Torito boot image N (as\n"
+	"  boot [--json] IMAGE           list what the image boots: kernels,\n"
+	"                                initrds, arguments, the default\n"
+	"  boot [--entry=E] --get=DIR IMAGE\n"
+	"                                write that entry's kernel, initrd "
+	"and\n"
+	"                                cmdline into DIR\n"
+	"  eltorito IMAGE N              write El Torito boot image N (as\n"
 	"                                numbered by info) to standard output\n"
 	"  mount [-o OPTS] IMAGE DIR     mount through FUSE or a kernel loop\n"
 	"                                mount (see 'fsimg mount --help')\n"
@@ -51,8 +57,14 @@ static const char usage_text[] =
 	"  -R, --recursive       ls: list every entry below PATH\n"
 	"  -d, --directory       ls: list PATH itself, not its entries\n"
 	"  -a, --all             ls: accepted; every entry is always listed\n"
-	"      --json            info, ls: print JSON\n"
-	"  -f, --force           get: replace existing regular files\n"
+	"      --json            info, ls, boot: print JSON\n"
+	"  -f, --force           get, boot: replace existing regular files\n"
+	"      --entry=E         boot: the entry to fetch: its number, id,\n"
+	"                        title or GRUB menu path (default: the\n"
+	"                        default entry)\n"
+	"      --get=DIR         boot: fetch the entry's files into DIR\n"
+	"      --pvboot          boot: a Xen PV bootloader in the image\n"
+	"                        (/boot/xen/pvboot-ARCH.elf) is the default\n"
 	"  -q, --quiet           no warnings, no progress bar\n"
 	"  -v, --verbose         say how the parser is confined; get: print\n"
 	"                        each path extracted\n"
@@ -67,7 +79,14 @@ static const char usage_text[] =
 	"3 path not found or of the wrong type, 4 some entries failed,\n"
 	"5 destination or output not writable. See fsimg(1).\n";
 
-enum { OPT_JSON = 256, OPT_LIST_TYPES, OPT_NO_SANDBOX };
+enum {
+	OPT_JSON = 256,
+	OPT_LIST_TYPES,
+	OPT_NO_SANDBOX,
+	OPT_ENTRY,
+	OPT_GET,
+	OPT_PVBOOT,
+};
 
 /* From the driver table: what -t accepts, for --help and --list-types. */
 static void print_types(FILE *f, bool list)
@@ -107,13 +126,17 @@ static const struct option long_options[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ "list-types", no_argument, NULL, OPT_LIST_TYPES },
 	{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
+	{ "entry", required_argument, NULL, OPT_ENTRY },
+	{ "get", required_argument, NULL, OPT_GET },
+	{ "pvboot", no_argument, NULL, OPT_PVBOOT },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct command {
 	const char *name;
 	int (*run)(struct cli *c);
-	const char *options; /* command-specific option letters; J: --json */
+	const char *options; /* command-specific option letters; J: --json,
+				E: --entry, G: --get, P: --pvboot */
 	int min_operands;    /* after IMAGE */
 	int max_operands;    /* -1: any number */
 	bool confined;	     /* parses inside the sandbox (confine.h) */
@@ -124,7 +147,8 @@ static const struct command commands[] = {
 	{ "ls", cmd_ls, "lRdaJ", 0, 1, true },
 	{ "cat", cmd_cat, "", 1, -1, true },
 	{ "get", cmd_get, "f", 2, -1, false },
-	{ "boot", cmd_boot, "", 1, 1, true },
+	{ "boot", cmd_boot, "JEGPf", 0, 1, true },
+	{ "eltorito", cmd_eltorito, "", 1, 1, true },
 };
 
 /* --- command line --------------------------------------------------------- */
@@ -206,6 +230,12 @@ static const char *option_name(int opt)
 		return "-a";
 	case 'f':
 		return "-f";
+	case 'E':
+		return "--entry";
+	case 'G':
+		return "--get";
+	case 'P':
+		return "--pvboot";
 	default:
 		return "--json";
 	}
@@ -216,7 +246,7 @@ int main(int argc, char **argv)
 	struct cli c = { .partition = "auto", .relay_fd = -1 };
 	struct strbuf options = { 0 };
 	const struct command *cmd = NULL;
-	char used[8] = "";
+	char used[12] = "";
 	size_t nused = 0;
 	int opt, rc, first;
 
@@ -275,6 +305,23 @@ int main(int argc, char **argv)
 		case OPT_NO_SANDBOX:
 			setenv("FSIMG_SANDBOX", "0", 1);
 			break;
+		case OPT_ENTRY:
+		case OPT_GET:
+		case OPT_PVBOOT: {
+			char letter = opt == OPT_ENTRY ? 'E'
+				      : opt == OPT_GET ? 'G'
+						       : 'P';
+
+			if (nused < sizeof(used) - 1 && !strchr(used, letter))
+				used[nused++] = letter;
+			if (opt == OPT_ENTRY)
+				c.boot_entry = optarg;
+			else if (opt == OPT_GET)
+				c.boot_get = optarg;
+			else
+				c.pvboot = true;
+			break;
+		}
 		case OPT_LIST_TYPES:
 			print_types(stdout, true);
 			return EXIT_OK;
@@ -310,6 +357,8 @@ int main(int argc, char **argv)
 							       ? OPT_JSON
 							       : used[i]),
 					   cmd->name);
+	if (c.boot_get && !*c.boot_get)
+		return usage_error("--get wants a directory");
 	if (first + 1 >= argc)
 		return usage_error("%s: no image given", cmd->name);
 	c.command = cmd->name;

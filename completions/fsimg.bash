@@ -32,11 +32,16 @@ _fsimg()
 
 	local opts_common="-p --partition -t --type -o --options -q --quiet
 		-v --verbose -h --help -V --version"
-	local cmds="info ls cat get boot mount umount"
+	local cmds="info ls cat get boot eltorito mount umount"
 
 	case $prev in
 	-p | --partition)
 		COMPREPLY=($(compgen -W "auto 1 2 3 4 5 boot=0 boot=1" -- "$cur"))
+		return
+		;;
+	--get)
+		COMPREPLY=($(compgen -d -S / -- "$cur"))
+		compopt -o nospace -o filenames 2>/dev/null
 		return
 		;;
 	-t | --type)
@@ -64,7 +69,7 @@ _fsimg()
 			part=${COMP_WORDS[i + 1]}
 			((i++))
 			;;
-		-t | --type | -o | --options) ((i++)) ;;
+		-t | --type | -o | --options | --get | --entry) ((i++)) ;;
 		--partition=*) part=${COMP_WORDS[i]#*=} ;;
 		-*) [[ -n $dashdash ]] || continue ;;&
 		*)
@@ -84,6 +89,7 @@ _fsimg()
 		info) extra="--json" ;;
 		ls) extra="-l -R --recursive -d --directory -a --all --json" ;;
 		get) extra="-f --force" ;;
+		boot) extra="--json --entry= --get= --pvboot -f --force" ;;
 		esac
 		COMPREPLY=($(compgen -W "$opts_common $extra" -- "$cur"))
 		return

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # fish completion for fsimg(1)
 
-set -l cmds info ls cat get boot mount umount
+set -l cmds info ls cat get boot eltorito mount umount
 
 # Entries of the image directory that holds the token being completed.
 function __fsimg_image_paths
@@ -58,7 +58,8 @@ complete -c fsimg -n "not __fish_seen_subcommand_from $cmds" -a info -d 'show th
 complete -c fsimg -n "not __fish_seen_subcommand_from $cmds" -a ls -d 'list a directory'
 complete -c fsimg -n "not __fish_seen_subcommand_from $cmds" -a cat -d 'write files to standard output'
 complete -c fsimg -n "not __fish_seen_subcommand_from $cmds" -a get -d 'extract files and directories'
-complete -c fsimg -n "not __fish_seen_subcommand_from $cmds" -a boot -d 'write an El Torito boot image'
+complete -c fsimg -n "not __fish_seen_subcommand_from $cmds" -a boot -d 'list what the image boots, or fetch an entry'
+complete -c fsimg -n "not __fish_seen_subcommand_from $cmds" -a eltorito -d 'write an El Torito boot image'
 complete -c fsimg -n "not __fish_seen_subcommand_from $cmds" -a mount -d 'mount an image'
 complete -c fsimg -n "not __fish_seen_subcommand_from $cmds" -a umount -d 'unmount an image'
 
@@ -70,7 +71,11 @@ complete -c fsimg -s v -l verbose -d 'print each path extracted'
 complete -c fsimg -s h -l help -d 'show help'
 complete -c fsimg -s V -l version -d 'show version'
 
-complete -c fsimg -n '__fish_seen_subcommand_from info ls' -l json -d 'print JSON'
+complete -c fsimg -n '__fish_seen_subcommand_from info ls boot' -l json -d 'print JSON'
+complete -c fsimg -n '__fish_seen_subcommand_from boot' -l entry -x -d 'entry to fetch: number, id or title'
+complete -c fsimg -n '__fish_seen_subcommand_from boot' -l get -x -a '(__fish_complete_directories)' -d 'fetch the entry into a directory'
+complete -c fsimg -n '__fish_seen_subcommand_from boot' -l pvboot -d 'prefer a Xen PV bootloader'
+complete -c fsimg -n '__fish_seen_subcommand_from boot' -s f -l force -d 'replace existing files'
 complete -c fsimg -n '__fish_seen_subcommand_from ls' -s l -d 'long format'
 complete -c fsimg -n '__fish_seen_subcommand_from ls' -s R -l recursive -d 'list everything below PATH'
 complete -c fsimg -n '__fish_seen_subcommand_from ls' -s d -l directory -d 'list PATH itself'

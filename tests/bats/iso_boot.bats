@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# El Torito boot images: extracted raw with `fsimg boot IMAGE N`, and read
+# El Torito boot images: extracted raw with `fsimg eltorito IMAGE N`, and read
 # as filesystems with `-p boot=N` (the EFI FAT image of an installer ISO),
 # checked against xorriso's own extraction and against mtools.
 
@@ -14,7 +14,7 @@ setup_file() {
 }
 
 @test "boot writes the BIOS boot image of the sample ISO" {
-	"$FSIMG" boot "$SAMPLE" 0 >"$BATS_TEST_TMPDIR/b0"
+	"$FSIMG" eltorito "$SAMPLE" 0 >"$BATS_TEST_TMPDIR/b0"
 	"$FSIMG" cat "$SAMPLE" /isolinux/boot.img >"$BATS_TEST_TMPDIR/file"
 	cmp "$BATS_TEST_TMPDIR/b0" "$BATS_TEST_TMPDIR/file"
 }
@@ -25,8 +25,8 @@ setup_file() {
 	x=$BATS_TEST_TMPDIR/x
 	mkdir "$x"
 	xorriso -osirrox on -indev "$IPXE" -extract_boot_images "$x" 2>/dev/null
-	"$FSIMG" boot "$IPXE" 0 >"$BATS_TEST_TMPDIR/b0"
-	"$FSIMG" boot "$IPXE" 1 >"$BATS_TEST_TMPDIR/b1"
+	"$FSIMG" eltorito "$IPXE" 0 >"$BATS_TEST_TMPDIR/b0"
+	"$FSIMG" eltorito "$IPXE" 1 >"$BATS_TEST_TMPDIR/b1"
 	cmp "$BATS_TEST_TMPDIR/b0" "$x/eltorito_img1_bios.img"
 	cmp "$BATS_TEST_TMPDIR/b1" "$x/eltorito_img2_uefi.img"
 }
@@ -40,7 +40,7 @@ setup_file() {
 	run "$FSIMG" -p boot=1 ls -R "$IPXE"
 	[ "$status" -eq 0 ]
 	[[ $output == *"/efi/boot/bootx64.efi"* ]]
-	"$FSIMG" boot "$IPXE" 1 >"$BATS_TEST_TMPDIR/efi.img"
+	"$FSIMG" eltorito "$IPXE" 1 >"$BATS_TEST_TMPDIR/efi.img"
 	MTOOLS_SKIP_CHECK=1 mcopy -n -i "$BATS_TEST_TMPDIR/efi.img" \
 		::/efi/boot/bootx64.efi "$BATS_TEST_TMPDIR/want"
 	"$FSIMG" -p boot=1 cat "$IPXE" /efi/boot/bootx64.efi >"$BATS_TEST_TMPDIR/got"
@@ -48,10 +48,10 @@ setup_file() {
 }
 
 @test "boot entry numbers that do not exist are errors" {
-	run "$FSIMG" boot "$SAMPLE" 7
+	run "$FSIMG" eltorito "$SAMPLE" 7
 	[ "$status" -eq 3 ]
 	[[ $output == *"sample.iso: no boot entry 7 (the catalog has 1)"* ]]
-	run "$FSIMG" boot "$SAMPLE" x
+	run "$FSIMG" eltorito "$SAMPLE" x
 	[ "$status" -eq 1 ]
 	run "$FSIMG" -p boot=4 ls "$SAMPLE"
 	[ "$status" -eq 2 ]
@@ -63,7 +63,7 @@ setup_file() {
 	mkdir "$src"
 	echo x >"$src/x"
 	xorriso -as mkisofs -quiet -R -o "$BATS_TEST_TMPDIR/plain.iso" "$src" 2>/dev/null
-	run "$FSIMG" boot "$BATS_TEST_TMPDIR/plain.iso" 0
+	run "$FSIMG" eltorito "$BATS_TEST_TMPDIR/plain.iso" 0
 	[ "$status" -eq 3 ]
 	[[ $output == *"no El Torito boot catalog"* ]]
 }

@@ -131,7 +131,7 @@ expected() {
 		fsimg info --json "$iso" >"$t/i.json"
 		for idx in $(jq -r '.filesystems[0].boot_entries[]? | select(.platform_id == 239) | .index' "$t/i.json"); do
 			rm -rf "$t/out" "$t/ref"
-			fsimg boot "$iso" "$idx" >"$t/efi.img"
+			fsimg eltorito "$iso" "$idx" >"$t/efi.img"
 			run -0 fsimg -p "boot=$idx" info "$iso"
 			[[ $output == *"type: vfat"* ]]
 			fsimg -p "boot=$idx" get -q "$iso" / "$t/out"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * fsimg boot IMAGE N: the raw bytes of El Torito boot image N (as numbered
+ * fsimg eltorito IMAGE N: the raw bytes of El Torito boot image N (as numbered
  * by 'fsimg info') to standard output. The length is the one fsimg info
  * shows: the declared load size, refined from the floppy size, the
  * hard-disk image's MBR or the FAT volume a no-emulation image holds.
@@ -69,7 +69,7 @@ static void copy_out(struct cli *c, const struct fsimg_boot_entry *e)
 	free(buf);
 }
 
-int cmd_boot(struct cli *c)
+int cmd_eltorito(struct cli *c)
 {
 	struct fsimg_boot_entry *entries;
 	unsigned want;
