@@ -18,6 +18,11 @@ pkgs=(
 	grub-rescue-pc ipxe memtest86+
 	# the libxenfsimage plugin: its library, and pygrub to test it with
 	xen-utils-4.17
+	# boot menus: a real grub-mkconfig (its scripts only: nothing is
+	# installed as a boot loader), virt-install to fetch a tree
+	grub-common virtinst
+	# a real unified kernel image: systemd's EFI stub, objcopy
+	systemd-boot-efi binutils
 )
 missing=()
 for p in "${pkgs[@]}"; do

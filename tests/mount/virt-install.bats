@@ -80,3 +80,44 @@ teardown() {
 	[ -z "$(findmnt -rn -o TARGET | grep "^$T/")" ]
 	wait_no_daemon "$iso" 10
 }
+
+# virt-install itself (its own tree detection and fetching code), on the
+# user's FUSE mount; the test driver needs no hypervisor. virt-install
+# deletes what it fetched when it exits, so it runs with os.unlink
+# disabled to leave the files for comparison.
+@test "virt-install --location on an ISO mounted by an ordinary user fetches the tree's kernel and initrd" {
+	command -v virt-install >/dev/null || skip "virt-install (virtinst) is not installed"
+	local iso=$T/Fedora-Everything-netinst-x86_64-40.iso
+	run as_user bash -euo pipefail -c '
+		iso=$1 work=$2 fsimg=$3
+		export HOME=$work
+		mnt=$(mktemp -d "$work/mnt.XXXXXX")
+		"$fsimg" mount "$iso" "$mnt"
+		rc=0
+		timeout 120 /usr/bin/python3 -c "
+import os, runpy, sys
+os.unlink = lambda *a, **k: None
+os.remove = lambda *a, **k: None
+sys.argv = [\"virt-install\"] + sys.argv[1:]
+runpy.run_path(\"/usr/bin/virt-install\", run_name=\"__main__\")
+" --connect test:///default --name t --memory 512 --disk none \
+			--location "$mnt" --osinfo detect=on,require=off \
+			--print-xml >"$work/domain.xml" || rc=$?
+		"$fsimg" umount "$mnt"
+		rmdir "$mnt"
+		exit $rc
+	' - "$iso" "$T/work" "$FSIMG"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q "fedoraproject.org/fedora" "$T/work/domain.xml"
+	kernel=$(sed -n 's|.*<kernel>\(.*\)</kernel>.*|\1|p' "$T/work/domain.xml")
+	initrd=$(sed -n 's|.*<initrd>\(.*\)</initrd>.*|\1|p' "$T/work/domain.xml")
+	cmp "$kernel" "$T/tree/images/pxeboot/vmlinuz"
+	cmp "$initrd" "$T/tree/images/pxeboot/initrd.img"
+	# fsimg boot reads the same tree without mounting anything
+	mkdir "$T/work/boot"
+	"$FSIMG" boot --get="$T/work/boot" "$iso"
+	cmp "$T/work/boot/kernel" "$kernel"
+	cmp "$T/work/boot/initrd" "$initrd"
+	wait_no_daemon "$iso" 10
+}
