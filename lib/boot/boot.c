@@ -6,7 +6,8 @@
  *
  * Order. Filesystems are visited as pygrub visits them: a filesystem at
  * offset 0 first (hybrid ISOs are ISOs), then the partitions with the MBR
- * boot flag, then the others in table order. On each, the sources run in
+ * boot flag, then the others in table order, then the El Torito boot
+ * images of an ISO that hold a filesystem. On each, the sources run in
  * table order, which is the order pygrub looks for configuration files
  * (grub.cfg, then extlinux/isolinux, then menu.lst), followed by what
  * pygrub does not read. Each run of a source on a filesystem is one
@@ -28,6 +29,7 @@
 #include <sys/stat.h>
 
 #define BOOT_MAX_WARNINGS 64
+#define BOOT_ELTORITO_MAX 64 /* boot catalog entries looked into */
 
 extern const struct boot_source boot_source_grub2;
 extern const struct boot_source boot_source_syslinux;
@@ -824,6 +826,48 @@ static int find_all(struct boot_scan *s)
 	return 0;
 }
 
+/* Is a filesystem of the scan already at byte off? */
+static bool fs_at(const struct boot_scan *s, uint64_t off)
+{
+	for (unsigned i = 0; i < s->nfs; i++)
+		if (s->fs[i].offset == off)
+			return true;
+	return false;
+}
+
+/*
+ * The El Torito boot images of an ISO at byte 0 that hold a filesystem
+ * (an installer's EFI system partition image, a floppy image): named
+ * "boot=N" as -p names them. Some media keep their only GRUB
+ * configuration there; a hybrid ISO's ESP partition that is the same
+ * image is not visited twice.
+ */
+static void find_eltorito(struct boot_scan *s)
+{
+	struct fsimg_boot_entry *e;
+	fsimg_fs *iso = NULL;
+	char spec[32];
+	int n;
+
+	if (!s->nfs || s->fs[0].offset || strcmp(s->fs[0].type, "iso9660"))
+		return;
+	iso = s->fs[0].fs;
+	e = calloc(BOOT_ELTORITO_MAX, sizeof(*e));
+	if (!e)
+		return;
+	n = fsimg_boot_entries(iso, e, BOOT_ELTORITO_MAX);
+	for (int i = 0; i < n && i < BOOT_ELTORITO_MAX; i++) {
+		const char *type;
+
+		if (!e[i].length || fs_at(s, e[i].offset) ||
+		    fsimg_probe(s->img, e[i].offset, e[i].length, &type) != 1)
+			continue;
+		snprintf(spec, sizeof(spec), "boot=%u", e[i].index);
+		add_fs(s, spec, NULL, e[i].offset, e[i].length, type);
+	}
+	free(e);
+}
+
 static int find_one(struct boot_scan *s, const char *spec)
 {
 	struct fsimg_location loc;
@@ -896,9 +940,11 @@ int fsimg_bootmenu_read(fsimg_image *img, const char *spec, unsigned flags,
 	fsimg_image_ref(img);
 	s->img = img;
 	s->flags = flags;
-	if (!spec || !strcmp(spec, "all"))
+	if (!spec || !strcmp(spec, "all")) {
 		rc = find_all(s);
-	else
+		if (!rc)
+			find_eltorito(s);
+	} else
 		rc = find_one(s, spec);
 	for (unsigned i = 0; !rc && i < s->nfs; i++)
 		for (size_t k = 0; k < sizeof(sources) / sizeof(sources[0]);

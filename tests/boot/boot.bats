@@ -176,6 +176,31 @@ menuentry "Debian GNU/Linux" --id debian {
 	[ "$(jq -r '.entries[0].args' <<<"$output")" = "vga=788 --- quiet" ]
 }
 
+@test "an ISO whose only grub.cfg is in its El Torito EFI image (boot=N)" {
+	local d=$T/et
+	rm -rf "$d"
+	mkdir -p "$d/tree/.disk" "$d/efi/EFI/BOOT"
+	cp "$T/files/vmlinuz" "$d/tree/vmlinuz"
+	cp "$T/files/initrd" "$d/tree/initrd.gz"
+	echo id >"$d/tree/.disk/marker-1234"
+	printf 'search --no-floppy --set=root --file /.disk/marker-1234\nmenuentry "Install (EFI)" {\n linux ($root)/vmlinuz quiet\n initrd /initrd.gz\n}\n' \
+		>"$d/efi/EFI/BOOT/grub.cfg"
+	mkfs.fat -C "$d/tree/efi.img" 2880 >/dev/null
+	MTOOLS_SKIP_CHECK=1 mcopy -s -i "$d/tree/efi.img" "$d/efi/EFI" ::/
+	xorriso -as mkisofs -quiet -R -J -e efi.img -no-emul-boot \
+		-o "$T/efi.iso" "$d/tree" 2>/dev/null
+	run fsimg boot --json "$T/efi.iso"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.entries[0].config | "\(.partition):\(.path)"' <<<"$output")" = "boot=0:/EFI/BOOT/grub.cfg" ]
+	[ "$(jq '.entries[0].kernel.partition' <<<"$output")" = null ]
+	mkdir "$T/eo"
+	fsimg boot --get="$T/eo" "$T/efi.iso"
+	cmp "$T/eo/kernel" "$T/files/vmlinuz"
+	cmp "$T/eo/initrd" "$T/files/initrd"
+	[ "$(cat "$T/eo/cmdline")" = quiet ]
+	rm -rf "$T/eo"
+}
+
 @test "FreeBSD on UFS2: /boot/kernel/kernel and loader.conf, kernel.old after it" {
 	local d=$T/fb
 	rm -rf "$d"
