@@ -6,10 +6,11 @@
 #   scripts/fuzz.sh --save HARNESS|all      fold the corpus into the repo
 #   scripts/fuzz.sh --coverage HARNESS|all  llvm-cov report of the corpus
 #
-# HARNESS is a kind: iso eltorito ext fat ufs part wire bootcfg. The corpus lives in
-# $FSIMG_FUZZ_DIR (default .fuzz/ at the top of the tree, ignored by git)
-# and grows from run to run: the first run starts from the seeds of
-# tests/fuzz/run_fuzz.py (generated, committed corpus, past findings).
+# HARNESS is a kind: iso eltorito ext fat ufs part wire bootcfg xenwire.
+# The corpus lives in $FSIMG_FUZZ_DIR (default .fuzz/ at the top of the
+# tree, ignored by git) and grows from run to run: the first run starts
+# from the seeds of tests/fuzz/run_fuzz.py (generated, committed corpus,
+# past findings).
 # After each run the corpus is minimised (libFuzzer -merge) and every new
 # crash, leak or timeout is copied into tests/fuzz/findings/KIND/, where the
 # replay tests of the suite pick it up: fix it, commit it, and CI replays it
@@ -25,7 +26,7 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
-kinds=(iso eltorito ext fat ufs part wire bootcfg)
+kinds=(iso eltorito ext fat ufs part wire bootcfg xenwire)
 build=${FUZZ_BUILD:-build-fuzz}
 state=${FSIMG_FUZZ_DIR:-$top/.fuzz}
 
@@ -162,6 +163,7 @@ targets() { # KIND
 	part) ls partitions/*.c ;;
 	wire) echo cli/getwire.c cli/get.c cli/extract.c ;;
 	bootcfg) ls lib/boot/*.c ;;
+	xenwire) echo cli/xenboot_wire.c ;;
 	esac
 }
 

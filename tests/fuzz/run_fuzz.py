@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Seed corpus and test driver for the fuzz harnesses.
 
-Inputs, per kind (iso, eltorito, ext, fat, ufs, part, wire, bootcfg):
+Inputs, per kind (iso, eltorito, ext, fat, ufs, part, wire, bootcfg,
+xenwire):
     generated   crafted images of our own generators and small images made
                 by the real tools (mkcrafted.py, xorriso, mke2fs, mkfs.fat,
                 makefs); they differ from run to run (times, UUIDs)
@@ -339,17 +340,61 @@ def wire_seeds(out):
             f.write(data)
 
 
-KINDS = ("iso", "eltorito", "ext", "fat", "ufs", "part", "wire", "bootcfg")
+def xenwire_entry(kind, index, strs, initrds=(), flags=0, kbytes=0,
+                  rbytes=0):
+    fixed = struct.pack("<IIIIQQ", index, flags, len(initrds), 0, kbytes,
+                        rbytes)
+    body = b"".join(s + b"\0" for s in list(strs) + list(initrds))
+    return wire_msg(kind, fixed + body)
+
+
+def xenwire_seeds(out):
+    """Streams of the child of fsimg-xenboot (cli/xenboot_wire.h)."""
+    msg = wire_msg(1, b"grub2: partition 2 /boot/grub/grub.cfg:3: odd")
+    done = wire_msg(4, b"")
+    e0 = xenwire_entry(2, 0, [b"Debian GNU/Linux, rescue", b"2",
+                              b"/boot/vmlinuz", b"root=/dev/xvda1 single",
+                              b"linux"], [b"/boot/initrd.img"])
+    e1 = xenwire_entry(2, 1, [b"Debian GNU/Linux", b"2",
+                              b"/boot/vmlinuz-6.1", b"ro quiet", b"linux"],
+                       [b"/boot/initrd.img"], flags=1)
+    res = xenwire_entry(3, 1, [b"Debian GNU/Linux", b"2",
+                               b"/boot/vmlinuz-6.1", b"ro quiet", b"linux"],
+                        [b"/boot/intel-ucode.img", b"/boot/initrd.img"],
+                        kbytes=1500000, rbytes=3000000)
+    seeds = {
+        "boot": msg + res,
+        "list": msg + e0 + e1 + done,
+        "isconfig": e0 + e1 + res,
+        "kernel_only": xenwire_entry(3, 0xFFFFFFFF, [b"", b"", b"/vmlinuz",
+                                                    b"", b"linux"],
+                                     kbytes=10),
+        "quotes": xenwire_entry(3, 0, [b"t", b"", b"/k", b"it's \"q\" \\ "
+                                       b"\t\x1b[31m caf\xc3\xa9 \xe2\x80\x8b "
+                                       b"\xff\xfe", b"uki"]),
+        "newline": xenwire_entry(3, 0, [b"t", b"", b"/k", b"a\nb", b"linux"]),
+        "out_of_order": e1 + e0,
+        "after_end": res + msg,
+        "short": (msg + res)[:-3],
+        "empty_kernel": xenwire_entry(3, 0, [b"t", b"", b"", b"", b"linux"]),
+    }
+    for name, data in seeds.items():
+        with open(os.path.join(out, name + ".xenwire"), "wb") as f:
+            f.write(data)
+
+
+KINDS = ("iso", "eltorito", "ext", "fat", "ufs", "part", "wire", "bootcfg",
+         "xenwire")
 # libFuzzer's -max_len for each kind: the metadata the harness walks
 # lies in the first few hundred KiB of every seed
 MAX_LEN = {"iso": 524288, "eltorito": 131072, "ext": 262144,
            "fat": 262144, "ufs": 262144, "part": 131072, "wire": 65536,
-           "bootcfg": 65536}
+           "bootcfg": 65536, "xenwire": 65536}
 # what scripts/fuzz.sh --save keeps of an input in tests/fuzz/corpus/: the
 # committed corpus stays small, and CI's fixed-seed run starts from it
 SAVE_MAX_LEN = {"iso": 131072, "eltorito": 16384, "ext": 65536,
                 "fat": 65536, "ufs": 65536, "part": 65536, "wire": 16384,
-                "bootcfg": 16384}
+                "bootcfg": 16384, "xenwire": 16384}
 
 
 # Boot configurations (tests/fuzz/fuzz_bootcfg.c): the first byte picks
@@ -552,6 +597,8 @@ def generated(out, kind, max_size):
         wire_seeds(out)
     elif kind == "bootcfg":
         bootcfg_seeds(out)
+    elif kind == "xenwire":
+        xenwire_seeds(out)
     elif kind == "iso":
         for name, fn in mkcrafted.CASES.items():
             data = fn().data
