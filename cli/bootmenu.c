@@ -11,7 +11,9 @@
  * initrds concatenated, as GRUB loads several; absent when it has none)
  * and cmdline (the arguments and a newline). A unified kernel image gives
  * its .linux, .initrd and .cmdline sections. Nothing is replaced without
- * -f. The files come through get's writer (get.c): the image is parsed
+ * -f, and none larger than --output-limit (512 MiB by default: a
+ * compressed image could expand far beyond its own size). The files come
+ * through get's writer (get.c): the image is parsed
  * only by the confined reader, and the writer checks what it is sent.
  */
 #include "get.h"
@@ -20,8 +22,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -221,6 +225,28 @@ static bool sent(struct boot_get *b, int rc)
 	return !rc;
 }
 
+/*
+ * Is the file made of pieces larger than --output-limit? Checked for every
+ * file of an entry before any is sent: all of them, or none.
+ */
+static bool too_big(struct cli *c, const char *name, const struct piece *p,
+		    unsigned n)
+{
+	uint64_t size = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		size += p[i].size;
+	if (size <= c->boot_limit)
+		return false;
+	cli_error(c, NULL,
+		  "%s: %llu bytes, more than --output-limit (%llu): nothing "
+		  "written",
+		  name, (unsigned long long)size,
+		  (unsigned long long)c->boot_limit);
+	cli_status(c, EXIT_PARTIAL);
+	return true;
+}
+
 /* Sends host file name, made of pieces, read in turn. */
 static void send_file(struct cli *c, struct boot_get *b, const char *name,
 		      const struct piece *p, unsigned n)
@@ -333,8 +359,15 @@ static void send_uki(struct cli *c, struct boot_get *b, fsimg_bootmenu *m,
 		cli_status(c, EXIT_IMAGE);
 		goto out;
 	}
+	if (uki_piece(c, m, &e->kernel, ".initrd", &r)) {
+		fsimg_file_close(r.f);
+		r.f = NULL;
+		r.size = 0;
+	}
+	if (too_big(c, "kernel", &k, 1) || too_big(c, "initrd", &r, 1))
+		goto out;
 	send_file(c, b, "kernel", &k, 1);
-	if (!b->gone && !uki_piece(c, m, &e->kernel, ".initrd", &r))
+	if (!b->gone && r.f)
 		send_file(c, b, "initrd", &r, 1);
 	if (!b->gone && !uki_piece(c, m, &e->kernel, ".cmdline", &a) &&
 	    a.size <= 65536) {
@@ -371,7 +404,8 @@ static void send_entry(struct cli *c, struct boot_get *b, fsimg_bootmenu *m,
 	}
 	if (rc) {
 		cli_status(c, rc);
-	} else {
+	} else if (!too_big(c, "kernel", &k, 1) &&
+		   !too_big(c, "initrd", r, nr)) {
 		send_file(c, b, "kernel", &k, 1);
 		if (nr && !b->gone)
 			send_file(c, b, "initrd", r, nr);
@@ -430,6 +464,7 @@ static int get_entry(struct cli *c)
 	struct get g = { .c = c, .root = geteuid() == 0, .topfd = -1 };
 	struct dirstate top = { .fd = -1, .rel = "" };
 	struct boot_get b = { .uid = geteuid(), .gid = getegid() };
+	struct rlimit lim, old;
 	struct stat st;
 	int rc;
 
@@ -443,6 +478,14 @@ static int get_entry(struct cli *c)
 		b.mtime = st.st_mtim;
 	g.top_shown = c->boot_get;
 	top.fd = g.topfd;
+	/*
+	 * The reader checks sizes against --output-limit; the writer does
+	 * not take its word for it: a longer write fails with EFBIG.
+	 */
+	lim.rlim_cur = lim.rlim_max = c->boot_limit + 1;
+	signal(SIGXFSZ, SIG_IGN);
+	if (getrlimit(RLIMIT_FSIZE, &old) || old.rlim_max > lim.rlim_max)
+		setrlimit(RLIMIT_FSIZE, &lim);
 	/* the writer parses nothing: the reader confines itself */
 	c->confine = false;
 	rc = get_run_reader(&g, &top, get_reader, &b);

@@ -36,6 +36,9 @@ enum cli_exit {
 
 struct progress;
 
+/* boot --get: the largest file written unless --output-limit says */
+#define CLI_BOOT_LIMIT (512ull << 20)
+
 struct cli {
 	/* command line */
 	const char *command;
@@ -48,6 +51,7 @@ struct cli {
 	const char *boot_entry; /* boot --entry */
 	const char *boot_get;	/* boot --get DIR */
 	bool pvboot;		/* boot --pvboot */
+	uint64_t boot_limit;	/* boot --output-limit */
 	bool confine; /* parse in the sandbox (get's writer does not parse) */
 	bool relay;   /* diagnostics go to relay_fd (get's reader) */
 	int relay_fd;

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "exitcodes.h"
+#include "size.h"
 #include "fsimg_mount.h"
 
 static const char usage_text[] =
@@ -65,6 +66,8 @@ static const char usage_text[] =
 	"      --get=DIR         boot: fetch the entry's files into DIR\n"
 	"      --pvboot          boot: a Xen PV bootloader in the image\n"
 	"                        (/boot/xen/pvboot-ARCH.elf) is the default\n"
+	"      --output-limit=SIZE  boot --get: the largest file written\n"
+	"                        (K, M, G suffixes; default 512M)\n"
 	"  -q, --quiet           no warnings, no progress bar\n"
 	"  -v, --verbose         say how the parser is confined; get: print\n"
 	"                        each path extracted\n"
@@ -86,6 +89,7 @@ enum {
 	OPT_ENTRY,
 	OPT_GET,
 	OPT_PVBOOT,
+	OPT_LIMIT,
 };
 
 /* From the driver table: what -t accepts, for --help and --list-types. */
@@ -129,6 +133,7 @@ static const struct option long_options[] = {
 	{ "entry", required_argument, NULL, OPT_ENTRY },
 	{ "get", required_argument, NULL, OPT_GET },
 	{ "pvboot", no_argument, NULL, OPT_PVBOOT },
+	{ "output-limit", required_argument, NULL, OPT_LIMIT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -136,7 +141,8 @@ struct command {
 	const char *name;
 	int (*run)(struct cli *c);
 	const char *options; /* command-specific option letters; J: --json,
-				E: --entry, G: --get, P: --pvboot */
+				E: --entry, G: --get, P: --pvboot,
+				L: --output-limit */
 	int min_operands;    /* after IMAGE */
 	int max_operands;    /* -1: any number */
 	bool confined;	     /* parses inside the sandbox (confine.h) */
@@ -147,7 +153,7 @@ static const struct command commands[] = {
 	{ "ls", cmd_ls, "lRdaJ", 0, 1, true },
 	{ "cat", cmd_cat, "", 1, -1, true },
 	{ "get", cmd_get, "f", 2, -1, false },
-	{ "boot", cmd_boot, "JEGPf", 0, 1, true },
+	{ "boot", cmd_boot, "JEGPLf", 0, 1, true },
 	{ "eltorito", cmd_eltorito, "", 1, 1, true },
 };
 
@@ -236,6 +242,8 @@ static const char *option_name(int opt)
 		return "--get";
 	case 'P':
 		return "--pvboot";
+	case 'L':
+		return "--output-limit";
 	default:
 		return "--json";
 	}
@@ -243,7 +251,9 @@ static const char *option_name(int opt)
 
 int main(int argc, char **argv)
 {
-	struct cli c = { .partition = "auto", .relay_fd = -1 };
+	struct cli c = { .partition = "auto",
+			 .relay_fd = -1,
+			 .boot_limit = CLI_BOOT_LIMIT };
 	struct strbuf options = { 0 };
 	const struct command *cmd = NULL;
 	char used[12] = "";
@@ -307,18 +317,26 @@ int main(int argc, char **argv)
 			break;
 		case OPT_ENTRY:
 		case OPT_GET:
-		case OPT_PVBOOT: {
-			char letter = opt == OPT_ENTRY ? 'E'
-				      : opt == OPT_GET ? 'G'
-						       : 'P';
+		case OPT_PVBOOT:
+		case OPT_LIMIT: {
+			char letter = opt == OPT_ENTRY	 ? 'E'
+				      : opt == OPT_GET	 ? 'G'
+				      : opt == OPT_LIMIT ? 'L'
+							 : 'P';
 
 			if (nused < sizeof(used) - 1 && !strchr(used, letter))
 				used[nused++] = letter;
+			if (opt == OPT_LIMIT &&
+			    (parse_size(optarg, true, &c.boot_limit) ||
+			     !c.boot_limit))
+				return usage_error("--output-limit: '%s' is "
+						   "not a size",
+						   optarg);
 			if (opt == OPT_ENTRY)
 				c.boot_entry = optarg;
 			else if (opt == OPT_GET)
 				c.boot_get = optarg;
-			else
+			else if (opt == OPT_PVBOOT)
 				c.pvboot = true;
 			break;
 		}

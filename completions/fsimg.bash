@@ -89,7 +89,7 @@ _fsimg()
 		info) extra="--json" ;;
 		ls) extra="-l -R --recursive -d --directory -a --all --json" ;;
 		get) extra="-f --force" ;;
-		boot) extra="--json --entry= --get= --pvboot -f --force" ;;
+		boot) extra="--json --entry= --get= --pvboot --output-limit= -f --force" ;;
 		esac
 		COMPREPLY=($(compgen -W "$opts_common $extra" -- "$cur"))
 		return

@@ -75,6 +75,7 @@ complete -c fsimg -n '__fish_seen_subcommand_from info ls boot' -l json -d 'prin
 complete -c fsimg -n '__fish_seen_subcommand_from boot' -l entry -x -d 'entry to fetch: number, id or title'
 complete -c fsimg -n '__fish_seen_subcommand_from boot' -l get -x -a '(__fish_complete_directories)' -d 'fetch the entry into a directory'
 complete -c fsimg -n '__fish_seen_subcommand_from boot' -l pvboot -d 'prefer a Xen PV bootloader'
+complete -c fsimg -n '__fish_seen_subcommand_from boot' -l output-limit -x -d 'largest file written'
 complete -c fsimg -n '__fish_seen_subcommand_from boot' -s f -l force -d 'replace existing files'
 complete -c fsimg -n '__fish_seen_subcommand_from ls' -s l -d 'long format'
 complete -c fsimg -n '__fish_seen_subcommand_from ls' -s R -l recursive -d 'list everything below PATH'

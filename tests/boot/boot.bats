@@ -69,6 +69,23 @@ menuentry "Debian GNU/Linux" --id debian {
 	rm -rf "$T/out"
 }
 
+@test "boot --get --output-limit: a file too large is refused, and nothing is written" {
+	grub_tree "$T/g" <<<"$SIMPLE_CFG"
+	mkext "$T/g" "$T/g.img"
+	mkdir "$T/lim"
+	# the initrd (300000 bytes) fits, the kernel (700000) does not
+	run fsimg boot --output-limit=500K --get="$T/lim" "$T/g.img"
+	[ "$status" -eq 4 ]
+	[[ $output == *"kernel: 700000 bytes, more than --output-limit (512000): nothing written"* ]]
+	[ -z "$(ls "$T/lim")" ]
+	fsimg boot --output-limit=1M --get="$T/lim" "$T/g.img"
+	cmp "$T/lim/kernel" "$T/files/vmlinuz"
+	run fsimg boot --output-limit=lots --get="$T/lim" "$T/g.img"
+	[ "$status" -eq 1 ]
+	[[ $output == *"--output-limit: 'lots' is not a size"* ]]
+	rm -rf "$T/lim"
+}
+
 @test "boot --json: typed fields, null where absent" {
 	grub_tree "$T/g" <<<"$SIMPLE_CFG"
 	mkext "$T/g" "$T/g.img"
