@@ -667,21 +667,6 @@ static int check_size(struct parent *p, struct tempfile *t, uint64_t want,
 	return 0;
 }
 
-static int write_all(int fd, const char *s, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, s, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		s += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static void say_choice(struct parent *p)
 {
 	struct strbuf t;
@@ -768,8 +753,8 @@ static int finish(struct parent *p)
 		complain(p, "%s", err);
 		goto out;
 	}
-	if (out.oom || write_all(p->outfd >= 0 ? p->outfd : STDOUT_FILENO,
-				 out.s, out.len)) {
+	if (out.oom || xbw_write_all(p->outfd >= 0 ? p->outfd : STDOUT_FILENO,
+				     out.s, out.len)) {
 		complain(p, "writing the result to %s: %s",
 			 p->output ? p->output : "standard output",
 			 out.oom ? strerror(ENOMEM) : strerror(errno));

@@ -270,21 +270,6 @@ static fsimg_fs *kernel_fs(struct child *c, char *spec, size_t size)
 
 /* --- copying -------------------------------------------------------------- */
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /*
  * Copies [off, off+size) of f, the file what/path of the image, to fd,
  * within the room left in the output file. Returns 0 or -1 (said).
@@ -317,7 +302,7 @@ static int copy_range(struct child *c, fsimg_file *f, uint64_t off,
 				      : "the file ends before its size");
 			return -1;
 		}
-		rc = write_all(fd, c->buf, (size_t)n);
+		rc = xbw_write_all(fd, c->buf, (size_t)n);
 		if (rc) {
 			say(c, "writing the %s: %s", what,
 			    rc == -EFBIG ? "larger than the output limit"

@@ -38,7 +38,7 @@ static uint64_t get_le64(const unsigned char *p)
 	return (uint64_t)get_le32(p) | (uint64_t)get_le32(p + 4) << 32;
 }
 
-static int write_all(int fd, const void *buf, size_t len)
+int xbw_write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
 
@@ -72,7 +72,7 @@ static int send_msg(int fd, enum xbw_type type, const void *payload, size_t len)
 	put_le32(buf + 4, (uint32_t)len);
 	if (len)
 		memcpy(buf + XBW_HDR, payload, len);
-	rc = write_all(fd, buf, XBW_HDR + len);
+	rc = xbw_write_all(fd, buf, XBW_HDR + len);
 	free(buf);
 	return rc;
 }

@@ -64,6 +64,8 @@ struct xbw_entry {
 /* --- the child's side: 0 or -errno (EPIPE: the parent has gone) ------- */
 
 /* A diagnostic; longer text is cut at XBW_MAX_MSG bytes. */
+/* Writes all of buf to fd, again after EINTR: 0 or -errno (-EIO). */
+int xbw_write_all(int fd, const void *buf, size_t len);
 int xbw_send_msg(int fd, const char *text);
 /* type XBW_ENTRY or XBW_RESULT; -E2BIG when a string is too long. */
 int xbw_send_entry(int fd, enum xbw_type type, const struct xbw_entry *e);

@@ -242,6 +242,13 @@ static inline void text_lines_init(struct text_lines *t, const char *text)
  */
 bool text_next_line(struct text_lines *t, const char **s, size_t *len);
 
+/* Space, tab, \r, \f, \v: what separates words in every format here. */
+bool text_blank(char c);
+/* p past its leading blanks. */
+const char *text_skip_blanks(const char *p);
+/* The length of the word at p: up to a blank or the end. */
+size_t text_word_len(const char *p);
+
 /* A heap copy of [s, s+len), NUL-terminated; NULL when out of memory. */
 char *text_dup(const char *s, size_t len);
 

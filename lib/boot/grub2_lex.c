@@ -15,17 +15,11 @@
 
 /* --- characters ----------------------------------------------------------- */
 
-static bool blank(char ch)
-{
-	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\f' ||
-	       ch == '\v';
-}
-
 /* GRUB's metacharacters end a word. */
 static bool meta(char ch)
 {
-	return blank(ch) || ch == '\n' || ch == ';' || ch == '{' || ch == '}' ||
-	       ch == '|' || ch == '&' || ch == '<' || ch == '>';
+	return text_blank(ch) || ch == '\n' || ch == ';' || ch == '{' ||
+	       ch == '}' || ch == '|' || ch == '&' || ch == '<' || ch == '>';
 }
 
 static bool is_alpha(char ch)
@@ -170,12 +164,12 @@ static void expand(struct rd *r, struct argv *out, const char *name, size_t n,
 	for (size_t i = 0; i < len;) {
 		size_t k = i;
 
-		if (blank(v[i]) || v[i] == '\n') {
+		if (text_blank(v[i]) || v[i] == '\n') {
 			fpush(r, out);
 			i++;
 			continue;
 		}
-		while (k < len && !blank(v[k]) && v[k] != '\n')
+		while (k < len && !text_blank(v[k]) && v[k] != '\n')
 			k++;
 		fput(r, v + i, k - i);
 		i = k;
@@ -338,9 +332,9 @@ int grub2_lex(struct rd *r, struct argv *out)
 	if (!grub2_spend(r))
 		return T_EOF;
 	for (;;) {
-		while (r->p < r->end &&
-		       (blank(*r->p) || (*r->p == '\\' && r->p + 1 < r->end &&
-					 r->p[1] == '\n'))) {
+		while (r->p < r->end && (text_blank(*r->p) ||
+					 (*r->p == '\\' && r->p + 1 < r->end &&
+					  r->p[1] == '\n'))) {
 			if (*r->p == '\\') {
 				r->line++;
 				r->p++;

@@ -87,27 +87,6 @@ struct gl {
 	struct gl_entry cur;
 };
 
-static bool blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-}
-
-static const char *skip_blanks(const char *p)
-{
-	while (blank(*p))
-		p++;
-	return p;
-}
-
-static size_t word_len(const char *p)
-{
-	size_t n = 0;
-
-	while (p[n] && !blank(p[n]))
-		n++;
-	return n;
-}
-
 static const char *base_name(const char *path)
 {
 	const char *b = strrchr(path, '/');
@@ -257,7 +236,7 @@ static char *file_path(struct gl *g, const char *word, size_t n,
 /* root (dev) [...] */
 static void set_root(struct gl *g, const char *arg, struct boot_fs **root)
 {
-	size_t n = word_len(arg);
+	size_t n = text_word_len(arg);
 	const char *close = memchr(arg, ')', n);
 
 	if (arg[0] != '(' || !close) {
@@ -274,7 +253,7 @@ static void set_root(struct gl *g, const char *arg, struct boot_fs **root)
 /* findroot (SIGNATURE[,P[,x]]): Solaris' search for a signature file */
 static void find_root(struct gl *g, const char *arg, struct boot_fs **root)
 {
-	size_t n = word_len(arg);
+	size_t n = text_word_len(arg);
 	const char *close = memchr(arg, ')', n);
 	const char *sig = arg + 1, *comma;
 	size_t sn;
@@ -379,12 +358,12 @@ static void do_kernel(struct gl *g, const char *arg, bool dollar)
 		return;
 	}
 	while (p[0] == '-' && p[1] == '-') {
-		if (!strncmp(p, "--type=freebsd", 14) && blank(p[14]))
+		if (!strncmp(p, "--type=freebsd", 14) && text_blank(p[14]))
 			kind = "freebsd";
-		p = skip_blanks(p + word_len(p));
+		p = text_skip_blanks(p + text_word_len(p));
 	}
-	n = word_len(p);
-	args = skip_blanks(p + n);
+	n = text_word_len(p);
+	args = text_skip_blanks(p + n);
 	path = file_path(g, p, n, &fs);
 	if (!path)
 		goto out;
@@ -414,7 +393,7 @@ out:
 static void do_initrd(struct gl *g, const char *arg)
 {
 	struct boot_fs *fs;
-	char *path = file_path(g, arg, word_len(arg), &fs);
+	char *path = file_path(g, arg, text_word_len(arg), &fs);
 
 	if (!path)
 		return;
@@ -441,7 +420,7 @@ static void do_module(struct gl *g, const char *arg, bool dollar)
 		g->oom = true;
 		return;
 	}
-	path = file_path(g, x, word_len(x), &fs);
+	path = file_path(g, x, text_word_len(x), &fs);
 	if (path)
 		boot_entry_initrd(g->cur.e, fs, path);
 	free(path);
@@ -507,7 +486,7 @@ static unsigned long saved_default(struct gl *g)
 	if (rc == -ENOMEM)
 		g->oom = true;
 	if (!rc) {
-		const char *p = skip_blanks(buf);
+		const char *p = text_skip_blanks(buf);
 
 		n = strspn(p, "0123456789");
 		if (!parse_number(p, n, &v))

@@ -116,27 +116,6 @@ struct sl {
 
 static int parse_text(struct sl *p, const char *text);
 
-static bool blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-}
-
-static const char *skip_blanks(const char *s)
-{
-	while (blank(*s))
-		s++;
-	return s;
-}
-
-static size_t word_len(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n] && !blank(s[n]))
-		n++;
-	return n;
-}
-
 static char *dup_or_oom(struct sl *p, const char *s, size_t n)
 {
 	char *d = text_dup(s, n);
@@ -304,8 +283,9 @@ static void set_args(struct sl *p, struct boot_entry *e, const char *args,
 		p->oom = true;
 		return;
 	}
-	for (const char *w = skip_blanks(args); *w; w = skip_blanks(w)) {
-		size_t n = word_len(w);
+	for (const char *w = text_skip_blanks(args); *w;
+	     w = text_skip_blanks(w)) {
+		size_t n = text_word_len(w);
 
 		if (n >= 7 && !strncmp(w, "initrd=", 7)) {
 			if (!first) {
@@ -322,7 +302,7 @@ static void set_args(struct sl *p, struct boot_entry *e, const char *args,
 	}
 	*o = 0;
 	/* without initrd= words, the arguments are kept as written */
-	boot_entry_args(e, first ? out : skip_blanks(args));
+	boot_entry_args(e, first ? out : text_skip_blanks(args));
 	free(out);
 	if (first)
 		add_initrds(p, e, first, firstn);
@@ -404,8 +384,8 @@ static void record(struct sl *p)
 	if (!ld->open)
 		return;
 	cmd = ld->type == SL_OTHER ? NULL : label_kernel(p);
-	k = cmd ? skip_blanks(cmd) : "";
-	n = word_len(k);
+	k = cmd ? text_skip_blanks(cmd) : "";
+	n = text_word_len(k);
 	append = ld->append ? ld->append : p->append ? p->append : "";
 	if (!strcmp(append, "-"))
 		append = "";
@@ -415,7 +395,7 @@ static void record(struct sl *p)
 	} else if (!p->full) {
 		/* syslinux's command line: KERNEL's words, then APPEND */
 		title = menu_title(p, ld->menulabel ? ld->menulabel : ld->name);
-		args = join(p, skip_blanks(k + n), append);
+		args = join(p, text_skip_blanks(k + n), append);
 		if (title && args)
 			idx = add_entry(p, ld->file, ld->line, ld->name, title,
 					k, n, args, ld->initrd);
@@ -437,7 +417,7 @@ static void begin_label(struct sl *p, const char *arg)
 	ld->open = true;
 	ld->type = SL_KERNEL;
 	ld->line = p->line;
-	ld->name = dup_or_oom(p, arg, word_len(arg));
+	ld->name = dup_or_oom(p, arg, text_word_len(arg));
 	ld->file = dup_or_oom(p, p->file, strlen(p->file));
 	if (!ld->name || !ld->file)
 		label_clear(ld);
@@ -506,7 +486,7 @@ static void include(struct sl *p, const char *arg)
 
 	if (!*arg)
 		return;
-	path = in_cwd(p, arg, word_len(arg));
+	path = in_cwd(p, arg, text_word_len(arg));
 	if (!path)
 		return;
 	if (is_open(p, path)) {
@@ -544,7 +524,7 @@ static void include(struct sl *p, const char *arg)
 /* MENU INCLUDE FILE [tag]: with a tag, the file is a submenu */
 static void menu_include(struct sl *p, const char *arg)
 {
-	const char *tag = skip_blanks(arg + word_len(arg));
+	const char *tag = text_skip_blanks(arg + text_word_len(arg));
 
 	if (*tag)
 		begin_menu(p, tag);
@@ -657,7 +637,7 @@ static int parse_text(struct sl *p, const char *text)
 
 		p->file = file;
 		p->line = t.line;
-		while (w < n && !blank(line[w]))
+		while (w < n && !text_blank(line[w]))
 			w++;
 		if (in_text) {
 			in_text = !(w == 7 && !strncasecmp(line, "endtext", 7));
@@ -673,7 +653,7 @@ static int parse_text(struct sl *p, const char *text)
 		}
 		if (w == 4 && !strncasecmp(line, "menu", 4)) {
 			/* the line is not NUL-terminated: stay in it */
-			while (w < n && blank(line[w]))
+			while (w < n && text_blank(line[w]))
 				w++;
 			menu_command(p, line + w, n - w);
 			continue;
@@ -698,8 +678,8 @@ static int parse_text(struct sl *p, const char *text)
 /* Our entry whose LABEL is the first word of cmdline, -1 for none. */
 static int find_label(struct sl *p, const char *cmdline, bool *dropped)
 {
-	const char *w = skip_blanks(cmdline);
-	size_t n = word_len(w);
+	const char *w = text_skip_blanks(cmdline);
+	size_t n = text_word_len(w);
 
 	*dropped = false;
 	if (!n)
@@ -723,8 +703,8 @@ static int find_label(struct sl *p, const char *cmdline, bool *dropped)
  */
 static int default_kernel(struct sl *p)
 {
-	const char *w = skip_blanks(p->deflt);
-	size_t n = word_len(w);
+	const char *w = text_skip_blanks(p->deflt);
+	size_t n = text_word_len(w);
 	const char *append =
 		p->append && strcmp(p->append, "-") ? p->append : "";
 	char *path, *args;
@@ -744,7 +724,7 @@ static int default_kernel(struct sl *p)
 	free(path);
 	if (!there || p->full)
 		return -1;
-	args = join(p, append, skip_blanks(w + n));
+	args = join(p, append, text_skip_blanks(w + n));
 	if (!args)
 		return -1;
 	idx = add_entry(p, p->deflt_file, p->deflt_line, "", p->deflt, w, n,

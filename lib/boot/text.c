@@ -5,9 +5,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool blank(char c)
+bool text_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+const char *text_skip_blanks(const char *p)
+{
+	while (text_blank(*p))
+		p++;
+	return p;
+}
+
+size_t text_word_len(const char *p)
+{
+	size_t n = 0;
+
+	while (p[n] && !text_blank(p[n]))
+		n++;
+	return n;
 }
 
 bool text_next_line(struct text_lines *t, const char **s, size_t *len)
@@ -19,9 +35,9 @@ bool text_next_line(struct text_lines *t, const char **s, size_t *len)
 	end = p + strcspn(p, "\n");
 	t->p = *end ? end + 1 : end;
 	t->line++;
-	while (p < end && blank(*p))
+	while (p < end && text_blank(*p))
 		p++;
-	while (end > p && blank(end[-1]))
+	while (end > p && text_blank(end[-1]))
 		end--;
 	*s = p;
 	*len = (size_t)(end - p);
@@ -45,17 +61,17 @@ int text_split_word(const char *s, size_t len, bool eq, char **word,
 	size_t w = 0, r;
 
 	*word = *rest = NULL;
-	while (w < len && !blank(s[w]) && !(eq && s[w] == '='))
+	while (w < len && !text_blank(s[w]) && !(eq && s[w] == '='))
 		w++;
 	r = w;
-	while (r < len && blank(s[r]))
+	while (r < len && text_blank(s[r]))
 		r++;
 	if (eq && r < len && s[r] == '=') {
 		r++;
-		while (r < len && blank(s[r]))
+		while (r < len && text_blank(s[r]))
 			r++;
 	}
-	while (len > r && blank(s[len - 1]))
+	while (len > r && text_blank(s[len - 1]))
 		len--;
 	*word = text_dup(s, w);
 	*rest = text_dup(s + r, len - r);
