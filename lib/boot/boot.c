@@ -251,6 +251,27 @@ int boot_read_file(struct boot_scan *s, struct boot_fs *fs, const char *path,
 	return 0;
 }
 
+int boot_read_first(struct boot_scan *s, const struct boot_source *src,
+		    struct boot_fs *fs, const char *const *paths, size_t n)
+{
+	const char *path = NULL;
+	char *buf;
+	size_t len;
+	int rc;
+
+	for (size_t i = 0; !path && i < n; i++)
+		if (boot_is_file(s, fs, paths[i]))
+			path = paths[i];
+	if (!path || !boot_config_claim(s, fs, path))
+		return 0;
+	rc = boot_read_file(s, fs, path, &buf, &len);
+	if (rc)
+		return rc == -ENOMEM ? rc : 0;
+	rc = src->parse(s, fs, path, buf, len);
+	free(buf);
+	return rc;
+}
+
 static bool is_type(struct boot_fs *fs, const char *path, mode_t type)
 {
 	struct fsimg_stat st;

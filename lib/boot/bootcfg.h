@@ -116,6 +116,13 @@ int uki_section(struct boot_scan *s, struct boot_fs *fs, const char *path,
 int boot_read_file(struct boot_scan *s, struct boot_fs *fs, const char *path,
 		   char **buf, size_t *len);
 
+/*
+ * What most sources' scan() does: the first of paths that is a file in fs
+ * is claimed, read and given to src->parse(). 0 when none is there.
+ */
+int boot_read_first(struct boot_scan *s, const struct boot_source *src,
+		    struct boot_fs *fs, const char *const *paths, size_t n);
+
 /* Is path a regular file (after symlinks) in fs? Never logs. */
 bool boot_is_file(struct boot_scan *s, struct boot_fs *fs, const char *path);
 /* Is path a directory in fs? Never logs. */

@@ -613,23 +613,8 @@ static int parse(struct boot_scan *s, struct boot_fs *fs, const char *path,
 
 static int scan(struct boot_scan *s, struct boot_fs *fs)
 {
-	const char *path = NULL;
-	char *buf;
-	size_t len;
-	int rc;
-
-	for (size_t i = 0;
-	     !path && i < sizeof(config_paths) / sizeof(config_paths[0]); i++)
-		if (boot_is_file(s, fs, config_paths[i]))
-			path = config_paths[i];
-	if (!path || !boot_config_claim(s, fs, path))
-		return 0;
-	rc = boot_read_file(s, fs, path, &buf, &len);
-	if (rc)
-		return rc == -ENOMEM ? rc : 0;
-	rc = parse(s, fs, path, buf, len);
-	free(buf);
-	return rc;
+	return boot_read_first(s, &boot_source_grub_legacy, fs, config_paths,
+			       sizeof(config_paths) / sizeof(config_paths[0]));
 }
 
 const struct boot_source boot_source_grub_legacy = { "grub-legacy",

@@ -211,24 +211,8 @@ static int scan_treeinfo(struct boot_scan *s, struct boot_fs *fs)
 {
 	static const char *const paths[] = { "/.treeinfo", "/treeinfo" };
 
-	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		char *text;
-		size_t len;
-		int rc;
-
-		if (!boot_is_file(s, fs, paths[i]) ||
-		    !boot_config_claim(s, fs, paths[i]))
-			continue;
-		rc = boot_read_file(s, fs, paths[i], &text, &len);
-		if (rc == -ENOMEM)
-			return rc;
-		if (rc)
-			continue;
-		rc = parse_treeinfo(s, fs, paths[i], text, len);
-		free(text);
-		return rc;
-	}
-	return 0;
+	return boot_read_first(s, &boot_source_treeinfo, fs, paths,
+			       sizeof(paths) / sizeof(paths[0]));
 }
 
 const struct boot_source boot_source_treeinfo = {
