@@ -8,39 +8,10 @@
 # hostile menus given as text. Each test compares bootdump's lines, and
 # its messages, with what GRUB (and, where it is right, pygrub) would do.
 
-load ../bats/helpers
+load helpers
 
-BOOTDUMP=$FSIMG_BUILDDIR/tests/boot/bootdump
 MKSOLUFS=$FSIMG_SRCDIR/tests/ufs/mksolufs.py
 MKVTOC=$FSIMG_SRCDIR/tests/part/mkvtoc.py
-
-setup_file() {
-	export T=$BATS_FILE_TMPDIR
-}
-
-setup() {
-	common_setup
-	[[ -x $BOOTDUMP ]] || skip "bootdump was not built"
-}
-
-# dump ARGS...: bootdump ARGS; its menu in $output, its messages in $stderr
-dump() {
-	run --separate-stderr timeout -k 5 60 "$BOOTDUMP" "$@"
-	expect_status 0
-}
-
-# same TEXT: stdin, line for line, is TEXT
-same() {
-	diff -u - <(printf '%s\n' "$1")
-}
-
-# no_messages: bootdump logged nothing
-no_messages() {
-	[[ -z $stderr ]] || {
-		printf 'unexpected messages:\n%s\n' "$stderr" >&2
-		return 1
-	}
-}
 
 # ext2 OUT DIR: an ext2 filesystem of DIR
 ext2() {
