@@ -12,6 +12,7 @@
 # pygrub's own error, never a crash.
 
 load ../bats/helpers
+load guests
 
 setup_file() {
 	export T=$BATS_FILE_TMPDIR
@@ -61,44 +62,6 @@ expect_boot() {
 		echo "args: '$a', expected '$1'" >&2
 		return 1
 	}
-}
-
-# tree DIR CONFIG-PATH: the guest's /boot with a config file from stdin
-tree() {
-	rm -rf "$1"
-	mkdir -p "$1/boot" "$1/$(dirname "$2")"
-	cp "$T/files/vmlinuz" "$1/boot/vmlinuz-6.1.0-28-amd64"
-	cp "$T/files/initrd" "$1/boot/initrd.img-6.1.0-28-amd64"
-	ln -s vmlinuz-6.1.0-28-amd64 "$1/boot/vmlinuz"
-	cat >"$1/$2"
-}
-
-GRUB2_CFG='set default="1"
-set timeout=5
-menuentry "Debian GNU/Linux, rescue" --class debian {
-	linux /boot/vmlinuz root=/dev/xvda1 ro single
-	initrd /boot/initrd.img-6.1.0-28-amd64
-}
-menuentry "Debian GNU/Linux" --class debian {
-	insmod ext2
-	linux /boot/vmlinuz-6.1.0-28-amd64 root=UUID=0a1b ro quiet console=hvc0
-	initrd /boot/initrd.img-6.1.0-28-amd64
-}'
-GRUB2_ARGS="root=UUID=0a1b ro quiet console=hvc0"
-
-# gpt_disk OUT FS-IMAGE: a GPT disk with an ESP and FS-IMAGE in partition 2
-gpt_disk() {
-	local size
-	size=$(stat -c %s "$2")
-	truncate -s $((size + 20 * 1048576)) "$1"
-	sfdisk -q "$1" <<-EOF
-		label: gpt
-		size=8MiB, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B
-		size=$((size / 512)), type=0FC63DAF-8483-4772-8E79-3D69C727E4E4
-	EOF
-	local start
-	start=$(sfdisk -J "$1" | jq '.partitiontable.partitions[1].start')
-	dd if="$2" of="$1" bs=512 seek="$start" conv=notrunc status=none
 }
 
 @test "pygrub: ext4 /boot in GPT partition 2 (grub.cfg), same as the stock plugin" {
@@ -184,22 +147,8 @@ gpt_disk() {
 	grep -q "Unable to find partition containing kernel" "$T/stderr"
 }
 
-# solaris_ufs NAME ENDIAN ARGS: $T/NAME.img, a Solaris UFS (our generator)
-# whose menu.lst boots the guest's kernel with ARGS
-solaris_ufs() {
-	tree "$T/$1" boot/grub/menu.lst <<-EOF
-		default 0
-		title Solaris-style guest
-		kernel /boot/vmlinuz-6.1.0-28-amd64 $3
-		initrd /boot/initrd.img-6.1.0-28-amd64
-	EOF
-	rm -f "$T/$1/boot/vmlinuz" # the generator writes no symlink here
-	python3 "$FSIMG_SRCDIR/tests/ufs/mksolufs.py" --endian "$2" --no-large \
-		--tree "$T/$1" "$T/$1.img"
-}
-
 @test "pygrub: Solaris x86 UFS in a VTOC slice of MBR 0xBF, same as the stock plugin" {
-	solaris_ufs sol little "-B console=hvc0"
+	solaris_ufs sol little "$(solaris_menu "-B console=hvc0")"
 	python3 "$FSIMG_SRCDIR/tests/part/mkvtoc.py" "$T/vtoc.img" \
 		--root "$T/sol.img" >/dev/null
 	pygrub_with "$T/plugins" "$T/vtoc.img"
@@ -210,7 +159,7 @@ solaris_ufs() {
 }
 
 @test "pygrub: big-endian (SPARC) Solaris UFS, which the stock plugins cannot read" {
-	solaris_ufs sparc big "-B console=ttya"
+	solaris_ufs sparc big "$(solaris_menu "-B console=ttya")"
 	pygrub_with "$T/plugins" "$T/sparc.img"
 	expect_boot "-B console=ttya"
 	! pygrub_with "$STOCK" "$T/sparc.img"
