@@ -312,7 +312,8 @@ int bls_read_entries(struct boot_scan *s, struct boot_fs *fs, const char *dir,
 	int rc = collect(&c, dir, &l);
 
 	if (!rc) {
-		qsort(l.v, l.n, sizeof(*l.v), bls_entry_cmp);
+		if (l.n)
+			qsort(l.v, l.n, sizeof(*l.v), bls_entry_cmp);
 		rc = bls_list_add_all(&c, &l, -1);
 	}
 	bls_list_free(&l);
