@@ -28,6 +28,10 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
 kinds=(iso eltorito ext fat ufs part wire bootcfg xenwire)
 build=${FUZZ_BUILD:-build-fuzz}
+# UBSan reports and goes on unless told to stop: a report must end the run
+# as a crash, so that libFuzzer keeps the input (CI's runs say the same
+# through tests/meson.build)
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 state=${FSIMG_FUZZ_DIR:-$top/.fuzz}
 
 usage() {
