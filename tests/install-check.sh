@@ -27,10 +27,13 @@ prefix=$(meson introspect "$FSIMG_BUILDDIR" --buildoptions |
 root=$dest$prefix
 lib=$(find "$root" -name 'libfsimg.so.0.*' -type f | head -1)
 t "fsimg is installed" test -x "$root/bin/fsimg"
+t "fsimg-xenboot is installed" test -x "$root/bin/fsimg-xenboot"
 t "libfsimg.so.0.* is installed" test -n "$lib"
 t "the soname is libfsimg.so.0" bash -c "objdump -p '$lib' | grep -q 'SONAME *libfsimg.so.0$'"
 t "exported symbols carry the version FSIMG_0.1" bash -c \
 	"objdump -T '$lib' | grep -w fsimg_fs_open | grep -q FSIMG_0.1"
+t "fsimg_bootmenu_read is exported" bash -c \
+	"objdump -T '$lib' | grep -w fsimg_bootmenu_read | grep -q FSIMG_0.1"
 t "only the public API is exported" bash -c \
 	"! objdump -T '$lib' | awk '\$4 != \"*UND*\" && \$NF ~ /^fsimg_/ {print \$NF}' | grep -qE 'fsimg_(wread|opt|err|cache|utf|days)'"
 t "fsimg.h is installed" test -f "$root/include/fsimg.h"
@@ -38,6 +41,7 @@ pc=$(find "$root" -name fsimg.pc | head -1)
 t "fsimg.pc is installed" test -n "$pc"
 t "fsimg(1) is installed" bash -c "ls '$root'/share/man/man1/fsimg.1*"
 t "libfsimg(3) is installed" bash -c "ls '$root'/share/man/man3/libfsimg.3*"
+t "fsimg-xenboot(1) is installed" bash -c "ls '$root'/share/man/man1/fsimg-xenboot.1*"
 t "bash completion is installed" bash -c "find '$dest' -path '*bash-completion/completions/fsimg' | grep -q ."
 t "zsh completion is installed" bash -c "find '$dest' -name _fsimg | grep -q ."
 t "fish completion is installed" bash -c "find '$dest' -name fsimg.fish | grep -q ."
