@@ -682,11 +682,12 @@ static uint64_t count_total(struct cli *c, struct operand *ops, int n)
 
 /*
  * The reader, in the child: confined, it opens the filesystem and sends
- * each operand. as: the name a single operand is created as (DEST did not
+ * each operand. arg, as: the name a single operand is created as (DEST did not
  * exist), else NULL. Returns the exit status.
  */
-static int reader_main(struct cli *c, const char *as, int out)
+static int reader_main(struct cli *c, void *arg, int out)
 {
+	const char *as = arg;
 	int npaths = c->noperands - 1;
 	struct reader r = { .c = c, .out = out };
 	struct operand *ops;
@@ -823,11 +824,6 @@ int get_run_reader(struct get *g, struct dirstate *top,
 	return 0;
 }
 
-static int get_reader(struct cli *c, void *as, int out)
-{
-	return reader_main(c, as, out);
-}
-
 int cmd_get(struct cli *c)
 {
 	int npaths = c->noperands - 1;
@@ -880,7 +876,7 @@ int cmd_get(struct cli *c)
 		g.top_shown = parent;
 	}
 	top.fd = g.topfd;
-	rc = get_run_reader(&g, &top, get_reader, as);
+	rc = get_run_reader(&g, &top, reader_main, as);
 out:
 	for (size_t i = 0; i < g.nlinks; i++)
 		free(g.links[i].rel);
