@@ -10,7 +10,8 @@
  * files into the existing directory DIR: kernel, initrd (the entry's
  * initrds concatenated, as GRUB loads several; absent when it has none)
  * and cmdline (the arguments and a newline). A unified kernel image gives
- * its .linux, .initrd and .cmdline sections. Nothing is replaced without
+ * its .linux and .initrd sections and the arguments of its .cmdline.
+ * Nothing is replaced without
  * -f, and none larger than --output-limit (512 MiB by default: a
  * compressed image could expand far beyond its own size). The files come
  * through get's writer (get.c): the image is parsed
@@ -333,21 +334,22 @@ static int uki_piece(struct cli *c, fsimg_bootmenu *m,
 		     const struct fsimg_bootmenu_file *f, const char *section,
 		     struct piece *p)
 {
-	int rc = fsimg_bootmenu_section(m, f, section, &p->off, &p->size);
+	uint64_t off, size;
+	int rc = fsimg_bootmenu_section(m, f, section, &off, &size);
 
 	if (rc)
 		return rc;
-	rc = open_piece(c, m, f, p);
-	if (rc)
+	if (open_piece(c, m, f, p))
 		return -EIO;
-	rc = fsimg_bootmenu_section(m, f, section, &p->off, &p->size);
-	return rc;
+	p->off = off; /* the section, not the whole file */
+	p->size = size;
+	return 0;
 }
 
 static void send_uki(struct cli *c, struct boot_get *b, fsimg_bootmenu *m,
 		     const struct fsimg_bootmenu_entry *e)
 {
-	struct piece k = { 0 }, r = { 0 }, a = { 0 };
+	struct piece k = { 0 }, r = { 0 };
 	unsigned logged = c->logged;
 	int rc = uki_piece(c, m, &e->kernel, ".linux", &k);
 
@@ -369,24 +371,12 @@ static void send_uki(struct cli *c, struct boot_get *b, fsimg_bootmenu *m,
 	send_file(c, b, "kernel", &k, 1);
 	if (!b->gone && r.f)
 		send_file(c, b, "initrd", &r, 1);
-	if (!b->gone && !uki_piece(c, m, &e->kernel, ".cmdline", &a) &&
-	    a.size <= 65536) {
-		char *text = xmalloc((size_t)a.size + 1);
-		ssize_t got =
-			a.size ? fsimg_file_read(a.f, text, a.size, a.off) : 0;
-		size_t len = got > 0 ? (size_t)got : 0;
-
-		while (len && (text[len - 1] == '\0' || text[len - 1] == '\n'))
-			len--;
-		send_args(b, text, len);
-		free(text);
-	} else if (!b->gone) {
+	/* the reader took them from .cmdline (or the BLS entry's options) */
+	if (!b->gone)
 		send_args(b, e->args, strlen(e->args));
-	}
 out:
 	fsimg_file_close(k.f);
 	fsimg_file_close(r.f);
-	fsimg_file_close(a.f);
 }
 
 static void send_entry(struct cli *c, struct boot_get *b, fsimg_bootmenu *m,

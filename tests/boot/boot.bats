@@ -218,6 +218,27 @@ menuentry "Debian GNU/Linux" --id debian {
 	rm -rf "$T/eo"
 }
 
+@test "boot --get of a unified kernel image: its .linux, its .initrd, the .cmdline arguments" {
+	local stub=/usr/lib/systemd/boot/efi/linuxx64.efi.stub
+	[[ -r $stub ]] || skip "needs $stub (systemd-boot-efi)"
+	command -v objcopy >/dev/null || skip "needs objcopy (binutils)"
+	rm -rf "$T/uki"
+	mkdir -p "$T/uki/EFI/Linux"
+	printf 'root=/dev/xvda2 ro\nquiet\n\0' >"$T/cmdline"
+	objcopy --add-section .cmdline="$T/cmdline" --change-section-vma .cmdline=0x30000 \
+		--add-section .linux="$T/files/vmlinuz" --change-section-vma .linux=0x2000000 \
+		--add-section .initrd="$T/files/initrd" --change-section-vma .initrd=0x3000000 \
+		"$stub" "$T/uki/EFI/Linux/linux.efi"
+	mkfs.fat -C "$T/uki.img" 8192 >/dev/null
+	MTOOLS_SKIP_CHECK=1 mcopy -s -i "$T/uki.img" "$T/uki/EFI" ::/
+	mkdir "$T/uo"
+	fsimg boot --get="$T/uo" "$T/uki.img"
+	cmp "$T/uo/kernel" "$T/files/vmlinuz"
+	cmp "$T/uo/initrd" "$T/files/initrd"
+	[ "$(cat "$T/uo/cmdline")" = "root=/dev/xvda2 ro quiet" ]
+	rm -rf "$T/uo"
+}
+
 @test "FreeBSD on UFS2: /boot/kernel/kernel and loader.conf, kernel.old after it" {
 	local d=$T/fb
 	rm -rf "$d"
