@@ -382,51 +382,12 @@ static int section(struct child *c, const struct fsimg_bootmenu_entry *e,
 }
 
 /*
- * The arguments of a unified kernel image: the entry's own (a BLS "uki"
- * entry's options), else its .cmdline.
- */
-static int uki_cmdline(struct child *c, const struct fsimg_bootmenu_entry *e,
-		       fsimg_file *f, char *cmdline, struct xbw_entry *w)
-{
-	uint64_t off, size;
-	ssize_t n;
-	int rc;
-
-	if (e->args[0])
-		return 0;
-	rc = section(c, e, ".cmdline", &off, &size);
-	if (rc)
-		return rc == -ENOENT ? 0 : -1;
-	if (size > XBW_MAX_STR) {
-		say(c, "the kernel %s: a .cmdline of %llu bytes",
-		    e->kernel.path, (unsigned long long)size);
-		return -1;
-	}
-	n = fsimg_file_read(f, cmdline, (size_t)size, off);
-	if (n < 0 || (uint64_t)n != size) {
-		say(c, "the kernel %s: reading its .cmdline: %s",
-		    e->kernel.path, n < 0 ? strerror((int)-n) : "cut short");
-		return -1;
-	}
-	cmdline[n] = 0;
-	/* padded with NULs; line ends are blanks, as the library reads it */
-	n = (ssize_t)strlen(cmdline);
-	for (ssize_t i = 0; i < n; i++)
-		if (cmdline[i] == '\n' || cmdline[i] == '\r' ||
-		    cmdline[i] == '\t')
-			cmdline[i] = ' ';
-	while (n > 0 && cmdline[n - 1] == ' ')
-		cmdline[--n] = 0;
-	w->args = cmdline;
-	return 0;
-}
-
-/*
  * A unified kernel image: its .linux section is the kernel, .initrd (when
- * it has one) the ramdisk and .cmdline the arguments.
+ * it has one) the ramdisk; the arguments are the entry's, which the
+ * library took from .cmdline (or a BLS entry's options).
  */
 static int boot_uki(struct child *c, const struct fsimg_bootmenu_entry *e,
-		    struct xbw_entry *w, char *cmdline)
+		    struct xbw_entry *w)
 {
 	const struct xb_opts *o = c->o;
 	uint64_t off, size, ioff, isize;
@@ -447,9 +408,9 @@ static int boot_uki(struct child *c, const struct fsimg_bootmenu_entry *e,
 	f = open_file(c, &e->kernel, "kernel");
 	if (!f)
 		return -1;
-	rc = uki_cmdline(c, e, f, cmdline, w);
+	rc = 0;
 	w->ninitrds = 0;
-	if (!rc && !o->not_really) {
+	if (!o->not_really) {
 		rc = copy_range(c, f, off, size, o->kernel_fd, "kernel",
 				e->kernel.path);
 		w->kernel_bytes = size;
@@ -471,7 +432,6 @@ static int boot_uki(struct child *c, const struct fsimg_bootmenu_entry *e,
 static int boot_entry(struct child *c, const struct fsimg_bootmenu_entry *e)
 {
 	const struct xb_opts *o = c->o;
-	char cmdline[XBW_MAX_STR + 1];
 	struct xbw_entry w;
 	fsimg_file *f;
 	int rc;
@@ -479,7 +439,7 @@ static int boot_entry(struct child *c, const struct fsimg_bootmenu_entry *e)
 	fill(&w, e);
 	c->room = o->limit;
 	if (!strcmp(e->kind, "uki")) {
-		if (boot_uki(c, e, &w, cmdline))
+		if (boot_uki(c, e, &w))
 			return -1;
 		return send(c, XBW_RESULT, &w);
 	}
