@@ -727,8 +727,8 @@ int boot_find(const struct boot_scan *s, unsigned from, const char *which)
 	if (all_digits(which)) {
 		unsigned long v = strtoul(which, NULL, 10);
 
-		if (strlen(which) > 6 || v >= s->nents - from ||
-		    from >= s->nents)
+		if (from >= s->nents || strlen(which) > 6 ||
+		    v >= s->nents - from)
 			return -ENOENT;
 		return (int)(from + v);
 	}
