@@ -57,8 +57,12 @@ static void check(const fsimg_bootmenu *m)
 		snprintf(num, sizeof(num), "%u", i);
 		if (fsimg_bootmenu_find(m, num) != (int)i)
 			abort();
-		/* an id or a title finds an entry, not necessarily this one */
-		if (e->id[0] && fsimg_bootmenu_find(m, e->id) < 0)
+		/*
+		 * an id or a title finds an entry, not necessarily this one;
+		 * an id of digits only is an entry number, as in GRUB
+		 */
+		if (e->id[0] && e->id[strspn(e->id, "0123456789")] &&
+		    fsimg_bootmenu_find(m, e->id) < 0)
 			abort();
 	}
 }
