@@ -27,7 +27,6 @@
 struct fsfuse {
 	fsimg_fs *fs;
 	fsimg_ino root; /* fsimg_fs_root(): FUSE_ROOT_ID */
-	int image_fd;	/* fsimg_image_fd(): spliced from */
 	double timeout; /* entry, negative entry and attribute cache */
 };
 

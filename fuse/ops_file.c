@@ -3,9 +3,10 @@
  * File data. open() gives each open file an fsimg_file in fi->fh and keeps
  * the page cache across opens (keep_cache): the image does not change.
  *
- * read() answers with data spliced straight from the image descriptor when
- * the requested range is stored plainly (fsimg_file_map() describes it as
- * runs of the image file): a fuse_bufvec of FUSE_BUF_IS_FD |
+ * read() answers with data spliced straight from the image file when the
+ * requested range is stored plainly (fsimg_file_map() and
+ * fsimg_image_plain() describe it as runs of the image file, or of a
+ * container's clusters): a fuse_bufvec of FUSE_BUF_IS_FD |
  * FUSE_BUF_FD_SEEK buffers goes to fuse_reply_data(), which splices it
  * into /dev/fuse through a pipe (FUSE_CAP_SPLICE_WRITE) without copying
  * through user memory. Holes, compressed data and ranges made of many
@@ -58,24 +59,26 @@ void fsfuse_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 }
 
 /*
- * Describes [off, off + size) of f as plain runs of the image in bv.
- * Returns 1 when it fits in SPLICE_RUNS runs, 0 when it must go through
- * memory, -errno on failure.
+ * Describes [off, off + size) of f as plain runs of files in bv: the
+ * driver maps the file to its disk (fsimg_file_map()), the image's source
+ * maps the disk to the files it is stored in (fsimg_image_plain(): the
+ * image file itself, or a container's clusters). Returns 1 when it fits in
+ * SPLICE_RUNS runs, 0 when it must go through memory (holes, compressed
+ * data, many small runs), -errno on failure.
  */
 static int map_runs(const struct fsfuse *ff, fsimg_file *f, uint64_t off,
 		    size_t size, struct fuse_bufvec *bv)
 {
-	uint64_t pos = off, end = off + size, image_end;
+	fsimg_image *img = fsimg_fs_image(ff->fs);
+	uint64_t pos = off, end = off + size;
 	struct fsimg_extent ext;
-	struct stat st;
+	struct fsimg_plain p;
 	size_t n = 0;
 	int rc;
 
 	while (pos < end) {
 		uint64_t run, in;
 
-		if (n == SPLICE_RUNS)
-			return 0;
 		rc = fsimg_file_map(f, pos, &ext);
 		if (rc == -EOPNOTSUPP)
 			return 0;
@@ -93,23 +96,40 @@ static int map_runs(const struct fsfuse *ff, fsimg_file *f, uint64_t off,
 			run = end - pos;
 		if (ext.physical > UINT64_MAX - ext.length)
 			return -EIO;
-		bv->buf[n] = (struct fuse_buf){
-			.size = (size_t)run,
-			.flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK,
-			.fd = ff->image_fd,
-			.pos = (off_t)(ext.physical + in),
-		};
-		n++;
-		pos += run;
+		/* the disk's run, as the files it is stored in */
+		while (run) {
+			if (n == SPLICE_RUNS)
+				return 0;
+			rc = fsimg_image_plain(img, ext.physical + in, run, &p);
+			if (rc <= 0)
+				return rc;
+			if (p.fd < 0 || p.len == 0)
+				return 0; /* zeroes: through memory */
+			if (p.len > run)
+				p.len = run;
+			bv->buf[n++] = (struct fuse_buf){
+				.size = (size_t)p.len,
+				.flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK,
+				.fd = p.fd,
+				.pos = (off_t)p.off,
+			};
+			in += p.len;
+			pos += p.len;
+			run -= p.len;
+		}
 	}
 	bv->count = n;
 
-	if (fstat(ff->image_fd, &st))
-		return -errno;
-	image_end = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : UINT64_MAX;
-	for (size_t i = 0; i < n; i++)
-		if ((uint64_t)bv->buf[i].pos + bv->buf[i].size > image_end)
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+
+		if (fstat(bv->buf[i].fd, &st))
+			return -errno;
+		if (S_ISREG(st.st_mode) &&
+		    (uint64_t)bv->buf[i].pos + bv->buf[i].size >
+			    (uint64_t)st.st_size)
 			return -EIO; /* the image shrank under us */
+	}
 	return 1;
 }
 

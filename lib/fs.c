@@ -28,7 +28,10 @@ static int window_make(fsimg_image *img, uint64_t offset, uint64_t length,
 		       struct fsimg_window *w)
 {
 	uint64_t end;
+	int rc = fsimg_image_ready(img);
 
+	if (rc)
+		return rc;
 	if (offset > img->size)
 		return fsimg_err(img, -EINVAL,
 				 "offset %llu is past the end of the image "
@@ -44,7 +47,9 @@ static int window_make(fsimg_image *img, uint64_t offset, uint64_t length,
 				 (unsigned long long)length,
 				 (unsigned long long)offset,
 				 (unsigned long long)img->size);
-	*w = (struct fsimg_window){ .img = img, .off = offset, .len = length };
+	*w = (struct fsimg_window){
+		.img = img, .src = img->top, .off = offset, .len = length
+	};
 	return 0;
 }
 
@@ -198,6 +203,10 @@ static int open_fs(fsimg_image *img, uint64_t offset, uint64_t length,
 	rc = generic_options(fs, &o);
 	if (rc)
 		goto err_opts;
+	/* the image's options (fsimg_image_set_options) are not ours */
+	for (unsigned i = 0; i < o.count; i++)
+		if (fsimg_image_key(o.opt[i].key))
+			o.opt[i].taken = true;
 
 	if (fstype && *fstype && strcmp(fstype, "auto")) {
 		drv = fsimg_driver_find(fstype);

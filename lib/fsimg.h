@@ -150,12 +150,49 @@ int fsimg_image_open_fd(int fd, const char *name, fsimg_image **out);
 void fsimg_image_close(fsimg_image *img);
 uint64_t fsimg_image_size(const fsimg_image *img);
 const char *fsimg_image_name(const fsimg_image *img);
-/* The image's file descriptor, for zero-copy replies. Owned by the image. */
+/*
+ * The image file's descriptor, owned by the image. Its bytes are the disk's
+ * only for a raw image: read the disk with fsimg_image_read() and find where
+ * it is stored with fsimg_image_plain().
+ */
 int fsimg_image_fd(const fsimg_image *img);
 /* Reads exactly len bytes at off; -EIO past the end. */
 int fsimg_image_read(fsimg_image *img, uint64_t off, void *buf, size_t len);
 /* Diagnostics from this image and every filesystem opened on it. */
 void fsimg_image_set_log(fsimg_image *img, fsimg_log_fn fn, void *ctx);
+/* Where a run of the image's disk is stored: fsimg_image_plain(). */
+struct fsimg_plain {
+	int fd;	      /* a file of the image, owned by it; -1: zeroes */
+	uint64_t off; /* bytes into fd */
+	uint64_t len; /* bytes, > 0 */
+};
+/*
+ * Where [off, off + len) of the image's disk is stored, from off on: 1 with
+ * *p (a run of a file to splice or pread from, or zeroes; p->len may be
+ * shorter than len), 0 when those bytes are stored coded (compressed) and
+ * must be read with fsimg_image_read() or fsimg_file_read(), -errno.
+ */
+int fsimg_image_plain(fsimg_image *img, uint64_t off, uint64_t len,
+		      struct fsimg_plain *p);
+/*
+ * Options of the image rather than of a filesystem, before its first read:
+ * backing=yes|no (follow the files a container names: backing files,
+ * parents, extents; no by default), snapshot=NAME (a qcow2 internal
+ * snapshot), container=FMT|raw|auto. Other keys are left for
+ * fsimg_fs_open(), which in turn ignores these. -EBUSY after the first
+ * read, -EINVAL with a message for a bad value.
+ */
+int fsimg_image_set_options(fsimg_image *img, const char *options);
+/*
+ * The image's format: "raw" or its container ("qcow2", "vmdk", "vpc",
+ * "vhdx"), NULL when the container could not be read (the error went to
+ * the log). Sizes, partitions and filesystems are those of the disk the
+ * container holds.
+ */
+const char *fsimg_image_format(fsimg_image *img);
+/* The container's details (format, virtual_size, cluster_size, backing
+ * chain...) as key/value pairs; none for a raw image. */
+int fsimg_image_details(fsimg_image *img, fsimg_detail_fn fn, void *ctx);
 
 /*
  * Which filesystem driver recognises the byte window [offset, offset+length)

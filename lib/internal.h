@@ -7,6 +7,7 @@
 #define FSIMG_INTERNAL_H
 
 #include "fsimg.h"
+#include "source.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -107,6 +108,32 @@ bool fsimg_debug_driver(const struct fsimg_driver *d);
 			fsimg_debug_print((drv).debug, __VA_ARGS__); \
 	} while (0)
 
+/* --- options ------------------------------------------------------------ */
+
+#define FSIMG_OPTS_MAX 32
+
+struct fsimg_opt {
+	char *key;
+	char *value; /* NULL for a flag */
+	bool taken;
+};
+
+struct fsimg_opts {
+	char *buf;
+	unsigned count;
+	struct fsimg_opt opt[FSIMG_OPTS_MAX];
+};
+
+int fsimg_opts_parse(struct fsimg_opts *o, const char *s);
+void fsimg_opts_free(struct fsimg_opts *o);
+/* Marks key taken; true when present. *value may be NULL for a flag. */
+bool fsimg_opt_take(struct fsimg_opts *o, const char *key, const char **value);
+/* Parses a taken key's value as an unsigned number in base (0: auto). */
+int fsimg_opt_take_uint(struct fsimg_opts *o, const char *key, int base,
+			uint64_t max, uint64_t *out, bool *present);
+/* First key nobody took, or NULL. */
+const char *fsimg_opts_untaken(const struct fsimg_opts *o);
+
 /* --- the image source --------------------------------------------------- */
 
 /* Largest single read a driver may ask for. */
@@ -120,13 +147,53 @@ struct fsimg_cache;
 
 struct fsimg_image {
 	atomic_int refs;
-	int fd;
-	uint64_t size;
 	char *name;
 	fsimg_log_fn log_fn;
 	void *log_ctx;
-	struct fsimg_cache *cache;
+	struct fsimg_source *file; /* the image file as opened */
+	/*
+	 * The disk: file, or the container found in it. Made on first use
+	 * (fsimg_image_ready()), after the frontend confined itself: finding
+	 * a container is parsing the image.
+	 */
+	struct fsimg_source *top;
+	uint64_t size; /* top->size */
+	pthread_mutex_t stack_lock;
+	atomic_bool stacked; /* top and stack_rc are set */
+	int stack_rc;
+	/* image options (fsimg_image_set_options) */
+	struct fsimg_opts opts_list;
+	struct fsimg_image_opts opts;
+	/* files an image names: opened beneath this directory (-1: not yet) */
+	int dirfd;
+	unsigned related; /* opened so far, at most FSIMG_CHAIN_MAX */
+	uint64_t related_id[FSIMG_CHAIN_MAX + 1][2]; /* st_dev, st_ino */
 };
+
+/*
+ * Finds the image's container, once: 0, or the error (with its message
+ * the first time) on every call. Every entry point that reads calls it.
+ */
+int fsimg_image_ready(fsimg_image *img);
+/*
+ * The image file's descriptor when the disk is the file itself (no
+ * container): what libblkid may be given. -1 for a container's disk.
+ */
+int fsimg_image_raw_fd(fsimg_image *img);
+/*
+ * The type of a filesystem or volume fsimg names but does not read (xfs,
+ * btrfs, swap, LVM2_member, ...), found by its signature in
+ * [off, off + len) of the image's disk, or NULL: what libblkid tells for a
+ * raw image, for the disk inside a container (lib/signature.c).
+ */
+const char *fsimg_signature_type(fsimg_image *img, uint64_t off, uint64_t len);
+/* The image's disk, found on the first call: NULL when unreadable. */
+static inline struct fsimg_source *fsimg_image_top(fsimg_image *img)
+{
+	return fsimg_image_ready(img) ? NULL : img->top;
+}
+/* Is key an image option (fsimg_image_set_options), not a filesystem's? */
+bool fsimg_image_key(const char *key);
 
 /*
  * A byte window of an image: a partition, a session, a boot image. Every
@@ -135,8 +202,9 @@ struct fsimg_image {
  */
 struct fsimg_window {
 	fsimg_image *img;
-	uint64_t off; /* absolute start in the image */
-	uint64_t len; /* bytes */
+	struct fsimg_source *src; /* the disk it is a window of */
+	uint64_t off;		  /* absolute start in the source */
+	uint64_t len;		  /* bytes */
 	/* the driver label its messages start with, or NULL (lib/fs.c) */
 	const char *label;
 };
@@ -151,6 +219,12 @@ int fsimg_wread(const struct fsimg_window *w, uint64_t off, void *buf,
 /* The same through the image's block cache: for metadata. */
 int fsimg_wread_cached(const struct fsimg_window *w, uint64_t off, void *buf,
 		       size_t len);
+/*
+ * Where [off, off + len) of the window is stored plainly in a file, from
+ * off on (fsimg_source_plain()): 1, 0 when it must be read, -errno.
+ */
+int fsimg_wplain(const struct fsimg_window *w, uint64_t off, uint64_t len,
+		 struct fsimg_plain *p);
 /* true when [off, off+len) lies inside the window. */
 static inline bool fsimg_window_has(const struct fsimg_window *w, uint64_t off,
 				    uint64_t len)
@@ -208,32 +282,6 @@ static inline unsigned long long fsimg_wabs(const struct fsimg_window *w,
 {
 	return (unsigned long long)(w->off + off);
 }
-
-/* --- options ------------------------------------------------------------ */
-
-#define FSIMG_OPTS_MAX 32
-
-struct fsimg_opt {
-	char *key;
-	char *value; /* NULL for a flag */
-	bool taken;
-};
-
-struct fsimg_opts {
-	char *buf;
-	unsigned count;
-	struct fsimg_opt opt[FSIMG_OPTS_MAX];
-};
-
-int fsimg_opts_parse(struct fsimg_opts *o, const char *s);
-void fsimg_opts_free(struct fsimg_opts *o);
-/* Marks key taken; true when present. *value may be NULL for a flag. */
-bool fsimg_opt_take(struct fsimg_opts *o, const char *key, const char **value);
-/* Parses a taken key's value as an unsigned number in base (0: auto). */
-int fsimg_opt_take_uint(struct fsimg_opts *o, const char *key, int base,
-			uint64_t max, uint64_t *out, bool *present);
-/* First key nobody took, or NULL. */
-const char *fsimg_opts_untaken(const struct fsimg_opts *o);
 
 /* --- filesystems -------------------------------------------------------- */
 

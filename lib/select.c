@@ -485,12 +485,20 @@ static bool spec_syntax_ok(const char *s)
 static void blkid_type(fsimg_image *img, uint64_t off, uint64_t len,
 		       struct fsimg_location *loc)
 {
-	blkid_probe pr = blkid_new_probe();
+	blkid_probe pr;
 	const char *v;
+	int fd = fsimg_image_raw_fd(img);
 
+	if (fd < 0) { /* a container's disk: our short list of signatures */
+		v = fsimg_signature_type(img, off, len);
+		if (v && !fsimg_driver_find(v))
+			snprintf(loc->type, sizeof(loc->type), "%s", v);
+		return;
+	}
+	pr = blkid_new_probe();
 	if (!pr)
 		return;
-	if (!blkid_probe_set_device(pr, img->fd, (blkid_loff_t)off,
+	if (!blkid_probe_set_device(pr, fd, (blkid_loff_t)off,
 				    (blkid_loff_t)len)) {
 		blkid_probe_enable_superblocks(pr, 1);
 		blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE);

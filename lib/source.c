@@ -1,17 +1,18 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The image source: one file descriptor shared by every filesystem opened
- * on the image, byte windows over it, one bounded read primitive and a small
- * block cache for metadata.
+ * Sources (source.h) and the image over them: a raw file, or the container
+ * found in it, read in bounded runs; byte windows over the image's disk;
+ * a small block cache per source for metadata.
  *
  * Reads use pread() only, never a shared file position, so any number of
- * threads may read at once. The cache is direct-mapped on absolute 4 KiB
- * blocks of the image file; each slot has its own lock, so readers of
- * different blocks do not contend.
+ * threads may read at once. A cache is direct-mapped on 4 KiB blocks of
+ * its source; each slot has its own lock, so readers of different blocks do
+ * not contend.
  */
 #include "internal.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -79,172 +80,30 @@ void fsimg_cache_free(struct fsimg_cache *c)
 	free(c);
 }
 
-/* pread until len bytes are in or the file ends; -EIO on a short file. */
-static int pread_full(fsimg_image *img, uint64_t off, void *buf, size_t len,
-		      size_t *got)
-{
-	uint8_t *p = buf;
-	size_t done = 0;
+/* --- sources ------------------------------------------------------------- */
 
-	while (done < len) {
-		ssize_t n = pread(img->fd, p + done, len - done,
-				  (off_t)(off + done));
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		done += (size_t)n;
+static int source_alloc(fsimg_image *img, const char *format, const char *name,
+			struct fsimg_source **out)
+{
+	struct fsimg_source *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return -ENOMEM;
+	s->name = strdup(name ? name : "(image)");
+	if (!s->name) {
+		free(s);
+		return -ENOMEM;
 	}
-	if (got)
-		*got = done;
+	s->format = format;
+	s->img = img;
+	s->fd = -1;
+	s->refs = 1;
+	pthread_mutex_init(&s->cache_lock, NULL);
+	*out = s;
 	return 0;
 }
 
-static int image_range_check(fsimg_image *img, uint64_t off, size_t len)
-{
-	uint64_t end;
-
-	if (len > FSIMG_READ_MAX)
-		return -EFBIG;
-	if (ckd_add(&end, off, (uint64_t)len) || end > img->size)
-		return -EIO;
-	return 0;
-}
-
-int fsimg_image_read(fsimg_image *img, uint64_t off, void *buf, size_t len)
-{
-	size_t got = 0;
-	int rc = image_range_check(img, off, len);
-
-	if (rc)
-		return rc;
-	rc = pread_full(img, off, buf, len, &got);
-	if (rc)
-		return rc;
-	if (got != len) {
-		/* The file shrank under us: report, do not invent zeroes. */
-		return fsimg_err(
-			img, -EIO,
-			"short read at byte %llu: the image is shorter "
-			"than when it was opened",
-			(unsigned long long)(off + got));
-	}
-	return 0;
-}
-
-static int window_abs(const struct fsimg_window *w, uint64_t off, size_t len,
-		      uint64_t *abs)
-{
-	if (len > FSIMG_READ_MAX)
-		return -EFBIG;
-	if (!fsimg_window_has(w, off, len))
-		return -EIO;
-	if (ckd_add(abs, w->off, off))
-		return -EIO;
-	return 0;
-}
-
-bool fsimg_window_clamp(fsimg_image *img, uint64_t start, uint64_t size,
-			struct fsimg_window *w)
-{
-	if (start >= img->size)
-		return false;
-	w->img = img;
-	w->off = start;
-	w->len = size < img->size - start ? size : img->size - start;
-	w->label = NULL;
-	return true;
-}
-
-int fsimg_wread(const struct fsimg_window *w, uint64_t off, void *buf,
-		size_t len)
-{
-	uint64_t abs;
-	int rc = window_abs(w, off, len, &abs);
-
-	if (rc) {
-		DBG(SRC, "src", "read %zu at %llu outside window of %llu: %d",
-		    len, (unsigned long long)off, (unsigned long long)w->len,
-		    rc);
-		return rc;
-	}
-	return fsimg_image_read(w->img, abs, buf, len);
-}
-
-static int cache_fill(fsimg_image *img, struct cache_slot *s, uint64_t block)
-{
-	uint64_t start = block * FSIMG_CACHE_BLOCK;
-	size_t want = FSIMG_CACHE_BLOCK, got = 0;
-	int rc;
-
-	if (start >= img->size)
-		return -EIO;
-	if (img->size - start < want)
-		want = (size_t)(img->size - start);
-	rc = pread_full(img, start, slot_data(img->cache, s), want, &got);
-	if (rc)
-		return rc;
-	s->block = block + 1;
-	s->valid = (uint32_t)got;
-	return 0;
-}
-
-int fsimg_wread_cached(const struct fsimg_window *w, uint64_t off, void *buf,
-		       size_t len)
-{
-	fsimg_image *img = w->img;
-	uint64_t abs;
-	uint8_t *out = buf;
-	int rc = window_abs(w, off, len, &abs);
-
-	if (rc)
-		return rc;
-	if (!img->cache)
-		return fsimg_image_read(img, abs, buf, len);
-	rc = image_range_check(img, abs, len);
-	if (rc)
-		return rc;
-
-	while (len) {
-		uint64_t block = abs / FSIMG_CACHE_BLOCK;
-		size_t in = (size_t)(abs % FSIMG_CACHE_BLOCK);
-		size_t n = FSIMG_CACHE_BLOCK - in;
-		struct cache_slot *s =
-			&img->cache->slot[block & (img->cache->nslots - 1)];
-
-		if (n > len)
-			n = len;
-		pthread_mutex_lock(&s->lock);
-		if (s->block != block + 1) {
-			DBG(CACHE, "cache", "miss block %llu",
-			    (unsigned long long)block);
-			rc = cache_fill(img, s, block);
-		}
-		if (!rc && s->valid < in + n)
-			rc = fsimg_err(img, -EIO,
-				       "short read at byte %llu: the image is "
-				       "shorter than when it was opened",
-				       (unsigned long long)abs);
-		if (!rc)
-			memcpy(out, slot_data(img->cache, s) + in, n);
-		else
-			s->block = 0;
-		pthread_mutex_unlock(&s->lock);
-		if (rc)
-			return rc;
-		out += n;
-		abs += n;
-		len -= n;
-	}
-	return 0;
-}
-
-/* --- image handles ------------------------------------------------------ */
-
-static int image_size_of(int fd, uint64_t *size)
+static int file_size_of(int fd, uint64_t *size)
 {
 	struct stat st;
 
@@ -266,6 +125,415 @@ static int image_size_of(int fd, uint64_t *size)
 	return -EINVAL;
 }
 
+int fsimg_source_file(fsimg_image *img, int fd, const char *name,
+		      struct fsimg_source **out)
+{
+	struct fsimg_source *s;
+	int rc = source_alloc(img, "raw", name, &s);
+
+	if (rc) {
+		close(fd);
+		return rc;
+	}
+	s->fd = fd;
+	rc = file_size_of(fd, &s->size);
+	if (rc) {
+		fsimg_source_close(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+int fsimg_source_new(fsimg_image *img, const char *format,
+		     const struct fsimg_source_ops *ops,
+		     struct fsimg_source *lower, struct fsimg_source **out)
+{
+	struct fsimg_source *s;
+	int rc = source_alloc(img, format, lower ? lower->name : NULL, &s);
+
+	if (rc) {
+		fsimg_source_close(lower);
+		return rc;
+	}
+	s->ops = ops;
+	s->lower = lower;
+	*out = s;
+	return 0;
+}
+
+void fsimg_source_close(struct fsimg_source *s)
+{
+	if (!s || --s->refs)
+		return;
+	if (s->ops && s->ops->close)
+		s->ops->close(s);
+	fsimg_source_close(s->backing);
+	fsimg_source_close(s->lower);
+	if (s->fd >= 0)
+		close(s->fd);
+	fsimg_cache_free(s->cache);
+	pthread_mutex_destroy(&s->cache_lock);
+	free(s->name);
+	free(s);
+}
+
+int fsimg_serr(const struct fsimg_source *s, int err, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (!s->img || !s->img->log_fn)
+		return err;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return fsimg_err(s->img, err, "%s %s: %s", s->format, s->name, msg);
+}
+
+/* pread until len bytes are in or the file ends. */
+static int pread_full(int fd, uint64_t off, void *buf, size_t len, size_t *got)
+{
+	uint8_t *p = buf;
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n =
+			pread(fd, p + done, len - done, (off_t)(off + done));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	if (got)
+		*got = done;
+	return 0;
+}
+
+static int range_check(const struct fsimg_source *s, uint64_t off, size_t len)
+{
+	uint64_t end;
+
+	if (len > FSIMG_READ_MAX)
+		return -EFBIG;
+	if (ckd_add(&end, off, (uint64_t)len) || end > s->size)
+		return -EIO;
+	return 0;
+}
+
+static int file_read(struct fsimg_source *s, uint64_t off, void *buf,
+		     size_t len)
+{
+	size_t got = 0;
+	int rc = pread_full(s->fd, off, buf, len, &got);
+
+	if (rc)
+		return rc;
+	if (got != len) /* the file shrank under us: do not invent zeroes */
+		return fsimg_err(s->img, -EIO,
+				 "short read at byte %llu of %s: the file is "
+				 "shorter than when it was opened",
+				 (unsigned long long)(off + got), s->name);
+	return 0;
+}
+
+/*
+ * The run of s at off asked of its map(), checked: it starts at off, makes
+ * progress, stays inside what was asked and, stored below, inside lower.
+ */
+static int source_map(struct fsimg_source *s, uint64_t off, uint64_t len,
+		      struct fsimg_run *run)
+{
+	uint64_t end;
+	int rc;
+
+	memset(run, 0, sizeof(*run));
+	rc = s->ops->map(s, off, len, run);
+	if (rc)
+		return rc;
+	if (run->len == 0 || run->len > len)
+		return fsimg_serr(s, -EIO, "bad run of %llu bytes at %llu",
+				  (unsigned long long)run->len,
+				  (unsigned long long)off);
+	switch (run->kind) {
+	case FSIMG_RUN_LOWER:
+		if (!s->lower || ckd_add(&end, run->at, run->len) ||
+		    end > s->lower->size)
+			return fsimg_serr(s, -EIO,
+					  "data of byte %llu is stored at "
+					  "%llu, past the end of the file",
+					  (unsigned long long)off,
+					  (unsigned long long)run->at);
+		return 0;
+	case FSIMG_RUN_ZERO:
+		return 0;
+	case FSIMG_RUN_BACKING:
+		return s->backing ? 0
+				  : fsimg_serr(s, -EIO,
+					       "byte %llu is in a backing "
+					       "file, and there is none",
+					       (unsigned long long)off);
+	case FSIMG_RUN_OTHER:
+		return s->ops->read_other
+			       ? 0
+			       : fsimg_serr(s, -EIO, "byte %llu: no decoder",
+					    (unsigned long long)off);
+	}
+	return -EIO;
+}
+
+/* The backing source's bytes at off, zeroes past its end. */
+static int backing_read(struct fsimg_source *b, uint64_t off, uint8_t *buf,
+			size_t len)
+{
+	size_t in = 0;
+
+	if (off < b->size)
+		in = b->size - off < len ? (size_t)(b->size - off) : len;
+	memset(buf + in, 0, len - in);
+	return in ? fsimg_source_read(b, off, buf, in) : 0;
+}
+
+int fsimg_source_read(struct fsimg_source *s, uint64_t off, void *buf,
+		      size_t len)
+{
+	uint8_t *p = buf;
+	int rc = range_check(s, off, len);
+
+	if (rc)
+		return rc;
+	if (!s->ops)
+		return file_read(s, off, buf, len);
+	while (len) {
+		struct fsimg_run run;
+		size_t n;
+
+		rc = source_map(s, off, len, &run);
+		if (rc)
+			return rc;
+		n = (size_t)run.len;
+		switch (run.kind) {
+		case FSIMG_RUN_LOWER:
+			rc = fsimg_source_read(s->lower, run.at, p, n);
+			break;
+		case FSIMG_RUN_ZERO:
+			memset(p, 0, n);
+			break;
+		case FSIMG_RUN_BACKING:
+			rc = backing_read(s->backing, off, p, n);
+			break;
+		case FSIMG_RUN_OTHER:
+			rc = s->ops->read_other(s, off, p, n);
+			break;
+		}
+		if (rc)
+			return rc;
+		p += n;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int fsimg_source_plain(struct fsimg_source *s, uint64_t off, uint64_t len,
+		       struct fsimg_plain *p)
+{
+	struct fsimg_run run;
+	int rc;
+
+	if (len == 0 || off >= s->size)
+		return -EIO;
+	if (len > s->size - off)
+		len = s->size - off;
+	for (unsigned depth = 0;; depth++) {
+		if (!s->ops) {
+			*p = (struct fsimg_plain){ .fd = s->fd,
+						   .off = off,
+						   .len = len };
+			return 1;
+		}
+		if (depth > 2 * FSIMG_CHAIN_MAX)
+			return -ELOOP;
+		rc = source_map(s, off, len, &run);
+		if (rc)
+			return rc;
+		switch (run.kind) {
+		case FSIMG_RUN_ZERO:
+			*p = (struct fsimg_plain){ .fd = -1, .len = run.len };
+			return 1;
+		case FSIMG_RUN_OTHER:
+			return 0;
+		case FSIMG_RUN_LOWER:
+			off = run.at;
+			len = run.len;
+			s = s->lower;
+			break;
+		case FSIMG_RUN_BACKING:
+			len = run.len;
+			if (off >= s->backing->size) {
+				*p = (struct fsimg_plain){ .fd = -1,
+							   .len = len };
+				return 1;
+			}
+			s = s->backing;
+			if (len > s->size - off)
+				len = s->size - off;
+			break;
+		}
+	}
+}
+
+static int cache_fill(struct fsimg_source *s, struct cache_slot *slot,
+		      uint64_t block)
+{
+	uint64_t start = block * FSIMG_CACHE_BLOCK;
+	size_t want = FSIMG_CACHE_BLOCK;
+	int rc;
+
+	if (start >= s->size)
+		return -EIO;
+	if (s->size - start < want)
+		want = (size_t)(s->size - start);
+	rc = fsimg_source_read(s, start, slot_data(s->cache, slot), want);
+	if (rc)
+		return rc;
+	slot->block = block + 1;
+	slot->valid = (uint32_t)want;
+	return 0;
+}
+
+static struct fsimg_cache *source_cache(struct fsimg_source *s)
+{
+	struct fsimg_cache *c;
+
+	pthread_mutex_lock(&s->cache_lock);
+	if (!s->cache && fsimg_cache_new(s->size, &s->cache))
+		s->cache = NULL;
+	c = s->cache;
+	pthread_mutex_unlock(&s->cache_lock);
+	return c;
+}
+
+int fsimg_source_read_cached(struct fsimg_source *s, uint64_t off, void *buf,
+			     size_t len)
+{
+	struct fsimg_cache *c;
+	uint8_t *out = buf;
+	int rc = range_check(s, off, len);
+
+	if (rc)
+		return rc;
+	c = source_cache(s);
+	if (!c)
+		return fsimg_source_read(s, off, buf, len);
+	while (len) {
+		uint64_t block = off / FSIMG_CACHE_BLOCK;
+		size_t in = (size_t)(off % FSIMG_CACHE_BLOCK);
+		size_t n = FSIMG_CACHE_BLOCK - in;
+		struct cache_slot *slot = &c->slot[block & (c->nslots - 1)];
+
+		if (n > len)
+			n = len;
+		pthread_mutex_lock(&slot->lock);
+		if (slot->block != block + 1) {
+			DBG(CACHE, "cache", "%s: miss block %llu", s->format,
+			    (unsigned long long)block);
+			rc = cache_fill(s, slot, block);
+		}
+		if (!rc && slot->valid < in + n)
+			rc = -EIO;
+		if (!rc)
+			memcpy(out, slot_data(c, slot) + in, n);
+		else
+			slot->block = 0;
+		pthread_mutex_unlock(&slot->lock);
+		if (rc)
+			return rc;
+		out += n;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* --- windows ---------------------------------------------------------------
+ */
+
+int fsimg_image_read(fsimg_image *img, uint64_t off, void *buf, size_t len)
+{
+	int rc = fsimg_image_ready(img);
+
+	return rc ? rc : fsimg_source_read(img->top, off, buf, len);
+}
+
+static int window_abs(const struct fsimg_window *w, uint64_t off, size_t len,
+		      uint64_t *abs)
+{
+	if (len > FSIMG_READ_MAX)
+		return -EFBIG;
+	if (!fsimg_window_has(w, off, len))
+		return -EIO;
+	if (ckd_add(abs, w->off, off))
+		return -EIO;
+	return 0;
+}
+
+bool fsimg_window_clamp(fsimg_image *img, uint64_t start, uint64_t size,
+			struct fsimg_window *w)
+{
+	if (fsimg_image_ready(img) || start >= img->size)
+		return false;
+	w->img = img;
+	w->src = img->top;
+	w->off = start;
+	w->len = size < img->size - start ? size : img->size - start;
+	w->label = NULL;
+	return true;
+}
+
+int fsimg_wread(const struct fsimg_window *w, uint64_t off, void *buf,
+		size_t len)
+{
+	uint64_t abs;
+	int rc = window_abs(w, off, len, &abs);
+
+	if (rc) {
+		DBG(SRC, "src", "read %zu at %llu outside window of %llu: %d",
+		    len, (unsigned long long)off, (unsigned long long)w->len,
+		    rc);
+		return rc;
+	}
+	return fsimg_source_read(w->src, abs, buf, len);
+}
+
+int fsimg_wread_cached(const struct fsimg_window *w, uint64_t off, void *buf,
+		       size_t len)
+{
+	uint64_t abs;
+	int rc = window_abs(w, off, len, &abs);
+
+	return rc ? rc : fsimg_source_read_cached(w->src, abs, buf, len);
+}
+
+int fsimg_wplain(const struct fsimg_window *w, uint64_t off, uint64_t len,
+		 struct fsimg_plain *p)
+{
+	uint64_t abs;
+
+	if (len == 0 || !fsimg_window_has(w, off, len) ||
+	    ckd_add(&abs, w->off, off))
+		return -EIO;
+	return fsimg_source_plain(w->src, abs, len, p);
+}
+
+/* --- image handles ------------------------------------------------------ */
+
+/* --- image handles ------------------------------------------------------ */
+
 int fsimg_image_open_fd(int fd, const char *name, fsimg_image **out)
 {
 	fsimg_image *img;
@@ -274,34 +542,28 @@ int fsimg_image_open_fd(int fd, const char *name, fsimg_image **out)
 	fsimg_debug_init();
 	img = calloc(1, sizeof(*img));
 	if (!img) {
-		rc = -ENOMEM;
-		goto err_fd;
+		close(fd);
+		return -ENOMEM;
 	}
-	img->fd = fd;
+	img->dirfd = -1;
 	img->name = strdup(name ? name : "(image)");
 	if (!img->name) {
-		rc = -ENOMEM;
-		goto err_img;
+		close(fd);
+		free(img);
+		return -ENOMEM;
 	}
-	rc = image_size_of(fd, &img->size);
-	if (rc)
-		goto err_name;
-	rc = fsimg_cache_new(img->size, &img->cache);
-	if (rc)
-		goto err_name;
+	rc = fsimg_source_file(img, fd, img->name, &img->file);
+	if (rc) {
+		free(img->name);
+		free(img);
+		return rc;
+	}
+	pthread_mutex_init(&img->stack_lock, NULL);
 	atomic_init(&img->refs, 1);
 	DBG(SRC, "src", "opened %s: %llu bytes", img->name,
-	    (unsigned long long)img->size);
+	    (unsigned long long)img->file->size);
 	*out = img;
 	return 0;
-
-err_name:
-	free(img->name);
-err_img:
-	free(img);
-err_fd:
-	close(fd);
-	return rc;
 }
 
 int fsimg_image_open(const char *path, unsigned flags, fsimg_image **out)
@@ -330,15 +592,19 @@ void fsimg_image_close(fsimg_image *img)
 {
 	if (!img || atomic_fetch_sub(&img->refs, 1) != 1)
 		return;
-	fsimg_cache_free(img->cache);
-	close(img->fd);
+	fsimg_source_close(img->top);
+	fsimg_source_close(img->file);
+	if (img->dirfd >= 0)
+		close(img->dirfd);
+	pthread_mutex_destroy(&img->stack_lock);
+	fsimg_opts_free(&img->opts_list);
 	free(img->name);
 	free(img);
 }
 
 uint64_t fsimg_image_size(const fsimg_image *img)
 {
-	return img->size;
+	return fsimg_image_ready((fsimg_image *)img) ? 0 : img->size;
 }
 
 const char *fsimg_image_name(const fsimg_image *img)
@@ -348,7 +614,7 @@ const char *fsimg_image_name(const fsimg_image *img)
 
 int fsimg_image_fd(const fsimg_image *img)
 {
-	return img->fd;
+	return img->file->fd;
 }
 
 void fsimg_image_set_log(fsimg_image *img, fsimg_log_fn fn, void *ctx)

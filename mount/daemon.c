@@ -311,7 +311,6 @@ static int daemon_main(const struct fsfuse_params *p, int sfd)
 	}
 	ff.fs = fs;
 	ff.root = fsimg_fs_root(fs);
-	ff.image_fd = fsimg_image_fd(fsimg_fs_image(fs));
 	if (fuse_set_signal_handlers(se)) {
 		send_status(sfd, ST_FAILED, FSM_EX_SYSERR, true,
 			    "cannot set signal handlers");

@@ -72,7 +72,10 @@ static int blkid_list(fsimg_image *img, struct plist *l, unsigned sectsz)
 	blkid_partlist pl;
 	int n, fd, rc = 0, nbsd = 0;
 
-	fd = dup(img->fd);
+	fd = fsimg_image_raw_fd(img);
+	if (fd < 0) /* a container's disk: libblkid reads only files */
+		return 0;
+	fd = dup(fd);
 	if (fd < 0)
 		return -errno;
 	pr = blkid_new_probe();

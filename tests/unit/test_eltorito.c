@@ -160,7 +160,10 @@ static void test_valid(uint64_t base)
 	mbr_part(m.buf + base + 60 * BLK, 1, 0x06, 50, 50);
 
 	img = img_open(&m);
-	w = (struct fsimg_window){ .img = img, .off = base, .len = 1u << 20 };
+	w = (struct fsimg_window){ .img = img,
+				   .src = fsimg_image_top(img),
+				   .off = base,
+				   .len = 1u << 20 };
 	n = iso_eltorito_entries(&w, 20, b, 8);
 	is_int(n, 4, "base %llu: four entries", (unsigned long long)base);
 	is_str(logbuf, "", "valid catalog: nothing logged");
@@ -224,7 +227,9 @@ static void test_bad_validation(void)
 	minimal(&m, 20, 30);
 	m.buf[20 * BLK + 4] ^= 1; /* id string changed after the checksum */
 	img = img_open(&m);
-	w = (struct fsimg_window){ .img = img, .off = 0, .len = m.size };
+	w = (struct fsimg_window){
+		.img = img, .src = fsimg_image_top(img), .off = 0, .len = m.size
+	};
 	is_int(iso_eltorito_entries(&w, 20, b, 2), -EUCLEAN,
 	       "bad checksum: EUCLEAN");
 	ok(strstr(logbuf, "El Torito boot catalog at block 20") &&
@@ -235,7 +240,9 @@ static void test_bad_validation(void)
 	minimal(&m, 20, 30);
 	m.buf[20 * BLK + 31] = 0;
 	img = img_open(&m);
-	w = (struct fsimg_window){ .img = img, .off = 0, .len = m.size };
+	w = (struct fsimg_window){
+		.img = img, .src = fsimg_image_top(img), .off = 0, .len = m.size
+	};
 	is_int(iso_eltorito_entries(&w, 20, b, 2), -EUCLEAN,
 	       "missing 55 AA: EUCLEAN");
 	ok(strstr(logbuf, "55 AA") != NULL, "missing 55 AA: message");
@@ -245,7 +252,9 @@ static void test_bad_validation(void)
 	minimal(&m, 20, 30);
 	m.buf[20 * BLK] = 2;
 	img = img_open(&m);
-	w = (struct fsimg_window){ .img = img, .off = 0, .len = m.size };
+	w = (struct fsimg_window){
+		.img = img, .src = fsimg_image_top(img), .off = 0, .len = m.size
+	};
 	is_int(iso_eltorito_entries(&w, 20, b, 2), -EUCLEAN,
 	       "header id 2: EUCLEAN");
 	fsimg_image_close(img);
@@ -254,14 +263,18 @@ static void test_bad_validation(void)
 	minimal(&m, 20, 30);
 	m.buf[20 * BLK + 32] = 0x90;
 	img = img_open(&m);
-	w = (struct fsimg_window){ .img = img, .off = 0, .len = m.size };
+	w = (struct fsimg_window){
+		.img = img, .src = fsimg_image_top(img), .off = 0, .len = m.size
+	};
 	is_int(iso_eltorito_entries(&w, 20, b, 2), -EUCLEAN,
 	       "default entry is a header: EUCLEAN");
 	ok(strstr(logbuf, "default entry") != NULL, "no default: message");
 	fsimg_image_close(img);
 
 	img = img_open(&m);
-	w = (struct fsimg_window){ .img = img, .off = 0, .len = m.size };
+	w = (struct fsimg_window){
+		.img = img, .src = fsimg_image_top(img), .off = 0, .len = m.size
+	};
 	is_int(iso_eltorito_entries(&w, 64, b, 2), -EUCLEAN,
 	       "catalog past the window: EUCLEAN");
 	is_int(iso_eltorito_entries(&w, 0xFFFFFFFFu, b, 2), -EUCLEAN,
@@ -287,7 +300,9 @@ static void test_counts(void)
 	boot(cat + 96, 0x88, 0, 0, 0, 4, 31);
 	boot(cat + 128, 0x88, 0, 0, 0, 4, 32);
 	img = img_open(&m);
-	w = (struct fsimg_window){ .img = img, .off = 0, .len = m.size };
+	w = (struct fsimg_window){
+		.img = img, .src = fsimg_image_top(img), .off = 0, .len = m.size
+	};
 	n = iso_eltorito_entries(&w, 20, b, 100);
 	is_int(n, 3, "section count past its entries: stops at zeroes");
 	is_int(b[2].lba, 32, "last real section entry");
@@ -300,7 +315,9 @@ static void test_counts(void)
 	for (unsigned i = 0; i < 70; i++)
 		boot(cat + 96 + 32 * i, 0x88, 0, 0, 0, 4, 100 + i);
 	img = img_open(&m);
-	w = (struct fsimg_window){ .img = img, .off = 0, .len = m.size };
+	w = (struct fsimg_window){
+		.img = img, .src = fsimg_image_top(img), .off = 0, .len = m.size
+	};
 	n = iso_eltorito_entries(&w, 20, b, 100);
 	is_int(n, 71, "catalog over two sectors");
 	is_int(b[70].lba, 169, "entry in the second sector");
@@ -312,6 +329,7 @@ static void test_counts(void)
 	/* The window ends in the middle of the section's entries. */
 	img = img_open(&m);
 	w = (struct fsimg_window){ .img = img,
+				   .src = fsimg_image_top(img),
 				   .off = 0,
 				   .len = 21 * BLK + 100 };
 	n = iso_eltorito_entries(&w, 20, b, 100);
@@ -325,7 +343,9 @@ static void test_counts(void)
 	minimal(&m, 20, 30);
 	cat[64] = 0x42;
 	img = img_open(&m);
-	w = (struct fsimg_window){ .img = img, .off = 0, .len = m.size };
+	w = (struct fsimg_window){
+		.img = img, .src = fsimg_image_top(img), .off = 0, .len = m.size
+	};
 	is_int(iso_eltorito_entries(&w, 20, b, 100), 1,
 	       "garbage after default: one entry");
 	fsimg_image_close(img);
@@ -350,7 +370,10 @@ static void test_unterminated(void)
 		boot(cat + off + 32, 0x88, 0, 0, 0, 4, 30);
 	}
 	img = img_open(&m);
-	w = (struct fsimg_window){ .img = img, .off = 0, .len = 30 * BLK };
+	w = (struct fsimg_window){ .img = img,
+				   .src = fsimg_image_top(img),
+				   .off = 0,
+				   .len = 30 * BLK };
 	n = iso_eltorito_entries(&w, 20, b, 4);
 	is_int(n, 1 + (10 * 64 - 2) / 2, "no final header: runs to the window");
 	ok(strstr(logbuf, "no final section header") != NULL,
@@ -359,7 +382,9 @@ static void test_unterminated(void)
 
 	/* The same with a window far beyond 64 sectors of catalog. */
 	img = img_open(&m);
-	w = (struct fsimg_window){ .img = img, .off = 0, .len = m.size };
+	w = (struct fsimg_window){
+		.img = img, .src = fsimg_image_top(img), .off = 0, .len = m.size
+	};
 	n = iso_eltorito_entries(&w, 20, b, 4);
 	is_int(n, 1 + (64 * 64 - 2) / 2,
 	       "no final header: stops at 64 sectors");
@@ -371,6 +396,7 @@ static void test_unterminated(void)
 	minimal(&m, 80, 0);
 	img = img_open(&m);
 	w = (struct fsimg_window){ .img = img,
+				   .src = fsimg_image_top(img),
 				   .off = 80 * BLK,
 				   .len = 1u << 30 };
 	n = iso_eltorito_entries(&w, 0, b, 4);
@@ -385,7 +411,9 @@ static void test_unterminated(void)
 	for (size_t off = 128; 20 * BLK + off < m.size; off += 32)
 		cat[off] = 0x44;
 	img = img_open(&m);
-	w = (struct fsimg_window){ .img = img, .off = 0, .len = m.size };
+	w = (struct fsimg_window){
+		.img = img, .src = fsimg_image_top(img), .off = 0, .len = m.size
+	};
 	n = iso_eltorito_entries(&w, 20, b, 4);
 	is_int(n, 2, "endless extension entries: bounded");
 	fsimg_image_close(img);
@@ -403,6 +431,7 @@ static int real_iso(const char *path, struct fsimg_boot_entry *b, size_t max)
 	if (fsimg_image_open(path, 0, &img))
 		return -ENOENT;
 	w = (struct fsimg_window){ .img = img,
+				   .src = fsimg_image_top(img),
 				   .off = 0,
 				   .len = fsimg_image_size(img) };
 	for (unsigned i = 16; i < 32; i++) {

@@ -371,8 +371,10 @@ static int scratch_open(struct scratch *s, const uint8_t *data, size_t len)
 	memset(&s->fs, 0, sizeof(s->fs));
 	memset(&s->ifs, 0, sizeof(s->ifs));
 	s->fs.img = s->img;
-	s->fs.win =
-		(struct fsimg_window){ .img = s->img, .off = 0, .len = len };
+	s->fs.win = (struct fsimg_window){ .img = s->img,
+					   .src = fsimg_image_top(s->img),
+					   .off = 0,
+					   .len = len };
 	s->ifs.fs = &s->fs;
 	s->ifs.img = s->img;
 	s->ifs.win = s->fs.win;

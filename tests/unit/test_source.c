@@ -79,6 +79,7 @@ int main(void)
 	fsimg_image_set_log(img, log_fn, NULL);
 
 	w = (struct fsimg_window){ .img = img,
+				   .src = fsimg_image_top(img),
 				   .off = 1000,
 				   .len = 2 * FSIMG_CACHE_BLOCK };
 	is_int(fsimg_wread(&w, 0, buf, 100), 0, "read at window start");
@@ -111,6 +112,7 @@ int main(void)
 	/* A window at the very end of the image: the last block is short. */
 	{
 		struct fsimg_window tail = { .img = img,
+					     .src = fsimg_image_top(img),
 					     .off = IMG_SIZE - 500,
 					     .len = 500 };
 		is_int(fsimg_wread_cached(&tail, 0, buf, 500), 0,
@@ -150,6 +152,7 @@ int main(void)
 		fsimg_image_open_fd(fd2, "mem2.img", &img2);
 		fsimg_image_set_log(img2, log_fn, NULL);
 		all.img = img2;
+		all.src = fsimg_image_top(img2);
 		log_count = 0;
 		if (ftruncate(fd2, 2 * FSIMG_CACHE_BLOCK) != 0)
 			abort();

@@ -58,7 +58,9 @@ static int probe(size_t len, struct fsimg_vtoc *v)
 		return -EIO;
 	if (fsimg_image_open_fd(fd, "vtoc", &img))
 		return -EIO;
-	w = (struct fsimg_window){ .img = img, .off = 0, .len = len };
+	w = (struct fsimg_window){
+		.img = img, .src = fsimg_image_top(img), .off = 0, .len = len
+	};
 	rc = fsimg_vtoc_probe(&w, v);
 	fsimg_image_close(img);
 	return rc;

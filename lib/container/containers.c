@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The container formats, in probe order: each is found by its magic
+ * before any partition table is looked for.
+ */
+#include "internal.h"
+
+const struct fsimg_container *const fsimg_containers[] = {
+	NULL,
+};

@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Finding the container of an image (the table in containers.c, probed by
+ * magic before any partition table), the image options that concern it,
+ * and the files an image names (backing files, parents, extents).
+ *
+ * An image never makes fsimg open another file on its own: a related file
+ * is opened only with backing=yes, only beneath the directory of the image
+ * the caller named (openat2 RESOLVE_BENEATH: no absolute path elsewhere,
+ * no "..", no symlink out), at most FSIMG_CHAIN_MAX of them, never the same
+ * file twice (a backing loop is an error, not a hang).
+ */
+#include "internal.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static const char *const image_keys[] = { "backing", "snapshot", "container",
+					  NULL };
+
+bool fsimg_image_key(const char *key)
+{
+	for (unsigned i = 0; image_keys[i]; i++)
+		if (!strcmp(image_keys[i], key))
+			return true;
+	return false;
+}
+
+int fsimg_image_set_options(fsimg_image *img, const char *options)
+{
+	struct fsimg_opts *o = &img->opts_list;
+	const char *v;
+	int rc;
+
+	if (atomic_load(&img->stacked))
+		return -EBUSY;
+	fsimg_opts_free(o);
+	memset(&img->opts, 0, sizeof(img->opts));
+	rc = fsimg_opts_parse(o, options);
+	if (rc)
+		return rc;
+	if (fsimg_opt_take(o, "backing", &v)) {
+		if (!v || !strcasecmp(v, "yes") || !strcmp(v, "1") ||
+		    !strcasecmp(v, "on"))
+			img->opts.backing = true;
+		else if (strcasecmp(v, "no") && strcmp(v, "0") &&
+			 strcasecmp(v, "off"))
+			return fsimg_err(img, -EINVAL,
+					 "backing= wants yes or no, not '%s'",
+					 v);
+	}
+	if (fsimg_opt_take(o, "snapshot", &v)) {
+		if (!v || !*v)
+			return fsimg_err(img, -EINVAL,
+					 "snapshot= wants a snapshot name or "
+					 "id");
+		img->opts.snapshot = v;
+	}
+	if (fsimg_opt_take(o, "container", &v)) {
+		bool known = v && !strcmp(v, "raw");
+
+		for (unsigned i = 0; v && fsimg_containers[i]; i++)
+			known |= !strcmp(fsimg_containers[i]->name, v);
+		if (!known)
+			return fsimg_err(img, -EINVAL,
+					 "container= wants raw or a container "
+					 "format (fsimg info --help), not "
+					 "'%s'",
+					 v ? v : "");
+		img->opts.format = strcmp(v, "auto") ? v : NULL;
+	}
+	return 0;
+}
+
+/* The container of file (taking file over), or file itself. */
+static int detect(struct fsimg_source *file, const struct fsimg_image_opts *o,
+		  struct fsimg_source **out)
+{
+	const struct fsimg_container *c = NULL;
+	struct fsimg_source *s;
+	int rc;
+
+	*out = NULL;
+	if (o->format && !strcmp(o->format, "raw")) {
+		*out = file;
+		return 0;
+	}
+	for (unsigned i = 0; fsimg_containers[i]; i++) {
+		if (o->format && strcmp(o->format, fsimg_containers[i]->name))
+			continue;
+		rc = fsimg_containers[i]->probe(file);
+		DBG(SRC, "src", "%s probe of %s: %d", fsimg_containers[i]->name,
+		    file->name, rc);
+		if (rc < 0) {
+			fsimg_source_close(file);
+			return rc;
+		}
+		if (rc > 0) {
+			c = fsimg_containers[i];
+			break;
+		}
+	}
+	if (!c) {
+		if (o->format) {
+			rc = fsimg_serr(file, -EINVAL, "not a %s image",
+					o->format);
+			fsimg_source_close(file);
+			return rc;
+		}
+		*out = file;
+		return 0;
+	}
+	rc = fsimg_source_new(file->img, c->name, NULL, file, &s);
+	if (rc)
+		return rc;
+	rc = c->open(s, o);
+	if (!rc && (!s->ops || !s->ops->map))
+		rc = -EIO;
+	if (rc) {
+		fsimg_source_close(s);
+		return rc;
+	}
+	DBG(SRC, "src", "%s: %s of %llu bytes", file->name, c->name,
+	    (unsigned long long)s->size);
+	*out = s;
+	return 0;
+}
+
+int fsimg_image_ready(fsimg_image *img)
+{
+	int rc;
+
+	if (atomic_load_explicit(&img->stacked, memory_order_acquire))
+		return img->stack_rc;
+	pthread_mutex_lock(&img->stack_lock);
+	if (!atomic_load_explicit(&img->stacked, memory_order_relaxed)) {
+		img->file->refs++;
+		rc = detect(img->file, &img->opts, &img->top);
+		if (!rc)
+			img->size = img->top->size;
+		img->stack_rc = rc;
+		atomic_store_explicit(&img->stacked, true,
+				      memory_order_release);
+	}
+	rc = img->stack_rc;
+	pthread_mutex_unlock(&img->stack_lock);
+	return rc;
+}
+
+int fsimg_image_raw_fd(fsimg_image *img)
+{
+	return fsimg_image_ready(img) || img->top->ops ? -1 : img->top->fd;
+}
+
+int fsimg_image_plain(fsimg_image *img, uint64_t off, uint64_t len,
+		      struct fsimg_plain *p)
+{
+	int rc = fsimg_image_ready(img);
+
+	return rc ? rc : fsimg_source_plain(img->top, off, len, p);
+}
+
+const char *fsimg_image_format(fsimg_image *img)
+{
+	return fsimg_image_ready(img) ? NULL : img->top->format;
+}
+
+int fsimg_image_details(fsimg_image *img, fsimg_detail_fn fn, void *ctx)
+{
+	int rc = fsimg_image_ready(img);
+
+	if (rc)
+		return rc;
+	for (struct fsimg_source *s = img->top; s && s->ops; s = s->backing) {
+		char v[32];
+
+		if (s != img->top && (rc = fn(ctx, "backing_file", s->name)))
+			return rc;
+		if ((rc = fn(ctx, s == img->top ? "format" : "backing_format",
+			     s->format)))
+			return rc;
+		if (s != img->top)
+			continue;
+		snprintf(v, sizeof(v), "%llu", (unsigned long long)s->size);
+		if ((rc = fn(ctx, "virtual_size", v)))
+			return rc;
+		if (s->ops->details && (rc = s->ops->details(s, fn, ctx)))
+			return rc;
+		if (!s->backing)
+			continue;
+		snprintf(v, sizeof(v), "%u", s->depth);
+		if ((rc = fn(ctx, "backing_chain", v)))
+			return rc;
+	}
+	return 0;
+}
+
+/* --- related files ------------------------------------------------------- */
+
+/* The directory of the image the caller named, opened once. */
+static int image_dir(fsimg_image *img)
+{
+	char *dir, *slash;
+
+	if (img->dirfd >= 0)
+		return img->dirfd;
+	dir = strdup(img->name);
+	if (!dir)
+		return -ENOMEM;
+	slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	img->dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	return img->dirfd >= 0 ? img->dirfd : -errno;
+}
+
+/*
+ * path as a name beneath the image's directory: relative as it is, or
+ * absolute with that directory's own path in front.
+ */
+static const char *beneath(int dirfd, const char *path, char *buf, size_t size)
+{
+	char self[64];
+	ssize_t n;
+
+	if (path[0] != '/')
+		return path;
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", dirfd);
+	n = readlink(self, buf, size - 1);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	if (strcmp(buf, "/") && !strncmp(path, buf, (size_t)n) &&
+	    path[n] == '/')
+		return path + n + 1;
+	return NULL;
+}
+
+int fsimg_source_related(struct fsimg_source *s, const char *path,
+			 const char *why, bool find_container,
+			 struct fsimg_source **out)
+{
+	fsimg_image *img = s->img;
+	struct open_how how = {
+		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	struct fsimg_source *f;
+	const char *rel;
+	char buf[PATH_MAX];
+	struct stat st;
+	int dirfd, fd, rc;
+
+	*out = NULL;
+	if (!img->opts.backing)
+		return fsimg_serr(s, -EPERM,
+				  "names %s '%s', which is not read unless "
+				  "allowed (-o backing=yes)",
+				  why, path);
+	if (img->related == 0) { /* the image itself: a loop back to it */
+		if (fstat(img->file->fd, &st))
+			return -errno;
+		img->related_id[0][0] = st.st_dev;
+		img->related_id[0][1] = st.st_ino;
+		img->related = 1;
+	}
+	if (img->related > FSIMG_CHAIN_MAX)
+		return fsimg_serr(s, -ELOOP, "more than %u files in the chain",
+				  FSIMG_CHAIN_MAX);
+	dirfd = image_dir(img);
+	if (dirfd < 0)
+		return fsimg_serr(s, dirfd, "%s '%s': %s", why, path,
+				  strerror(-dirfd));
+	rel = beneath(dirfd, path, buf, sizeof(buf));
+	if (!rel || !*rel)
+		return fsimg_serr(s, -EPERM,
+				  "%s '%s' is outside the image's directory: "
+				  "not followed",
+				  why, path);
+	fd = (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
+	if (fd < 0) {
+		rc = -errno;
+		return fsimg_serr(s, rc, "%s '%s': %s", why, path,
+				  rc == -EXDEV ? "outside the image's "
+						 "directory: not followed"
+					       : strerror(-rc));
+	}
+	if (fstat(fd, &st) || !(S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))) {
+		close(fd);
+		return fsimg_serr(s, -EINVAL, "%s '%s': not a regular file",
+				  why, path);
+	}
+	for (unsigned i = 0; i < img->related; i++)
+		if (img->related_id[i][0] == st.st_dev &&
+		    img->related_id[i][1] == st.st_ino) {
+			close(fd);
+			return fsimg_serr(s, -ELOOP,
+					  "%s '%s' is a file the chain "
+					  "already holds: a loop",
+					  why, path);
+		}
+	img->related_id[img->related][0] = st.st_dev;
+	img->related_id[img->related][1] = st.st_ino;
+	img->related++;
+	rc = fsimg_source_file(img, fd, path, &f);
+	if (rc)
+		return rc;
+	if (!find_container) {
+		*out = f;
+		return 0;
+	}
+	{
+		struct fsimg_image_opts o = img->opts;
+
+		o.format = NULL;
+		o.snapshot = NULL;
+		rc = detect(f, &o, out);
+	}
+	return rc;
+}
