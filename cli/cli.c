@@ -5,6 +5,7 @@
  * processes of "get", see get.c).
  */
 #include "cli.h"
+#include "broker.h"
 #include "confine.h"
 #include "getwire.h"
 #include "progress.h"
@@ -238,7 +239,9 @@ void cli_flush_stdout(struct cli *c)
  */
 int cli_confine(struct cli *c)
 {
-	struct confine_opts o = { .role = CONFINE_PARSE };
+	struct confine_opts o = { .role = CONFINE_PARSE,
+				  .broker = c->broker >= 0,
+				  .broker_fd = c->broker };
 	struct confine_state st;
 	char err[256];
 
@@ -268,7 +271,24 @@ int cli_open_image(struct cli *c)
 		return EXIT_IMAGE;
 	}
 	fsimg_image_set_log(c->img, log_cb, c);
-	return c->confine ? cli_confine(c) : 0;
+	if (fsimg_image_set_options(c->img, c->options))
+		return EXIT_USAGE;
+	if (c->confine && fsimg_image_backing_allowed(c->img)) {
+		/* files the image names are opened by a parent left as is */
+		rc = broker_fork(c->image_path, &c->broker);
+		if (rc) {
+			cli_error(c, NULL, "cannot start the broker: %s",
+				  strerror(-rc));
+			return EXIT_IMAGE;
+		}
+		fsimg_image_set_opener(c->img, broker_open,
+				       (void *)(intptr_t)c->broker);
+	}
+	rc = c->confine ? cli_confine(c) : 0;
+	/* a container is found (parsed) only now, confined */
+	if (!rc && !fsimg_image_format(c->img))
+		rc = EXIT_IMAGE;
+	return rc;
 }
 
 int cli_open_fs(struct cli *c)

@@ -53,6 +53,7 @@ struct cli {
 	bool pvboot;		/* boot --pvboot */
 	uint64_t boot_limit;	/* boot --output-limit */
 	bool confine; /* parse in the sandbox (get's writer does not parse) */
+	int broker;   /* the broker's socket (common/broker.h), or -1 */
 	bool relay;   /* diagnostics go to relay_fd (get's reader) */
 	int relay_fd;
 	char **operands; /* after IMAGE */

@@ -308,11 +308,12 @@ int cmd_info(struct cli *c)
 	char table[16] = "";
 	const char *type;
 	int rc, np;
-	bool all = false;
+	bool all = false, raw;
 
 	rc = cli_open_image(c);
 	if (rc)
 		return rc;
+	raw = !strcmp(fsimg_image_format(c->img), "raw");
 	parts = xmalloc(PARTS_MAX * sizeof(*parts));
 	np = fsimg_partitions(c->img, parts, PARTS_MAX, table, sizeof(table));
 	if (np < 0) {
@@ -335,6 +336,14 @@ int cmd_info(struct cli *c)
 		json_string(&x.j, c->image_path);
 		json_key(&x.j, "size");
 		json_uint(&x.j, fsimg_image_size(c->img));
+		json_key(&x.j, "container");
+		if (raw) {
+			json_null(&x.j);
+		} else {
+			json_begin_object(&x.j);
+			fsimg_image_details(c->img, detail_fn, &x);
+			json_end_object(&x.j);
+		}
 		json_key(&x.j, "table");
 		json_string(&x.j, table);
 		json_key(&x.j, "partitions");
@@ -348,6 +357,10 @@ int cmd_info(struct cli *c)
 		printf("image: ");
 		print_clean(stdout, c->image_path);
 		printf("\nsize: %" PRIu64 "\n", fsimg_image_size(c->img));
+		if (!raw) {
+			printf("container:\n");
+			fsimg_image_details(c->img, detail_fn, &x);
+		}
 		if (np > 0) {
 			printf("table: %s\npartitions:\n", table);
 			for (int i = 0; i < np; i++)

@@ -381,6 +381,7 @@ int main(int argc, char **argv)
 		return usage_error("%s: no image given", cmd->name);
 	c.command = cmd->name;
 	c.confine = cmd->confined;
+	c.broker = -1;
 	c.image_path = argv[first + 1];
 	c.operands = argv + first + 2;
 	c.noperands = argc - first - 2;

@@ -377,6 +377,13 @@ static int allow_rules(scmp_filter_ctx ctx, const struct confine_opts *o,
 		rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
 				       SCMP_SYS(clone3), 0);
 	}
+	if (o->broker) { /* requests and descriptors on that socket only */
+		rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendto), 1,
+				       arg_eq(0, (scmp_datum_t)o->broker_fd));
+		rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(recvmsg),
+				       1,
+				       arg_eq(0, (scmp_datum_t)o->broker_fd));
+	}
 	if (sanitized &&
 	    allow_names(ctx, allow_sanitizer,
 			sizeof(allow_sanitizer) / sizeof(allow_sanitizer[0])))

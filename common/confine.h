@@ -21,6 +21,8 @@ struct confine_opts {
 	enum confine_role role;
 	bool fuse_clone; /* the daemon wants to open /dev/fuse (clone_fd) */
 	bool syslog;	 /* a connected syslog socket is kept and written */
+	bool broker;	 /* broker_fd (broker.h) is kept: send and receive */
+	int broker_fd;	 /* on it only, descriptors included */
 };
 
 struct confine_state {

@@ -184,6 +184,25 @@ int fsimg_image_plain(fsimg_image *img, uint64_t off, uint64_t len,
  */
 int fsimg_image_set_options(fsimg_image *img, const char *options);
 /*
+ * Files a container names (backing files, parents, extents) are opened,
+ * with backing=yes, by fsimg_open_related(image name, path), or by fn when
+ * set: a frontend whose parser is confined hands the open to a process
+ * that may open files (fsimg(1)'s broker), which applies the same rule.
+ * fn returns a descriptor the image takes, or -errno.
+ */
+typedef int (*fsimg_opener_fn)(void *ctx, const char *path);
+/* Did fsimg_image_set_options() allow them (backing=yes)? */
+bool fsimg_image_backing_allowed(const fsimg_image *img);
+void fsimg_image_set_opener(fsimg_image *img, fsimg_opener_fn fn, void *ctx);
+/*
+ * The rule for files an image names: path, relative to the directory of
+ * image or absolute inside it, is opened read-only beneath that directory
+ * (no "..", no symlink leading out: openat2 RESOLVE_BENEATH) and must be a
+ * regular file or block device. A descriptor, -EXDEV when it lies outside,
+ * -EINVAL when not a file, or -errno.
+ */
+int fsimg_open_related(const char *image, const char *path);
+/*
  * The image's format: "raw" or its container ("qcow2", "vmdk", "vpc",
  * "vhdx"), NULL when the container could not be read (the error went to
  * the log). Sizes, partitions and filesystems are those of the disk the

@@ -164,8 +164,9 @@ struct fsimg_image {
 	/* image options (fsimg_image_set_options) */
 	struct fsimg_opts opts_list;
 	struct fsimg_image_opts opts;
-	/* files an image names: opened beneath this directory (-1: not yet) */
-	int dirfd;
+	/* files an image names: fsimg_image_set_opener, or opened here */
+	fsimg_opener_fn opener;
+	void *opener_ctx;
 	unsigned related; /* opened so far, at most FSIMG_CHAIN_MAX */
 	uint64_t related_id[FSIMG_CHAIN_MAX + 1][2]; /* st_dev, st_ino */
 };

@@ -545,7 +545,6 @@ int fsimg_image_open_fd(int fd, const char *name, fsimg_image **out)
 		close(fd);
 		return -ENOMEM;
 	}
-	img->dirfd = -1;
 	img->name = strdup(name ? name : "(image)");
 	if (!img->name) {
 		close(fd);
@@ -594,8 +593,6 @@ void fsimg_image_close(fsimg_image *img)
 		return;
 	fsimg_source_close(img->top);
 	fsimg_source_close(img->file);
-	if (img->dirfd >= 0)
-		close(img->dirfd);
 	pthread_mutex_destroy(&img->stack_lock);
 	fsimg_opts_free(&img->opts_list);
 	free(img->name);

@@ -36,6 +36,7 @@
 struct probe_result {
 	int rc; /* 0 or -errno */
 	struct fsimg_location loc;
+	char format[16]; /* "raw", or the container the disk is in */
 	char msg[512];
 };
 
@@ -56,6 +57,15 @@ static void probe(const struct fsm_req *r, struct probe_result *pr)
 		return;
 	}
 	fsimg_image_set_log(img, logjoin_cb, &log);
+	rc = fsimg_image_set_options(img, r->fs_opts.s);
+	if (!rc && !fsimg_image_format(img))
+		rc = -EIO;
+	if (rc) {
+		pr->rc = rc;
+		fsimg_image_close(img);
+		return;
+	}
+	snprintf(pr->format, sizeof(pr->format), "%s", fsimg_image_format(img));
 	pr->rc = fsimg_locate(img, r->partition, r->fstype, &pr->loc);
 	fsimg_image_close(img);
 }
@@ -106,6 +116,7 @@ static int probe_sandboxed(const struct fsm_req *r, struct probe_result *pr)
 	if (got < sizeof(*pr))
 		return -EIO; /* the prober crashed: report, never trust */
 	pr->loc.type[sizeof(pr->loc.type) - 1] = '\0';
+	pr->format[sizeof(pr->format) - 1] = '\0';
 	pr->msg[sizeof(pr->msg) - 1] = '\0';
 	return 0;
 }
@@ -196,6 +207,14 @@ int fsm_choose(struct fsm_req *r, struct fsm_choice *c)
 	c->loc = pr.loc;
 	c->loc.probed = false;
 	c->located = true;
+	if (strcmp(pr.format, "raw")) {
+		snprintf(c->why, sizeof(c->why),
+			 "the disk is inside a %s image: a loop device would "
+			 "show the container, not the disk",
+			 pr.format);
+		return r->backend == FSM_BACKEND_KERNEL ? fail_kernel(r, c->why)
+							: 0;
+	}
 	if (!pr.loc.type[0]) {
 		snprintf(c->why, sizeof(c->why),
 			 "the filesystem type is not known");

@@ -124,12 +124,16 @@ static int open_fs(const struct fsfuse_params *p, fsimg_fs **out, char *msg,
 	if (rc)
 		goto err;
 	fsimg_image_set_log(img, lib_log, NULL);
+	rc = fsimg_image_set_options(img, p->fs_options);
+	if (rc)
+		goto err_img;
 	if (p->loc)
 		loc = *p->loc; /* the mount helper's probe: not done again */
 	else
 		rc = fsimg_locate(img, p->partition, p->fstype, &loc);
 	if (!rc)
 		rc = fsimg_fs_open_location(img, &loc, p->fs_options, out);
+err_img:
 	fsimg_image_close(img); /* the filesystem keeps its reference */
 	if (!rc)
 		return 0;

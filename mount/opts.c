@@ -3,7 +3,8 @@
  * Mount options. One -o string serves three readers:
  *
  *  - ours: partition=, fstype=, backend=, allow_other (which implies
- *    default_permissions), debug;
+ *    default_permissions), debug; and the image's own, which go to
+ *    libfsimg only (backing=, snapshot=, container=);
  *  - the VFS: ro, rw, nosuid, nodev, noexec, noatime, ... For FUSE they
  *    become mount flags; FUSE mounts are always read-only and, unless
  *    suid/dev are given by a caller allowed to, nosuid and nodev. For the
@@ -30,8 +31,9 @@
 
 enum opt_class {
 	OPT_OURS,
-	OPT_VFS,  /* mount flag; also passed to the kernel backend */
-	OPT_DROP, /* meaningful to mount(8) only */
+	OPT_IMAGE, /* the image's (fsimg_image_set_options): libfsimg only */
+	OPT_VFS,   /* mount flag; also passed to the kernel backend */
+	OPT_DROP,  /* meaningful to mount(8) only */
 	OPT_BAD,
 };
 
@@ -49,6 +51,9 @@ static const struct {
 	{ "debug", OPT_OURS, 0, 0 },
 	{ "ro", OPT_OURS, 0, 0 },
 	{ "rw", OPT_OURS, 0, 0 },
+	{ "backing", OPT_IMAGE, 0, 0 },
+	{ "snapshot", OPT_IMAGE, 0, 0 },
+	{ "container", OPT_IMAGE, 0, 0 },
 
 	{ "nosuid", OPT_VFS, MS_NOSUID, 0 },
 	{ "suid", OPT_VFS, 0, MS_NOSUID },
@@ -210,6 +215,9 @@ int fsm_parse_options(struct fsm_req *r)
 		switch (known[i].cls) {
 		case OPT_OURS:
 			rc = take_ours(r, name, namesz, value, valuesz);
+			break;
+		case OPT_IMAGE:
+			sb_addoptn(&r->fs_opts, name, namesz, value, valuesz);
 			break;
 		case OPT_VFS:
 			r->mflags =

@@ -204,31 +204,9 @@ int fsimg_image_details(fsimg_image *img, fsimg_detail_fn fn, void *ctx)
 
 /* --- related files ------------------------------------------------------- */
 
-/* The directory of the image the caller named, opened once. */
-static int image_dir(fsimg_image *img)
-{
-	char *dir, *slash;
-
-	if (img->dirfd >= 0)
-		return img->dirfd;
-	dir = strdup(img->name);
-	if (!dir)
-		return -ENOMEM;
-	slash = strrchr(dir, '/');
-	if (!slash)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
-	img->dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	free(dir);
-	return img->dirfd >= 0 ? img->dirfd : -errno;
-}
-
 /*
- * path as a name beneath the image's directory: relative as it is, or
- * absolute with that directory's own path in front.
+ * path as a name beneath dirfd: relative as it is, or absolute with that
+ * directory's own path in front. NULL when it names something elsewhere.
  */
 static const char *beneath(int dirfd, const char *path, char *buf, size_t size)
 {
@@ -248,20 +226,69 @@ static const char *beneath(int dirfd, const char *path, char *buf, size_t size)
 	return NULL;
 }
 
+int fsimg_open_related(const char *image, const char *path)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	char *dir, *slash, buf[PATH_MAX];
+	const char *rel;
+	struct stat st;
+	int dirfd, fd, rc;
+
+	if (!*path || strlen(path) >= PATH_MAX)
+		return -EINVAL;
+	dir = strdup(image);
+	if (!dir)
+		return -ENOMEM;
+	slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (dirfd < 0)
+		return -errno;
+	rel = beneath(dirfd, path, buf, sizeof(buf));
+	if (!rel || !*rel) {
+		close(dirfd);
+		return -EXDEV;
+	}
+	fd = (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
+	rc = fd < 0 ? -errno : 0;
+	close(dirfd);
+	if (rc)
+		return rc;
+	if (fstat(fd, &st) || !(S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))) {
+		close(fd);
+		return -EINVAL;
+	}
+	return fd;
+}
+
+bool fsimg_image_backing_allowed(const fsimg_image *img)
+{
+	return img->opts.backing;
+}
+
+void fsimg_image_set_opener(fsimg_image *img, fsimg_opener_fn fn, void *ctx)
+{
+	img->opener = fn;
+	img->opener_ctx = ctx;
+}
+
 int fsimg_source_related(struct fsimg_source *s, const char *path,
 			 const char *why, bool find_container,
 			 struct fsimg_source **out)
 {
 	fsimg_image *img = s->img;
-	struct open_how how = {
-		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
-	};
 	struct fsimg_source *f;
-	const char *rel;
-	char buf[PATH_MAX];
 	struct stat st;
-	int dirfd, fd, rc;
+	int fd, rc;
 
 	*out = NULL;
 	if (!img->opts.backing)
@@ -279,24 +306,14 @@ int fsimg_source_related(struct fsimg_source *s, const char *path,
 	if (img->related > FSIMG_CHAIN_MAX)
 		return fsimg_serr(s, -ELOOP, "more than %u files in the chain",
 				  FSIMG_CHAIN_MAX);
-	dirfd = image_dir(img);
-	if (dirfd < 0)
-		return fsimg_serr(s, dirfd, "%s '%s': %s", why, path,
-				  strerror(-dirfd));
-	rel = beneath(dirfd, path, buf, sizeof(buf));
-	if (!rel || !*rel)
-		return fsimg_serr(s, -EPERM,
-				  "%s '%s' is outside the image's directory: "
-				  "not followed",
-				  why, path);
-	fd = (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
-	if (fd < 0) {
-		rc = -errno;
-		return fsimg_serr(s, rc, "%s '%s': %s", why, path,
-				  rc == -EXDEV ? "outside the image's "
-						 "directory: not followed"
-					       : strerror(-rc));
-	}
+	fd = img->opener ? img->opener(img->opener_ctx, path)
+			 : fsimg_open_related(img->name, path);
+	if (fd < 0)
+		return fsimg_serr(s, fd, "%s '%s': %s", why, path,
+				  fd == -EXDEV	  ? "outside the image's "
+						    "directory: not followed"
+				  : fd == -EINVAL ? "not a regular file"
+						  : strerror(-fd));
 	if (fstat(fd, &st) || !(S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))) {
 		close(fd);
 		return fsimg_serr(s, -EINVAL, "%s '%s': not a regular file",

@@ -3,7 +3,7 @@
 """Seed corpus and test driver for the fuzz harnesses.
 
 Inputs, per kind (iso, eltorito, ext, fat, ufs, part, wire, bootcfg,
-xenwire):
+xenwire, container):
     generated   crafted images of our own generators and small images made
                 by the real tools (mkcrafted.py, xorriso, mke2fs, mkfs.fat,
                 makefs); they differ from run to run (times, UUIDs)
@@ -282,6 +282,51 @@ def part_seeds(out):
         f.write(img)
 
 
+def container_seeds(out):
+    """A small MBR disk in every container qemu-img writes, if it is there.
+
+    The disk has two partitions with data and holes, so that the seeds have
+    allocated, unallocated and (with -c) compressed clusters.
+    """
+    qemu = shutil.which("qemu-img")
+    if not qemu:
+        return
+    disk = bytearray(1024 * 1024)
+    struct.pack_into("<B3sB3sII", disk, 446, 0x80, b"\0\0\0", 0x83,
+                     b"\0\0\0", 64, 512)
+    struct.pack_into("<B3sB3sII", disk, 462, 0, b"\0\0\0", 0x0c,
+                     b"\0\0\0", 1024, 1024)
+    disk[510:512] = b"\x55\xaa"
+    for i in range(64 * 512, 96 * 512, 97):
+        disk[i] = (i * 7) & 0xff
+    disk[600 * 512:601 * 512] = b"fsimg" * 102 + b"xx"
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = os.path.join(tmp, "disk.raw")
+        with open(raw, "wb") as f:
+            f.write(disk)
+        for name, args in (
+                ("qcow2v2", ["-O", "qcow2", "-o", "compat=0.10"]),
+                ("qcow2v3", ["-O", "qcow2", "-o", "cluster_size=4096"]),
+                ("qcow2zlib", ["-c", "-O", "qcow2", "-o",
+                               "cluster_size=4096"]),
+                ("qcow2zstd", ["-c", "-O", "qcow2", "-o",
+                               "cluster_size=4096,compression_type=zstd"]),
+                ("qcow2l2", ["-O", "qcow2", "-o",
+                             "cluster_size=16384,extended_l2=on"]),
+                ("vmdk", ["-O", "vmdk"]),
+                ("vmdkstream", ["-O", "vmdk", "-o",
+                                "subformat=streamOptimized"]),
+                ("vpcdyn", ["-O", "vpc"]),
+                ("vpcfixed", ["-O", "vpc", "-o", "subformat=fixed"]),
+                ("vhdx", ["-O", "vhdx", "-o", "block_size=1048576"])):
+            dst = os.path.join(out, name + ".img")
+            r = subprocess.run([qemu, "convert", "-f", "raw"] + args +
+                               [raw, dst], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+            if r.returncode != 0 and os.path.exists(dst):
+                os.unlink(dst)
+
+
 def wire_msg(kind, payload):
     return struct.pack("<B3xI", kind, len(payload)) + payload
 
@@ -384,17 +429,17 @@ def xenwire_seeds(out):
 
 
 KINDS = ("iso", "eltorito", "ext", "fat", "ufs", "part", "wire", "bootcfg",
-         "xenwire")
+         "xenwire", "container")
 # libFuzzer's -max_len for each kind: the metadata the harness walks
 # lies in the first few hundred KiB of every seed
 MAX_LEN = {"iso": 524288, "eltorito": 131072, "ext": 262144,
            "fat": 262144, "ufs": 262144, "part": 131072, "wire": 65536,
-           "bootcfg": 65536, "xenwire": 65536}
+           "bootcfg": 65536, "xenwire": 65536, "container": 262144}
 # what scripts/fuzz.sh --save keeps of an input in tests/fuzz/corpus/: the
 # committed corpus stays small, and CI's fixed-seed run starts from it
 SAVE_MAX_LEN = {"iso": 131072, "eltorito": 16384, "ext": 65536,
                 "fat": 65536, "ufs": 65536, "part": 65536, "wire": 16384,
-                "bootcfg": 16384, "xenwire": 16384}
+                "bootcfg": 16384, "xenwire": 16384, "container": 65536}
 
 
 # Boot configurations (tests/fuzz/fuzz_bootcfg.c): the first byte picks
@@ -599,6 +644,8 @@ def generated(out, kind, max_size):
         bootcfg_seeds(out)
     elif kind == "xenwire":
         xenwire_seeds(out)
+    elif kind == "container":
+        container_seeds(out)
     elif kind == "iso":
         for name, fn in mkcrafted.CASES.items():
             data = fn().data
