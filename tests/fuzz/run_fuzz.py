@@ -3,7 +3,7 @@
 """Seed corpus and test driver for the fuzz harnesses.
 
 Inputs, per kind (iso, eltorito, ext, fat, ufs, part, wire, bootcfg,
-xenwire, container):
+xenwire, container, broker):
     generated   crafted images of our own generators and small images made
                 by the real tools (mkcrafted.py, xorriso, mke2fs, mkfs.fat,
                 makefs); they differ from run to run (times, UUIDs)
@@ -429,17 +429,19 @@ def xenwire_seeds(out):
 
 
 KINDS = ("iso", "eltorito", "ext", "fat", "ufs", "part", "wire", "bootcfg",
-         "xenwire", "container")
+         "xenwire", "container", "broker")
 # libFuzzer's -max_len for each kind: the metadata the harness walks
 # lies in the first few hundred KiB of every seed
 MAX_LEN = {"iso": 524288, "eltorito": 131072, "ext": 262144,
            "fat": 262144, "ufs": 262144, "part": 131072, "wire": 65536,
-           "bootcfg": 65536, "xenwire": 65536, "container": 262144}
+           "bootcfg": 65536, "xenwire": 65536, "container": 262144,
+           "broker": 8192}
 # what scripts/fuzz.sh --save keeps of an input in tests/fuzz/corpus/: the
 # committed corpus stays small, and CI's fixed-seed run starts from it
 SAVE_MAX_LEN = {"iso": 131072, "eltorito": 16384, "ext": 65536,
                 "fat": 65536, "ufs": 65536, "part": 65536, "wire": 16384,
-                "bootcfg": 16384, "xenwire": 16384, "container": 65536}
+                "bootcfg": 16384, "xenwire": 16384, "container": 65536,
+                "broker": 4096}
 
 
 # Boot configurations (tests/fuzz/fuzz_bootcfg.c): the first byte picks
@@ -646,6 +648,13 @@ def generated(out, kind, max_size):
         xenwire_seeds(out)
     elif kind == "container":
         container_seeds(out)
+    elif kind == "broker":
+        for name, req in (("ok", b"ok"), ("dotdot", b"../secret"),
+                          ("abs", b"/etc/passwd"), ("link", b"up"),
+                          ("nul", b"ok\0x"), ("dir", b"."),
+                          ("long", b"a/" * 3000)):
+            with open(os.path.join(out, name + ".req"), "wb") as f:
+                f.write(req)
     elif kind == "iso":
         for name, fn in mkcrafted.CASES.items():
             data = fn().data
