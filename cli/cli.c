@@ -275,7 +275,7 @@ int cli_open_image(struct cli *c)
 		return EXIT_USAGE;
 	if (c->confine && fsimg_image_backing_allowed(c->img)) {
 		/* files the image names are opened by a parent left as is */
-		rc = broker_fork(c->image_path, &c->broker);
+		rc = broker_fork(c->image_path, true, &c->broker);
 		if (rc) {
 			cli_error(c, NULL, "cannot start the broker: %s",
 				  strerror(-rc));

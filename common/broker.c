@@ -84,7 +84,7 @@ static void serve(const char *image, int sock)
 	}
 }
 
-int broker_fork(const char *image, int *sock)
+int broker_fork(const char *image, bool wait, int *sock)
 {
 	int sv[2], status;
 	pid_t pid;
@@ -111,6 +111,8 @@ int broker_fork(const char *image, int *sock)
 	signal(SIGPIPE, SIG_IGN);
 	serve(image, sv[0]);
 	close(sv[0]);
+	if (!wait)
+		_exit(0);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			_exit(2);

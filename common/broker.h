@@ -13,17 +13,20 @@
 #ifndef FSIMG_BROKER_H
 #define FSIMG_BROKER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define BROKER_MAX 16
 
 /*
  * Forks. In the child: 0, with *sock the child's end (kept across
- * confinement: confine_opts.broker_fd). The parent never returns: it
- * serves, then exits with the child's status (or its signal). -errno when
- * the fork failed (nothing changed).
+ * confinement: confine_opts.broker_fd; the child closes it when it has
+ * opened what it needs). The parent never returns: it serves until the
+ * child closes its end, then, with wait, exits with the child's status (or
+ * its signal), else at once (a daemon's broker). -errno when the fork
+ * failed (nothing changed).
  */
-int broker_fork(const char *image, int *sock);
+int broker_fork(const char *image, bool wait, int *sock);
 
 /*
  * The child's side, an fsimg_opener_fn: asks the parent to open path.

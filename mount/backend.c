@@ -37,6 +37,7 @@ struct probe_result {
 	int rc; /* 0 or -errno */
 	struct fsimg_location loc;
 	char format[16]; /* "raw", or the container the disk is in */
+	bool backing;	 /* backing=yes: not probed (see probe()) */
 	char msg[512];
 };
 
@@ -58,6 +59,16 @@ static void probe(const struct fsm_req *r, struct probe_result *pr)
 	}
 	fsimg_image_set_log(img, logjoin_cb, &log);
 	rc = fsimg_image_set_options(img, r->fs_opts.s);
+	if (!rc && fsimg_image_backing_allowed(img)) {
+		/*
+		 * Files a container names are opened for the FUSE daemon by
+		 * its broker; this prober has none, and only a container
+		 * names files: FUSE it is, and the daemon locates.
+		 */
+		pr->backing = true;
+		fsimg_image_close(img);
+		return;
+	}
 	if (!rc && !fsimg_image_format(img))
 		rc = -EIO;
 	if (rc) {
@@ -198,6 +209,13 @@ int fsm_choose(struct fsm_req *r, struct fsm_choice *c)
 		fprintf(stderr, "%s: %s: %s\n", r->prog, r->image,
 			pr.msg[0] ? pr.msg : strerror(-rc));
 		return FSM_EX_FAIL;
+	}
+	if (pr.backing) {
+		snprintf(c->why, sizeof(c->why),
+			 "backing=yes: only the FUSE daemon reads the files a "
+			 "container names");
+		return r->backend == FSM_BACKEND_KERNEL ? fail_kernel(r, c->why)
+							: 0;
 	}
 	/*
 	 * The daemon, if FUSE serves it, reuses the location; a type the

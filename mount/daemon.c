@@ -58,6 +58,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "broker.h"
 #include "confine.h"
 #include "fsfuse.h"
 #include "logjoin.h"
@@ -106,15 +107,21 @@ static void lib_log(void *ctx, int err, const char *msg)
 		syslog(LOG_WARNING, "%s: %s", logst.image, msg);
 }
 
-static int open_fs(const struct fsfuse_params *p, fsimg_fs **out, char *msg,
-		   size_t msglen)
+/*
+ * The image handle, before confinement: opening it reads nothing. With
+ * backing=yes the files a container names are opened by a broker, the
+ * parent left behind by a fork (common/broker.c), which exits once the
+ * daemon has opened what it needs; *broker is the daemon's socket to it.
+ */
+static int open_image(const struct fsfuse_params *p, fsimg_image **out,
+		      int *broker, char *msg, size_t msglen)
 {
-	struct fsimg_location loc;
 	fsimg_image *img;
 	int fd, rc;
 
 	logst.image = p->image_path;
 	logst.buf[0] = '\0';
+	*broker = -1;
 	fd = fcntl(p->image_fd, F_DUPFD_CLOEXEC, 3);
 	if (fd < 0) {
 		rc = -errno;
@@ -125,19 +132,40 @@ static int open_fs(const struct fsfuse_params *p, fsimg_fs **out, char *msg,
 		goto err;
 	fsimg_image_set_log(img, lib_log, NULL);
 	rc = fsimg_image_set_options(img, p->fs_options);
-	if (rc)
-		goto err_img;
+	if (!rc && fsimg_image_backing_allowed(img)) {
+		rc = broker_fork(p->image_path, false, broker);
+		if (!rc)
+			fsimg_image_set_opener(img, broker_open,
+					       (void *)(intptr_t)*broker);
+	}
+	if (!rc) {
+		*out = img;
+		return 0;
+	}
+	fsimg_image_close(img);
+err:
+	snprintf(msg, msglen, "%s: %s", p->image_path,
+		 logst.buf[0] ? logst.buf : strerror(-rc));
+	return rc;
+}
+
+/* The filesystem, once confined; the image's reference goes to it. */
+static int open_fs(const struct fsfuse_params *p, fsimg_image *img,
+		   fsimg_fs **out, char *msg, size_t msglen)
+{
+	struct fsimg_location loc;
+	int rc = 0;
+
+	logst.buf[0] = '\0';
 	if (p->loc)
 		loc = *p->loc; /* the mount helper's probe: not done again */
 	else
 		rc = fsimg_locate(img, p->partition, p->fstype, &loc);
 	if (!rc)
 		rc = fsimg_fs_open_location(img, &loc, p->fs_options, out);
-err_img:
 	fsimg_image_close(img); /* the filesystem keeps its reference */
 	if (!rc)
 		return 0;
-err:
 	snprintf(msg, msglen, "%s: %s", p->image_path,
 		 logst.buf[0] ? logst.buf : strerror(-rc));
 	return rc;
@@ -241,10 +269,13 @@ static int spawn_watcher(const struct fsfuse_params *p)
  * Opens what the daemon needs once confined, then confines it. Returns the
  * /dev/null descriptor for null_stdio() (or -1, in the foreground).
  */
-static int confine_daemon(const struct fsfuse_params *p,
+static int confine_daemon(const struct fsfuse_params *p, int broker,
 			  struct confine_state *st, char *err, size_t errlen)
 {
-	struct confine_opts o = { .role = CONFINE_FUSE, .fuse_clone = true };
+	struct confine_opts o = { .role = CONFINE_FUSE,
+				  .fuse_clone = true,
+				  .broker = broker >= 0,
+				  .broker_fd = broker };
 	int null = -1;
 
 	if (chdir("/") < 0) {
@@ -270,9 +301,10 @@ static int daemon_main(const struct fsfuse_params *p, int sfd)
 	struct confine_state cst;
 	struct fuse_session *se;
 	fsimg_fs *fs = NULL;
+	fsimg_image *img = NULL;
 	char err[1024];
 	int keep[2] = { sfd, p->image_fd };
-	int fuse_fd, null;
+	int fuse_fd, null, broker = -1, rc;
 
 	close_others(keep, 2);
 	signal(SIGPIPE, SIG_IGN);
@@ -297,8 +329,13 @@ static int daemon_main(const struct fsfuse_params *p, int sfd)
 		goto err_fuse;
 	}
 
-	null = confine_daemon(p, &cst, err, sizeof(err));
+	if (open_image(p, &img, &broker, err, sizeof(err))) {
+		send_status(sfd, ST_FAILED, FSM_EX_FAIL, true, err);
+		goto err_fuse;
+	}
+	null = confine_daemon(p, broker, &cst, err, sizeof(err));
 	if (null == -2) {
+		fsimg_image_close(img);
 		send_status(sfd, ST_FAILED, FSM_EX_SYSERR, true, err);
 		goto err_fuse;
 	}
@@ -309,7 +346,10 @@ static int daemon_main(const struct fsfuse_params *p, int sfd)
 		snprintf(err, sizeof(err), "sandbox: %s", what);
 		send_status(sfd, ST_NOTE, 0, true, err);
 	}
-	if (open_fs(p, &fs, err, sizeof(err))) {
+	rc = open_fs(p, img, &fs, err, sizeof(err));
+	if (broker >= 0)
+		close(broker); /* the broker exits: nothing more to open */
+	if (rc) {
 		send_status(sfd, ST_FAILED, FSM_EX_FAIL, true, err);
 		goto err_fuse;
 	}
