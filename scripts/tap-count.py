@@ -6,7 +6,8 @@ TAP tests count one case per "ok"/"not ok" line ("# SKIP" lines are
 skipped, not passed). A test that meson judged failed (crash, timeout, bad
 plan, non-zero exit) but whose TAP lines all passed counts one failure more,
 so nothing that failed can be hidden. Non-TAP tests count as one case.
-Prints one line per failing case, then "N passed, N failed, N skipped".
+Prints one line per failing case, with the first diagnostic lines ("# ...")
+that follow it, then "N passed, N failed, N skipped".
 """
 import json
 import re
@@ -23,10 +24,11 @@ for path in sys.argv[1:]:
             t = json.loads(line)
             name, result = t.get("name", "?"), t.get("result", "?")
             out = t.get("stdout") or ""
-            cases = [TAP.match(x) for x in out.splitlines()]
-            cases = [m for m in cases if m]
+            lines = out.splitlines()
+            cases = [(i, TAP.match(x)) for i, x in enumerate(lines)]
+            cases = [(i, m) for i, m in cases if m]
             tap_failed = 0
-            for m in cases:
+            for i, m in cases:
                 rest = m.group(2)
                 if re.search(r"#\s*skip", rest, re.I):
                     skipped += 1
@@ -34,6 +36,11 @@ for path in sys.argv[1:]:
                     failed += 1
                     tap_failed += 1
                     print(f"FAILED [{suite}] {name}: not ok{rest}")
+                    # why: the diagnostics the test printed right after
+                    for d in lines[i + 1:i + 9]:
+                        if not d.startswith("#"):
+                            break
+                        print("    " + d)
                 else:
                     passed += 1
             if result in BAD and tap_failed == 0:
