@@ -66,6 +66,56 @@ static int find_spec_index(const struct plist *l, const char *spec)
 	return -1;
 }
 
+int fsimg_plist_add_raw(fsimg_image *img, struct plist *l,
+			const struct fsimg_rawpart *r, int *nbsd)
+{
+	struct fsimg_part *p;
+
+	/* libblkid's x86 VTOC entries are replaced by ours */
+	if (!strcmp(r->table, "solaris"))
+		return 0;
+	if (r->start < 0 || r->size < 0)
+		return 0;
+	p = add(l);
+	if (!p)
+		return 1;
+	/* libblkid gives 512-byte sectors whatever the sector size */
+	p->start = (uint64_t)r->start * 512;
+	p->size = (uint64_t)r->size * 512;
+	fsimg_strcpy_trunc(p->table, sizeof(p->table), r->table);
+	fsimg_strcpy_trunc(p->name, sizeof(p->name), r->name);
+	fsimg_strcpy_trunc(p->uuid, sizeof(p->uuid), r->uuid);
+	p->flags = (unsigned)r->flags;
+	if (r->typestr && *r->typestr)
+		fsimg_strcpy_trunc(p->type, sizeof(p->type), r->typestr);
+	else
+		snprintf(p->type, sizeof(p->type), "0x%x", r->type);
+	if (r->extended)
+		p->state |= FSIMG_PART_CONTAINER;
+	p->partno = r->partno;
+	if (r->nested && strcmp(r->table, "dos")) {
+		char pspec[16];
+		int pi;
+
+		snprintf(pspec, sizeof(pspec), "%d", r->parent_partno);
+		pi = find_spec_index(l, pspec);
+		p->depth = 1;
+		if (pi >= 0)
+			snprintf(p->spec, sizeof(p->spec), "%s%c", pspec,
+				 bsd_letter(img, &l->p[pi], p, *nbsd));
+		else
+			snprintf(p->spec, sizeof(p->spec), "%d", r->partno);
+		(*nbsd)++;
+	} else {
+		snprintf(p->spec, sizeof(p->spec), "%d", r->partno);
+		if (!strcmp(r->table, "dos") && r->partno > 4)
+			p->depth = 1;
+		if (r->nested)
+			p->depth = 1;
+	}
+	return 0;
+}
+
 static int blkid_list(fsimg_image *img, struct plist *l, unsigned sectsz)
 {
 	blkid_probe pr;
@@ -74,7 +124,7 @@ static int blkid_list(fsimg_image *img, struct plist *l, unsigned sectsz)
 
 	fd = fsimg_image_raw_fd(img);
 	if (fd < 0) /* a container's disk: libblkid reads only files */
-		return 0;
+		return fsimg_plist_own(img, l, sectsz);
 	fd = dup(fd);
 	if (fd < 0)
 		return -errno;
@@ -106,61 +156,24 @@ static int blkid_list(fsimg_image *img, struct plist *l, unsigned sectsz)
 		blkid_parttable tab = blkid_partition_get_table(bp);
 		blkid_partition parent =
 			tab ? blkid_parttable_get_parent(tab) : NULL;
-		const char *ttype = tab ? blkid_parttable_get_type(tab) : "";
-		blkid_loff_t s = blkid_partition_get_start(bp);
-		blkid_loff_t z = blkid_partition_get_size(bp);
-		int partno = blkid_partition_get_partno(bp);
-		const char *ts = blkid_partition_get_type_string(bp);
-		struct fsimg_part *p;
+		struct fsimg_rawpart r = {
+			.start = blkid_partition_get_start(bp),
+			.size = blkid_partition_get_size(bp),
+			.partno = blkid_partition_get_partno(bp),
+			.table = tab ? blkid_parttable_get_type(tab) : "",
+			.nested = parent != NULL,
+			.parent_partno =
+				parent ? blkid_partition_get_partno(parent) : 0,
+			.name = blkid_partition_get_name(bp),
+			.uuid = blkid_partition_get_uuid(bp),
+			.typestr = blkid_partition_get_type_string(bp),
+			.type = blkid_partition_get_type(bp),
+			.flags = blkid_partition_get_flags(bp),
+			.extended = blkid_partition_is_extended(bp),
+		};
 
-		/* libblkid's x86 VTOC entries are replaced by ours */
-		if (!strcmp(ttype, "solaris"))
-			continue;
-		if (s < 0 || z < 0)
-			continue;
-		p = add(l);
-		if (!p)
+		if (fsimg_plist_add_raw(img, l, &r, &nbsd))
 			break;
-		/* libblkid gives 512-byte sectors whatever the sector size */
-		p->start = (uint64_t)s * 512;
-		p->size = (uint64_t)z * 512;
-		fsimg_strcpy_trunc(p->table, sizeof(p->table), ttype);
-		fsimg_strcpy_trunc(p->name, sizeof(p->name),
-				   blkid_partition_get_name(bp));
-		fsimg_strcpy_trunc(p->uuid, sizeof(p->uuid),
-				   blkid_partition_get_uuid(bp));
-		p->flags = (unsigned)blkid_partition_get_flags(bp);
-		if (ts)
-			fsimg_strcpy_trunc(p->type, sizeof(p->type), ts);
-		else
-			snprintf(p->type, sizeof(p->type), "0x%x",
-				 blkid_partition_get_type(bp));
-		if (blkid_partition_is_extended(bp))
-			p->state |= FSIMG_PART_CONTAINER;
-		p->partno = partno;
-		if (parent && strcmp(ttype, "dos")) {
-			char pspec[16];
-			int pi;
-
-			snprintf(pspec, sizeof(pspec), "%d",
-				 blkid_partition_get_partno(parent));
-			pi = find_spec_index(l, pspec);
-			p->depth = 1;
-			if (pi >= 0)
-				snprintf(p->spec, sizeof(p->spec), "%s%c",
-					 pspec,
-					 bsd_letter(img, &l->p[pi], p, nbsd));
-			else
-				snprintf(p->spec, sizeof(p->spec), "%d",
-					 partno);
-			nbsd++;
-		} else {
-			snprintf(p->spec, sizeof(p->spec), "%d", partno);
-			if (!strcmp(ttype, "dos") && partno > 4)
-				p->depth = 1;
-			if (parent)
-				p->depth = 1;
-		}
 	}
 out:
 	blkid_free_probe(pr);
@@ -298,12 +311,25 @@ static void mark_damage(fsimg_image *img, struct plist *l)
 	}
 }
 
+/* The outermost tables with sectsz-byte sectors, by libblkid or ours. */
+static int list_tables(fsimg_image *img, struct plist *l, unsigned sectsz,
+		       bool own)
+{
+	return own ? fsimg_plist_own(img, l, sectsz)
+		   : blkid_list(img, l, sectsz);
+}
+
 int fsimg_plist_build(fsimg_image *img, struct plist *l)
+{
+	return fsimg_plist_build_with(img, l, false);
+}
+
+int fsimg_plist_build_with(fsimg_image *img, struct plist *l, bool own)
 {
 	int rc;
 
 	memset(l, 0, sizeof(*l));
-	rc = blkid_list(img, l, 512);
+	rc = list_tables(img, l, 512, own);
 	/* a GPT written for 4096-byte sectors shows only its protective MBR */
 	if (!rc && (l->n == 0 || !strcmp(l->pttype, "PMBR"))) {
 		struct plist *l4 = malloc(sizeof(*l4));
@@ -311,7 +337,7 @@ int fsimg_plist_build(fsimg_image *img, struct plist *l)
 		if (!l4)
 			return -ENOMEM;
 		memset(l4, 0, sizeof(*l4));
-		if (!blkid_list(img, l4, 4096) && l4->n > 0)
+		if (!list_tables(img, l4, 4096, own) && l4->n > 0)
 			memcpy(l, l4, sizeof(*l));
 		free(l4);
 	}

@@ -95,4 +95,31 @@ struct fsimg_nested {
 extern const struct fsimg_nested fsimg_nested_bsd;
 extern const struct fsimg_nested fsimg_nested_vtoc;
 
+/*
+ * One partition as libblkid describes it, before list.c makes an entry of
+ * it: what blkid_list() takes from libblkid and what our own readers
+ * (own.c) find, so that both become entries by the same code.
+ */
+struct fsimg_rawpart {
+	int64_t start, size; /* 512-byte sectors; negative: not listed */
+	int partno;
+	const char *table;   /* the type of its table ("dos", "freebsd") */
+	bool nested;	     /* its table lies in a partition */
+	int parent_partno;   /* that partition's number */
+	const char *name;    /* NULL or "" for none */
+	const char *uuid;    /* NULL or "" for none */
+	const char *typestr; /* a type by name or GUID, or NULL: type */
+	int type;
+	unsigned long long flags;
+	bool extended; /* a DOS extended partition */
+};
+
+/*
+ * Appends the entry of r to l, as blkid_list() does for each partition
+ * libblkid lists (*nbsd counts the nested entries so far, starting at 0):
+ * 0, or 1 when l is full.
+ */
+int fsimg_plist_add_raw(fsimg_image *img, struct plist *l,
+			const struct fsimg_rawpart *r, int *nbsd);
+
 #endif /* FSIMG_PART_H */

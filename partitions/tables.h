@@ -25,6 +25,17 @@ struct plist {
  * not an error.
  */
 int fsimg_plist_build(fsimg_image *img, struct plist *l);
+/*
+ * The same reading with our own table readers (own.c) instead of libblkid,
+ * for the disk inside a container; own selects them for any disk (tests
+ * compare both readings).
+ */
+int fsimg_plist_build_with(fsimg_image *img, struct plist *l, bool own);
+/*
+ * The tables of img's disk as libblkid would list them with sectsz-byte
+ * sectors (own.c): 0 (also when there is no table), or -errno.
+ */
+int fsimg_plist_own(fsimg_image *img, struct plist *l, unsigned sectsz);
 /* Warns, through the image's log, of every entry marked as damaged. */
 void fsimg_plist_warn(fsimg_image *img, const struct plist *l);
 /* true when the entry can hold a filesystem we may open */
