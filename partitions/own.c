@@ -10,7 +10,7 @@
  * entries are made from what they find by list.c, as libblkid's are.
  *
  * Not read (libblkid reads them; a disk holding one lists as if it had no
- * table, or without those entries): SGI, Ultrix, Atari, and the UnixWare
+ * table, or without those entries): Ultrix, Atari, and the UnixWare
  * and Minix tables nested in MBR partitions 0x63 and 0x81.
  *
  * Every read is bounded: sectors and 1 KiB blocks through the image's
@@ -24,8 +24,8 @@
 
 /* libblkid's probe order (partitions.c idinfos[]): a GPT disk is "gpt". */
 static const struct own_table *const own_tables[] = {
-	&own_aix, &own_sun, &own_dos,	  &own_gpt, &own_pmbr,
-	&own_mac, &own_bsd, &own_solaris, NULL,
+	&own_aix,  &own_sgi, &own_sun, &own_dos,     &own_gpt,
+	&own_pmbr, &own_mac, &own_bsd, &own_solaris, NULL,
 };
 
 int own_read(const struct own_probe *pr, uint64_t off, void *buf, size_t len)

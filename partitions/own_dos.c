@@ -115,13 +115,12 @@ static bool is_vfat(const uint8_t *b)
  * blkid_probe_is_ntfs(), its boot-sector checks (ntfs.c __probe_ntfs());
  * the MFT record it goes on to read is not checked here.
  */
-static bool is_ntfs(const uint8_t *b, uint64_t disk_size)
+static bool is_ntfs(const uint8_t *b)
 {
-	unsigned sector_size = get_le16(b + 0x0b), spc = b[0x0d], mft_size;
+	unsigned sector_size = get_le16(b + 0x0b), spc = b[0x0d];
 	int8_t cpm = (int8_t)b[0x40];
 	uint64_t nr_clusters;
 
-	(void)disk_size;
 	if (memcmp(b + 3, "NTFS    ", 8))
 		return false;
 	if (sector_size < 256 || sector_size > 4096)
@@ -140,9 +139,6 @@ static bool is_ntfs(const uint8_t *b, uint64_t disk_size)
 		if (!is_pow2((uint8_t)cpm) || (uint8_t)cpm > 64)
 			return false;
 	}
-	mft_size = cpm > 0 ? (unsigned)cpm * spc * sector_size
-			   : 1u << (unsigned)(-cpm);
-	(void)mft_size;
 	nr_clusters = get_le64(b + 0x28) / spc;
 	if (get_le64(b + 0x30) > nr_clusters ||
 	    get_le64(b + 0x38) > nr_clusters)
@@ -265,7 +261,7 @@ static int dos_probe(struct own_probe *pr, const struct own_magic *mag)
 	for (unsigned i = 0; i < 4; i++)
 		if (mbr_entry(b, i)[4] == 0xee)
 			return OWN_NONE; /* GPT's protective MBR */
-	if (is_vfat(b) || is_ntfs(b, pr->size))
+	if (is_vfat(b) || is_ntfs(b))
 		return OWN_NONE;
 	tab = own_new_table(ls, "dos");
 	if (!tab)
