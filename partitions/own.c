@@ -10,8 +10,7 @@
  * entries are made from what they find by list.c, as libblkid's are.
  *
  * Not read (libblkid reads them; a disk holding one lists as if it had no
- * table, or without those entries): Ultrix, Atari, and the UnixWare
- * and Minix tables nested in MBR partitions 0x63 and 0x81.
+ * table): Ultrix and Atari.
  *
  * Every read is bounded: sectors and 1 KiB blocks through the image's
  * block cache, the GPT entry array in chunks, at most OWN_PARTS_MAX
@@ -125,7 +124,7 @@ static int idinfo_probe(struct own_probe *pr, const struct own_table *t)
 	uint8_t blk[1024];
 	int rc;
 
-	if (!pr->size)
+	if (!pr->size || (t->minsz && t->minsz > pr->size))
 		return OWN_NONE;
 	if (!t->magics[0].magic)
 		return t->probe(pr, NULL);
@@ -314,6 +313,106 @@ const struct own_table own_solaris = {
 	.name = "solaris",
 	.magics = { { "\xee\xde\x0d\x60", 4, 512 + 12 } },
 	.probe = solaris_probe,
+};
+
+/* --- UnixWare (libblkid unixware.c): sector 29 of an 0x63 partition ----- */
+
+#define UW_SECTOR  29u
+#define UW_VTOC	   156u /* in the sector: v_magic */
+#define UW_SLICES  (UW_VTOC + 60u)
+#define UW_NSLICES 16u
+
+static int unixware_probe(struct own_probe *pr, const struct own_magic *mag)
+{
+	struct own_list *ls = pr->ls;
+	const struct own_part *parent =
+		ls->next_parent >= 0 ? &ls->p[ls->next_parent] : NULL;
+	uint8_t b[512];
+	struct own_tab *tab;
+	int rc;
+
+	(void)mag;
+	rc = own_read(pr, UW_SECTOR * 512, b, sizeof(b));
+	if (rc <= 0)
+		return rc < 0 ? rc : OWN_NONE;
+	if (get_le32(b + UW_VTOC) != 0x600DDEEEu)
+		return OWN_NONE;
+	tab = own_new_table(ls, "unixware");
+	if (!tab)
+		return OWN_NONE;
+	/* slice 0 is the whole disk */
+	for (unsigned i = 1; i < UW_NSLICES; i++) {
+		const uint8_t *e = b + UW_SLICES + i * 12;
+		unsigned tag = get_le16(e), flg = get_le16(e + 2);
+		uint32_t start = get_le32(e + 4), size = get_le32(e + 8);
+		struct own_part *p;
+
+		if (!tag || tag == 5 || flg != 0x200)
+			continue;
+		if (parent &&
+		    (start < parent->start ||
+		     (uint64_t)start + size > parent->start + parent->size))
+			continue;
+		p = own_add(ls, tab, start, size);
+		if (!p)
+			break;
+		p->type = (int)tag;
+		p->flags = flg;
+	}
+	return OWN_OK;
+}
+
+const struct own_table own_unixware = {
+	.name = "unixware",
+	/* libblkid's kboff 14 and sboff 14838 put it here, not at d_magic */
+	.magics = { { "\x0d\x60\xe5\xca", 4, 29174 } },
+	.minsz = 1440u * 1024 + 1,
+	.probe = unixware_probe,
+};
+
+/* --- Minix (libblkid minix.c): an MBR in an 0x81 partition --------------- */
+
+static int minix_probe(struct own_probe *pr, const struct own_magic *mag)
+{
+	struct own_list *ls = pr->ls;
+	const struct own_part *parent =
+		ls->next_parent >= 0 ? &ls->p[ls->next_parent] : NULL;
+	uint8_t b[512];
+	struct own_tab *tab;
+	int rc;
+
+	(void)mag;
+	rc = own_read(pr, 0, b, sizeof(b));
+	if (rc <= 0)
+		return rc < 0 ? rc : OWN_NONE;
+	if (!parent || parent->type != 0x81)
+		return OWN_NONE;
+	tab = own_new_table(ls, "minix");
+	if (!tab)
+		return OWN_NONE;
+	for (unsigned i = 0; i < 4; i++) {
+		const uint8_t *e = b + 446 + i * 16;
+		uint32_t start = get_le32(e + 8), size = get_le32(e + 12);
+		struct own_part *p;
+
+		if (e[4] != 0x81)
+			continue;
+		if (start < parent->start ||
+		    (uint64_t)start + size > parent->start + parent->size)
+			continue;
+		p = own_add(ls, tab, start, size);
+		if (!p)
+			break;
+		p->type = e[4];
+		p->flags = e[0];
+	}
+	return OWN_OK;
+}
+
+const struct own_table own_minix = {
+	.name = "minix",
+	.magics = { { "\x55\xaa", 2, 510 } },
+	.probe = minix_probe,
 };
 
 /* --- the entry point ------------------------------------------------------ */

@@ -76,11 +76,12 @@ struct own_magic {
 struct own_table {
 	const char *name;
 	struct own_magic magics[4]; /* up to the first with magic NULL */
+	uint64_t minsz;		    /* smaller areas are not probed */
 	int (*probe)(struct own_probe *pr, const struct own_magic *mag);
 };
 
 extern const struct own_table own_dos, own_gpt, own_pmbr, own_sun, own_mac,
-	own_bsd, own_aix, own_solaris, own_sgi;
+	own_bsd, own_aix, own_solaris, own_sgi, own_unixware, own_minix;
 
 /*
  * Reads len bytes at off of the area: 1, 0 when they are not all inside it

@@ -4,7 +4,8 @@
  * four primaries numbered 1-4 (an empty slot uses up its number), the
  * logical partitions of every extended one (0x05, 0x0f, 0x85) numbered
  * from 5 in EBR-chain order, then the tables nested in primaries (BSD in
- * 0xa5/0xa6/0xa9, the Solaris VTOC in 0x82) on disks over 1440 KiB.
+ * 0xa5/0xa6/0xa9, UnixWare in 0x63, the Solaris VTOC in 0x82, Minix in
+ * 0x81) on disks over 1440 KiB.
  *
  * Start and size are 32-bit sector counts times the sector size in
  * 512-byte units, kept in 32 bits as libblkid keeps them. The EBR chain is
@@ -234,10 +235,8 @@ static const struct {
 	uint8_t type;
 	const struct own_table *t;
 } nested[] = {
-	{ 0xa5, &own_bsd },
-	{ 0xa9, &own_bsd },
-	{ 0xa6, &own_bsd },
-	{ 0x82, &own_solaris },
+	{ 0xa5, &own_bsd },	 { 0xa9, &own_bsd },	 { 0xa6, &own_bsd },
+	{ 0x63, &own_unixware }, { 0x82, &own_solaris }, { 0x81, &own_minix },
 };
 
 static int dos_probe(struct own_probe *pr, const struct own_magic *mag)

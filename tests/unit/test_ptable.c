@@ -200,6 +200,36 @@ static void mbr_tests(void)
 	}
 	compare_disk("MBR with a FreeBSD label", DISK_SIZE, -1);
 
+	/* Minix subpartitions in an 0x81 primary, absolute sectors */
+	memset(disk, 0, DISK_SIZE);
+	mbr_entry(disk, 0, 0, 0x83, 2048, 2048);
+	mbr_entry(disk, 1, 0, 0x81, 4096, 8192);
+	mbr_entry(disk + 4096 * 512, 0, 0, 0x81, 4096 + 16, 1000);
+	mbr_entry(disk + 4096 * 512, 1, 0, 0x83, 4096 + 2000, 1000);
+	mbr_entry(disk + 4096 * 512, 2, 0x80, 0x81, 4096 + 3000, 1000);
+	mbr_entry(disk + 4096 * 512, 3, 0, 0x81, 4096 + 8000, 1000);
+	compare_disk("MBR with Minix subpartitions", DISK_SIZE, 4);
+
+	/* a UnixWare VTOC in sector 29 of an 0x63 primary */
+	memset(disk, 0, DISK_SIZE);
+	mbr_entry(disk, 2, 0, 0x63, 4096, 8192);
+	{
+		uint8_t *v = disk + (4096 + 29) * 512 + 156;
+
+		put32le(v, 0x600DDEEE);
+		for (unsigned i = 0; i < 5; i++) {
+			uint8_t *e = v + 60 + i * 12;
+
+			put16le(e, i == 3 ? 5 : 2 + i);
+			put16le(e + 2, i == 4 ? 0x201 : 0x200);
+			put32le(e + 4, 4096 + 100 * i);
+			put32le(e + 8, 50);
+		}
+		/* where libblkid looks for its magic */
+		memcpy(disk + 4096 * 512 + 29174, "\x0d\x60\xe5\xca", 4);
+	}
+	compare_disk("MBR with a UnixWare VTOC", DISK_SIZE, 3);
+
 	/* a FAT boot sector is no MBR */
 	memset(disk, 0, DISK_SIZE);
 	disk[0] = 0xeb;
