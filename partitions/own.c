@@ -9,8 +9,8 @@
  * fsimg_plist_own() lists a raw disk exactly as blkid_list() does; the
  * entries are made from what they find by list.c, as libblkid's are.
  *
- * Not read (libblkid reads them; a disk holding one lists as if it had no
- * table): Ultrix and Atari.
+ * Not read (libblkid reads it; a disk holding one lists as if it had no
+ * table): Ultrix.
  *
  * Every read is bounded: sectors and 1 KiB blocks through the image's
  * block cache, the GPT entry array in chunks, at most OWN_PARTS_MAX
@@ -23,8 +23,9 @@
 
 /* libblkid's probe order (partitions.c idinfos[]): a GPT disk is "gpt". */
 static const struct own_table *const own_tables[] = {
-	&own_aix,  &own_sgi, &own_sun, &own_dos,     &own_gpt,
-	&own_pmbr, &own_mac, &own_bsd, &own_solaris, NULL,
+	&own_aix,   &own_sgi,	&own_sun, &own_dos,	 &own_gpt,
+	&own_pmbr,  &own_mac,	&own_bsd, &own_unixware, &own_solaris,
+	&own_minix, &own_atari, NULL,
 };
 
 int own_read(const struct own_probe *pr, uint64_t off, void *buf, size_t len)
