@@ -2,19 +2,19 @@
 /*
  * Partition tables read without libblkid: the disk inside a container
  * (qcow2, VMDK, ...) is no file descriptor libblkid could be given. The
- * readers (own_dos.c, own_gpt.c, own_sun.c, own_mac.c, and the small ones
- * here) follow libblkid 2.38 (libblkid/src/partitions/) check for check, and
- * this file its probing loop (partitions.c: partitions_probe(),
+ * readers (own_dos.c, own_gpt.c, own_sun.c, own_mac.c, own_sgi.c,
+ * own_atari.c, and the small ones here: AIX, Ultrix, BSD, UnixWare,
+ * Solaris x86, Minix) follow libblkid 2.38 (libblkid/src/partitions/) check for
+ * check, and this file its probing loop (partitions.c: partitions_probe(),
  * idinfo_probe(), blkid_partitions_do_subprobe()), so that
  * fsimg_plist_own() lists a raw disk exactly as blkid_list() does; the
  * entries are made from what they find by list.c, as libblkid's are.
  *
- * Not read (libblkid reads it; a disk holding one lists as if it had no
- * table): Ultrix.
- *
  * Every read is bounded: sectors and 1 KiB blocks through the image's
  * block cache, the GPT entry array in chunks, at most OWN_PARTS_MAX
- * partitions and OWN_TABS_MAX tables whatever a table claims.
+ * partitions and OWN_TABS_MAX tables whatever a table claims. Past those
+ * bounds (1024 partitions, a GPT array over 64 MiB) the listing may differ
+ * from libblkid's; below them it may not.
  */
 #include "own.h"
 
@@ -23,9 +23,9 @@
 
 /* libblkid's probe order (partitions.c idinfos[]): a GPT disk is "gpt". */
 static const struct own_table *const own_tables[] = {
-	&own_aix,   &own_sgi,	&own_sun, &own_dos,	 &own_gpt,
-	&own_pmbr,  &own_mac,	&own_bsd, &own_unixware, &own_solaris,
-	&own_minix, &own_atari, NULL,
+	&own_aix,     &own_sgi,	  &own_sun,    &own_dos, &own_gpt,
+	&own_pmbr,    &own_mac,	  &own_ultrix, &own_bsd, &own_unixware,
+	&own_solaris, &own_minix, &own_atari,  NULL,
 };
 
 int own_read(const struct own_probe *pr, uint64_t off, void *buf, size_t len)
@@ -414,6 +414,49 @@ const struct own_table own_minix = {
 	.name = "minix",
 	.magics = { { "\x55\xaa", 2, 510 } },
 	.probe = minix_probe,
+};
+
+/*
+ * --- Ultrix (libblkid ultrix.c): 72 bytes at the end of sector 31 ---------
+ * host-endian in libblkid, so little-endian as on the machines it runs on
+ */
+
+#define ULTRIX_LABEL 31u * 512 + 440
+
+static int ultrix_probe(struct own_probe *pr, const struct own_magic *mag)
+{
+	struct own_list *ls = pr->ls;
+	uint8_t b[72];
+	struct own_tab *tab;
+	int rc;
+
+	(void)mag;
+	rc = own_read(pr, ULTRIX_LABEL, b, sizeof(b));
+	if (rc <= 0)
+		return rc < 0 ? rc : OWN_NONE;
+	if (get_le32(b) != 0x032957 || get_le32(b + 4) != 1)
+		return OWN_NONE;
+	tab = own_new_table(ls, "ultrix");
+	if (!tab)
+		return OWN_NONE;
+	for (unsigned i = 0; i < 8; i++) {
+		int32_t n = (int32_t)get_le32(b + 8 + i * 8);
+
+		if (!n) {
+			own_skip_partno(ls);
+			continue;
+		}
+		/* a negative count becomes a size list.c leaves out */
+		if (!own_add(ls, tab, get_le32(b + 12 + i * 8),
+			     (uint64_t)(int64_t)n))
+			break;
+	}
+	return OWN_OK;
+}
+
+const struct own_table own_ultrix = {
+	.name = "ultrix",
+	.probe = ultrix_probe,
 };
 
 /* --- the entry point ------------------------------------------------------ */

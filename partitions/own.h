@@ -82,7 +82,7 @@ struct own_table {
 
 extern const struct own_table own_dos, own_gpt, own_pmbr, own_sun, own_mac,
 	own_bsd, own_aix, own_solaris, own_sgi, own_unixware, own_minix,
-	own_atari;
+	own_atari, own_ultrix;
 
 /*
  * Reads len bytes at off of the area: 1, 0 when they are not all inside it

@@ -446,6 +446,22 @@ static void mac_tests(void)
 	compare_disk("Apple map, block size 65535", DISK_SIZE, -1);
 }
 
+static void ultrix_tests(void)
+{
+	uint8_t *l = disk + 31 * 512 + 440;
+
+	memset(disk, 0, DISK_SIZE);
+	put32le(l, 0x032957);
+	put32le(l + 4, 1);
+	put32le(l + 8, 2048); /* a */
+	put32le(l + 12, 64);
+	put32le(l + 8 + 16, 0xfffffff0u); /* c: negative */
+	put32le(l + 12 + 16, 4096);
+	put32le(l + 8 + 24, 1000); /* d */
+	put32le(l + 12 + 24, 8192);
+	compare_disk("Ultrix label", DISK_SIZE, 2);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1) {
@@ -469,6 +485,7 @@ int main(int argc, char **argv)
 	gpt_tests();
 	sun_tests();
 	mac_tests();
+	ultrix_tests();
 	free(disk);
 	return tap_done();
 }
