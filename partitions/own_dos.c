@@ -14,7 +14,8 @@
  * again (a chain that loops adds nothing, so it ends).
  *
  * Not a table, as for libblkid: a boot indicator other than 0 and 0x80, an
- * 0xEE entry (GPT), a FAT or NTFS boot sector.
+ * 0xEE entry (GPT), a FAT or NTFS boot sector (libblkid's checks, but for
+ * the BitLocker exception to FAT).
  */
 #include "own.h"
 
@@ -112,39 +113,65 @@ static bool is_vfat(const uint8_t *b)
 	return clusters <= max;
 }
 
+/* "FILE" at off, with len bytes there in the area: 1, 0 not, -errno */
+static int mft_record_at(const struct own_probe *pr, uint64_t off, uint64_t len)
+{
+	uint8_t m[4];
+	uint64_t end;
+	int rc;
+
+	if (ckd_add(&end, off, len) || end > pr->size)
+		return 0;
+	rc = own_read(pr, off, m, sizeof(m));
+	if (rc <= 0)
+		return rc;
+	return !memcmp(m, "FILE", 4);
+}
+
 /*
- * blkid_probe_is_ntfs(), its boot-sector checks (ntfs.c __probe_ntfs());
- * the MFT record it goes on to read is not checked here.
+ * blkid_probe_is_ntfs() (ntfs.c __probe_ntfs()): an NTFS boot sector with
+ * a sane BPB whose MFT records 0 and 3 start with "FILE". 1, 0, -errno.
  */
-static bool is_ntfs(const uint8_t *b)
+static int is_ntfs(const struct own_probe *pr, const uint8_t *b)
 {
 	unsigned sector_size = get_le16(b + 0x0b), spc = b[0x0d];
 	int8_t cpm = (int8_t)b[0x40];
-	uint64_t nr_clusters;
+	uint64_t nr_clusters, off;
+	uint32_t mft_size;
+	int rc;
 
 	if (memcmp(b + 3, "NTFS    ", 8))
-		return false;
+		return 0;
 	if (sector_size < 256 || sector_size > 4096)
-		return false;
+		return 0;
 	if (!is_pow2(spc)) {
 		if (spc < 240 || spc > 249)
-			return false;
+			return 0;
 		spc = 1u << (256 - spc);
 	}
 	if (sector_size * spc > 2u * 1024 * 1024) /* NTFS_MAX_CLUSTER_SIZE */
-		return false;
+		return 0;
 	if (get_le16(b + 0x0e) || get_le16(b + 0x11) || get_le16(b + 0x13) ||
 	    get_le16(b + 0x16) || get_le32(b + 0x20) || b[0x10])
-		return false;
+		return 0;
 	if ((uint8_t)cpm < 0xe1 || (uint8_t)cpm > 0xf7) {
 		if (!is_pow2((uint8_t)cpm) || (uint8_t)cpm > 64)
-			return false;
+			return 0;
 	}
 	nr_clusters = get_le64(b + 0x28) / spc;
 	if (get_le64(b + 0x30) > nr_clusters ||
 	    get_le64(b + 0x38) > nr_clusters)
-		return false;
-	return true;
+		return 0;
+	/* 32- and 64-bit arithmetic, wrapping, as ntfs.c's */
+	mft_size = cpm > 0 ? (uint32_t)cpm * spc * sector_size
+			   : (uint32_t)1 << (unsigned)(-cpm);
+	if (mft_size < 4)
+		return 0;
+	off = get_le64(b + 0x30) * sector_size * spc;
+	rc = mft_record_at(pr, off, mft_size);
+	if (rc <= 0)
+		return rc;
+	return mft_record_at(pr, off + 3ull * mft_size, mft_size);
 }
 
 static void set_dos_entry(struct own_part *p, const struct own_tab *tab,
@@ -260,8 +287,11 @@ static int dos_probe(struct own_probe *pr, const struct own_magic *mag)
 	for (unsigned i = 0; i < 4; i++)
 		if (mbr_entry(b, i)[4] == 0xee)
 			return OWN_NONE; /* GPT's protective MBR */
-	if (is_vfat(b) || is_ntfs(b))
+	if (is_vfat(b))
 		return OWN_NONE;
+	rc = is_ntfs(pr, b);
+	if (rc)
+		return rc < 0 ? rc : OWN_NONE;
 	tab = own_new_table(ls, "dos");
 	if (!tab)
 		return OWN_NONE;
