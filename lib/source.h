@@ -139,6 +139,7 @@ struct fsimg_container {
 
 /* lib/container/containers.c: the table, in probe order, NULL-terminated */
 extern const struct fsimg_container *const fsimg_containers[];
+extern const struct fsimg_container fsimg_container_qcow2;
 
 /* Most files a backing chain or an extent list may name. */
 #define FSIMG_CHAIN_MAX 16

@@ -7,7 +7,7 @@ pkgs=(
 	# build
 	gcc meson ninja-build pkg-config
 	libblkid-dev libfuse3-dev libmount-dev libext2fs-dev zlib1g-dev
-	libseccomp-dev
+	libseccomp-dev libzstd-dev
 	# fuzzing (libFuzzer comes with clang's runtime)
 	clang libclang-rt-14-dev
 	# tests: image makers, reference readers, runners
@@ -23,6 +23,9 @@ pkgs=(
 	grub-common virtinst
 	# a real unified kernel image: systemd's EFI stub, objcopy
 	systemd-boot-efi binutils
+	# containers: qemu-img makes the qcow2, VMDK, VHD and VHDX images;
+	# lvm2 the volume groups
+	qemu-utils lvm2
 )
 missing=()
 for p in "${pkgs[@]}"; do

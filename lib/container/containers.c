@@ -6,5 +6,6 @@
 #include "internal.h"
 
 const struct fsimg_container *const fsimg_containers[] = {
+	&fsimg_container_qcow2,
 	NULL,
 };

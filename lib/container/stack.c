@@ -174,30 +174,43 @@ const char *fsimg_image_format(fsimg_image *img)
 
 int fsimg_image_details(fsimg_image *img, fsimg_detail_fn fn, void *ctx)
 {
+	unsigned level = 0;
 	int rc = fsimg_image_ready(img);
 
 	if (rc)
 		return rc;
-	for (struct fsimg_source *s = img->top; s && s->ops; s = s->backing) {
-		char v[32];
+	/* the container, then each backing file: backing_file, _2, ... */
+	for (struct fsimg_source *s = img->top; s; s = s->backing, level++) {
+		char v[32], key[32];
 
-		if (s != img->top && (rc = fn(ctx, "backing_file", s->name)))
-			return rc;
-		if ((rc = fn(ctx, s == img->top ? "format" : "backing_format",
-			     s->format)))
-			return rc;
-		if (s != img->top)
+		if (level) {
+			snprintf(key, sizeof(key),
+				 level > 1 ? "backing_file_%u" : "backing_file",
+				 level);
+			if ((rc = fn(ctx, key, s->name)))
+				return rc;
+			snprintf(key, sizeof(key),
+				 level > 1 ? "backing_format_%u"
+					   : "backing_format",
+				 level);
+			if ((rc = fn(ctx, key, s->format)))
+				return rc;
 			continue;
+		}
+		if ((rc = fn(ctx, "format", s->format)))
+			return rc;
+		if (!s->ops)
+			return 0;
 		snprintf(v, sizeof(v), "%llu", (unsigned long long)s->size);
 		if ((rc = fn(ctx, "virtual_size", v)))
 			return rc;
 		if (s->ops->details && (rc = s->ops->details(s, fn, ctx)))
 			return rc;
-		if (!s->backing)
-			continue;
-		snprintf(v, sizeof(v), "%u", s->depth);
-		if ((rc = fn(ctx, "backing_chain", v)))
-			return rc;
+		if (s->backing) {
+			snprintf(v, sizeof(v), "%u", s->depth);
+			if ((rc = fn(ctx, "backing_chain", v)))
+				return rc;
+		}
 	}
 	return 0;
 }

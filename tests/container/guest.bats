@@ -88,14 +88,12 @@ parts() {
 	for f in qcow2 vmdk vhd vhdx; do
 		rm -rf "$T/out"
 		fsimg get -p 5 "$T/disk.$f" /usr/lib "$T/out"
-		cmp "$T/out/lib/text" "$T/root/usr/lib/text"
-		cmp "$T/out/lib/random" "$T/root/usr/lib/random"
-		cmp "$T/out/lib/sparse" "$T/root/usr/lib/sparse"
-		run -0 fsimg cat -p label=BOOT "$T/disk.$f" \
-			/initrd.img-6.1.0-guest
-		[ "$output" = "$(cat "$T/boot/initrd.img-6.1.0-guest")" ] ||
-			cmp <(fsimg cat -p 1 "$T/disk.$f" /initrd.img-6.1.0-guest) \
-				"$T/boot/initrd.img-6.1.0-guest"
+		cmp "$T/out/text" "$T/root/usr/lib/text"
+		cmp "$T/out/random" "$T/root/usr/lib/random"
+		cmp "$T/out/sparse" "$T/root/usr/lib/sparse"
+		fsimg cat -p label=BOOT "$T/disk.$f" /initrd.img-6.1.0-guest \
+			>"$T/initrd"
+		cmp "$T/initrd" "$T/boot/initrd.img-6.1.0-guest"
 	done
 }
 
@@ -103,10 +101,11 @@ parts() {
 	run -0 fsimg boot --json "$T/disk.qcow2"
 	jq -e '.entries[0].title == "Guest Linux" and
 		(.entries[0].args | test("root=/dev/vda5"))' <<<"$output"
+	mkdir -p "$T/bootout"
 	run -0 fsimg boot --get="$T/bootout" "$T/disk.qcow2"
-	cmp "$T/bootout/vmlinuz-6.1.0-guest" "$T/boot/vmlinuz-6.1.0-guest"
-	cmp "$T/bootout/initrd.img-6.1.0-guest" \
-		"$T/boot/initrd.img-6.1.0-guest"
+	cmp "$T/bootout/kernel" "$T/boot/vmlinuz-6.1.0-guest"
+	cmp "$T/bootout/initrd" "$T/boot/initrd.img-6.1.0-guest"
+	grep -q root=/dev/vda5 "$T/bootout/cmdline"
 }
 
 @test "fsimg-xenboot fetches the kernel of a guest stored as VHDX" {
