@@ -140,6 +140,9 @@ struct fsimg_container {
 /* lib/container/containers.c: the table, in probe order, NULL-terminated */
 extern const struct fsimg_container *const fsimg_containers[];
 extern const struct fsimg_container fsimg_container_qcow2;
+extern const struct fsimg_container fsimg_container_vhdx;
+extern const struct fsimg_container fsimg_container_vmdk;
+extern const struct fsimg_container fsimg_container_vpc;
 
 /* Most files a backing chain or an extent list may name. */
 #define FSIMG_CHAIN_MAX 16

@@ -7,5 +7,8 @@
 
 const struct fsimg_container *const fsimg_containers[] = {
 	&fsimg_container_qcow2,
+	&fsimg_container_vhdx,
+	&fsimg_container_vmdk,
+	&fsimg_container_vpc,
 	NULL,
 };
