@@ -34,6 +34,12 @@
 #define VMDK_MERGE_MAX	    1024u /* grains one map() call merges */
 #define VMDK_COMPRESS_SLACK 4096u /* deflate's worst case over a grain */
 
+/* Messages name the file a structure is in when it is not the image. */
+#define FILE_FMT "%s%s"
+#define FILE_ARG(s, f)                                 \
+	strcmp((f)->name, (s)->name) ? (f)->name : "", \
+		strcmp((f)->name, (s)->name) ? ": " : ""
+
 struct vmdk_extent {
 	enum vmdk_extent_type type;
 	struct fsimg_source *file; /* s->lower, or an extent file we own */
@@ -77,7 +83,6 @@ static int sparse_header(struct fsimg_source *s, struct fsimg_source *file,
 			 const uint8_t *h, uint64_t at, struct vmdk_extent *e,
 			 uint64_t *capacity)
 {
-	const char *name = file->name;
 	uint64_t grain = get_le64(h + 20), cap = get_le64(h + 12);
 	uint64_t grains, end;
 
@@ -86,55 +91,62 @@ static int sparse_header(struct fsimg_source *s, struct fsimg_source *file,
 	e->gtes = get_le32(h + 44);
 	e->gd_off = get_le64(h + 56);
 	if (e->version < 1 || e->version > 3)
-		return fsimg_serr(s, -EOPNOTSUPP,
-				  "%s: sparse header at byte %llu: version "
-				  "%u (1 to 3 are read)",
-				  name, (unsigned long long)at, e->version);
+		return fsimg_serr(
+			s, -EOPNOTSUPP,
+			FILE_FMT "sparse header at byte %llu: version "
+				 "%u (1 to 3 are read)",
+			FILE_ARG(s, file), (unsigned long long)at, e->version);
 	if (!is_pow2_u64(grain) || grain > VMDK_GRAIN_MAX)
 		return fsimg_serr(s, -EUCLEAN,
-				  "%s: sparse header at byte %llu: grain of "
+				  FILE_FMT
+				  "sparse header at byte %llu: grain of "
 				  "%llu sectors, not a power of two up to %u",
-				  name, (unsigned long long)at,
+				  FILE_ARG(s, file), (unsigned long long)at,
 				  (unsigned long long)grain, VMDK_GRAIN_MAX);
 	if (e->gtes == 0 || e->gtes > VMDK_GTES_MAX)
 		return fsimg_serr(s, -EUCLEAN,
-				  "%s: sparse header at byte %llu: %u entries "
+				  FILE_FMT
+				  "sparse header at byte %llu: %u entries "
 				  "per grain table (1 to %u)",
-				  name, (unsigned long long)at, e->gtes,
-				  VMDK_GTES_MAX);
+				  FILE_ARG(s, file), (unsigned long long)at,
+				  e->gtes, VMDK_GTES_MAX);
 	if (ckd_mul(capacity, cap, (uint64_t)VMDK_SECTOR))
 		return fsimg_serr(s, -EUCLEAN,
-				  "%s: sparse header at byte %llu: capacity "
+				  FILE_FMT
+				  "sparse header at byte %llu: capacity "
 				  "of %llu sectors overflows",
-				  name, (unsigned long long)at,
+				  FILE_ARG(s, file), (unsigned long long)at,
 				  (unsigned long long)cap);
 	e->grain = grain * VMDK_SECTOR;
 	e->compressed = e->flags & VMDK_FLAG_COMPRESS;
 	e->zero_gte = e->version >= 2 || (e->flags & VMDK_FLAG_ZERO_GTE);
 	if (e->compressed && get_le16(h + 77) != 1)
 		return fsimg_serr(s, -EOPNOTSUPP,
-				  "%s: sparse header at byte %llu: "
+				  FILE_FMT
+				  "sparse header at byte %llu: "
 				  "compression algorithm %u (1, deflate, is "
 				  "read)",
-				  name, (unsigned long long)at,
+				  FILE_ARG(s, file), (unsigned long long)at,
 				  get_le16(h + 77));
 	grains = cap / grain + (cap % grain != 0);
 	e->gd_entries = grains / e->gtes + (grains % e->gtes != 0);
 	if (ckd_mul(&e->gd_off, e->gd_off, (uint64_t)VMDK_SECTOR) ||
 	    ckd_add(&end, e->gd_off, e->gd_entries * 4) || end > file->size)
 		return fsimg_serr(s, -EUCLEAN,
-				  "%s: sparse header at byte %llu: the grain "
+				  FILE_FMT
+				  "sparse header at byte %llu: the grain "
 				  "directory of %llu entries at sector %llu "
 				  "ends past the end of the file (%llu bytes)",
-				  name, (unsigned long long)at,
+				  FILE_ARG(s, file), (unsigned long long)at,
 				  (unsigned long long)e->gd_entries,
 				  (unsigned long long)get_le64(h + 56),
 				  (unsigned long long)file->size);
 	if (e->gd_off < VMDK_SECTOR)
 		return fsimg_serr(s, -EUCLEAN,
-				  "%s: sparse header at byte %llu: the grain "
+				  FILE_FMT
+				  "sparse header at byte %llu: the grain "
 				  "directory is in the header",
-				  name, (unsigned long long)at);
+				  FILE_ARG(s, file), (unsigned long long)at);
 	return 0;
 }
 
@@ -149,54 +161,59 @@ static int sparse_open(struct fsimg_source *s, struct fsimg_source *file,
 	int rc;
 
 	if (file->size < VMDK_SECTOR)
-		return fsimg_serr(s, -EUCLEAN, "%s: shorter than a header",
-				  file->name);
+		return fsimg_serr(s, -EUCLEAN, FILE_FMT "shorter than a header",
+				  FILE_ARG(s, file));
 	rc = fsimg_source_read(file, 0, h, VMDK_SECTOR);
 	if (rc)
-		return fsimg_serr(s, rc, "%s: header: %s", file->name,
-				  strerror(-rc));
+		return fsimg_serr(s, rc, FILE_FMT "header: %s",
+				  FILE_ARG(s, file), strerror(-rc));
 	if (!memcmp(h, "COWD", 4))
 		return fsimg_serr(s, -EOPNOTSUPP,
-				  "%s: an ESX vmfsSparse (COWD) extent, not "
+				  FILE_FMT
+				  "an ESX vmfsSparse (COWD) extent, not "
 				  "read",
-				  file->name);
+				  FILE_ARG(s, file));
 	if (get_le32(h) != VMDK_MAGIC)
-		return fsimg_serr(
-			s, -EUCLEAN,
-			"%s: no sparse extent header (KDMV) at byte 0",
-			file->name);
+		return fsimg_serr(s, -EUCLEAN,
+				  FILE_FMT
+				  "no sparse extent header (KDMV) at byte 0",
+				  FILE_ARG(s, file));
 	if (get_le64(h + 56) == VMDK_GD_AT_END) {
 		uint8_t m[VMDK_SECTOR];
 
 		/* footer marker, footer (a header), end-of-stream marker */
 		if (file->size < 4 * VMDK_SECTOR)
 			return fsimg_serr(s, -EUCLEAN,
-					  "%s: the grain directory is in the "
+					  FILE_FMT
+					  "the grain directory is in the "
 					  "footer, and the file is too short "
 					  "for one",
-					  file->name);
+					  FILE_ARG(s, file));
 		at = file->size - 3 * VMDK_SECTOR;
 		rc = fsimg_source_read(file, at, m, sizeof(m));
 		if (!rc)
 			rc = fsimg_source_read(file, at + VMDK_SECTOR, h,
 					       VMDK_SECTOR);
 		if (rc)
-			return fsimg_serr(s, rc, "%s: footer at byte %llu: %s",
-					  file->name, (unsigned long long)at,
-					  strerror(-rc));
+			return fsimg_serr(
+				s, rc, FILE_FMT "footer at byte %llu: %s",
+				FILE_ARG(s, file), (unsigned long long)at,
+				strerror(-rc));
 		if (get_le32(m + 12) != VMDK_MARKER_FOOTER ||
 		    get_le32(h) != VMDK_MAGIC)
-			return fsimg_serr(s, -EUCLEAN,
-					  "%s: the grain directory is in the "
-					  "footer, and there is no footer "
-					  "marker at byte %llu",
-					  file->name, (unsigned long long)at);
+			return fsimg_serr(
+				s, -EUCLEAN,
+				FILE_FMT "the grain directory is in the "
+					 "footer, and there is no footer "
+					 "marker at byte %llu",
+				FILE_ARG(s, file), (unsigned long long)at);
 		at += VMDK_SECTOR;
 		if (get_le64(h + 56) == VMDK_GD_AT_END)
-			return fsimg_serr(s, -EUCLEAN,
-					  "%s: footer at byte %llu: the grain "
-					  "directory is at the end again",
-					  file->name, (unsigned long long)at);
+			return fsimg_serr(
+				s, -EUCLEAN,
+				FILE_FMT "footer at byte %llu: the grain "
+					 "directory is at the end again",
+				FILE_ARG(s, file), (unsigned long long)at);
 	}
 	e->type = VMDK_EXT_SPARSE;
 	e->file = file;
@@ -218,15 +235,15 @@ static int sparse_gte(struct fsimg_source *s, const struct vmdk_extent *e,
 
 	if (gi >= e->gd_entries)
 		return fsimg_serr(s, -EIO,
-				  "%s: grain %llu is past the grain "
-				  "directory",
-				  f->name, (unsigned long long)g);
+				  FILE_FMT "grain %llu is past the grain "
+					   "directory",
+				  FILE_ARG(s, f), (unsigned long long)g);
 	rc = fsimg_source_read_cached(f, gd_at, b, 4);
 	if (rc)
 		return fsimg_serr(s, rc,
-				  "%s: grain directory entry at byte "
-				  "%llu: %s",
-				  f->name, (unsigned long long)gd_at,
+				  FILE_FMT "grain directory entry at byte "
+					   "%llu: %s",
+				  FILE_ARG(s, f), (unsigned long long)gd_at,
 				  strerror(-rc));
 	*gte = 0;
 	if (get_le32(b) == 0)
@@ -234,37 +251,38 @@ static int sparse_gte(struct fsimg_source *s, const struct vmdk_extent *e,
 	gt_at = (uint64_t)get_le32(b) * VMDK_SECTOR;
 	gt_end = gt_at + (uint64_t)e->gtes * 4;
 	if (gt_end > f->size)
-		return fsimg_serr(s, -EUCLEAN,
-				  "%s: grain directory entry at byte %llu: "
-				  "grain table at byte %llu ends past the end "
-				  "of the file (%llu bytes)",
-				  f->name, (unsigned long long)gd_at,
-				  (unsigned long long)gt_at,
-				  (unsigned long long)f->size);
+		return fsimg_serr(
+			s, -EUCLEAN,
+			FILE_FMT "grain directory entry at byte %llu: "
+				 "grain table at byte %llu ends past the end "
+				 "of the file (%llu bytes)",
+			FILE_ARG(s, f), (unsigned long long)gd_at,
+			(unsigned long long)gt_at, (unsigned long long)f->size);
 	if (gt_at < VMDK_SECTOR || (gt_at < gd_end && gt_end > e->gd_off))
-		return fsimg_serr(s, -EUCLEAN,
-				  "%s: grain directory entry at byte %llu: "
-				  "grain table at byte %llu overlaps the %s",
-				  f->name, (unsigned long long)gd_at,
-				  (unsigned long long)gt_at,
-				  gt_at < VMDK_SECTOR ? "header"
-						      : "grain directory");
+		return fsimg_serr(
+			s, -EUCLEAN,
+			FILE_FMT "grain directory entry at byte %llu: "
+				 "grain table at byte %llu overlaps the %s",
+			FILE_ARG(s, f), (unsigned long long)gd_at,
+			(unsigned long long)gt_at,
+			gt_at < VMDK_SECTOR ? "header" : "grain directory");
 	gte_at = gt_at + (g % e->gtes) * 4;
 	rc = fsimg_source_read_cached(f, gte_at, b, 4);
 	if (rc)
 		return fsimg_serr(s, rc,
-				  "%s: grain table entry at byte %llu: "
-				  "%s",
-				  f->name, (unsigned long long)gte_at,
+				  FILE_FMT "grain table entry at byte %llu: "
+					   "%s",
+				  FILE_ARG(s, f), (unsigned long long)gte_at,
 				  strerror(-rc));
 	*gte = get_le32(b);
 	if (*gte == 1 && e->zero_gte)
 		return 0;
 	if (*gte != 0 && (*gte == 1 || (uint64_t)*gte * VMDK_SECTOR >= f->size))
 		return fsimg_serr(s, -EUCLEAN,
-				  "%s: grain table entry at byte %llu: grain "
+				  FILE_FMT
+				  "grain table entry at byte %llu: grain "
 				  "%llu at sector %u is %s",
-				  f->name, (unsigned long long)gte_at,
+				  FILE_ARG(s, f), (unsigned long long)gte_at,
 				  (unsigned long long)g, *gte,
 				  *gte == 1 ? "in the header"
 					    : "past the end of the file");
@@ -394,26 +412,26 @@ static int inflate_grain(struct fsimg_source *s, const struct vmdk_extent *e,
 
 	rc = fsimg_source_read(f, at, m, sizeof(m));
 	if (rc)
-		return fsimg_serr(s, rc, "%s: grain marker at byte %llu: %s",
-				  f->name, (unsigned long long)at,
-				  strerror(-rc));
+		return fsimg_serr(
+			s, rc, FILE_FMT "grain marker at byte %llu: %s",
+			FILE_ARG(s, f), (unsigned long long)at, strerror(-rc));
 	lba = get_le64(m);
 	size = get_le32(m + 8);
 	if (lba != g * (e->grain / VMDK_SECTOR))
 		return fsimg_serr(
 			s, -EUCLEAN,
-			"%s: grain marker at byte %llu is for "
-			"sector %llu, not %llu",
-			f->name, (unsigned long long)at,
+			FILE_FMT "grain marker at byte %llu is for "
+				 "sector %llu, not %llu",
+			FILE_ARG(s, f), (unsigned long long)at,
 			(unsigned long long)lba,
 			(unsigned long long)(g * (e->grain / VMDK_SECTOR)));
 	if (size == 0 || size > 2 * e->grain + VMDK_COMPRESS_SLACK ||
 	    ckd_add(&end, at + sizeof(m), (uint64_t)size) || end > f->size)
 		return fsimg_serr(
 			s, -EUCLEAN,
-			"%s: grain marker at byte %llu: %u "
-			"compressed bytes, %s",
-			f->name, (unsigned long long)at, size,
+			FILE_FMT "grain marker at byte %llu: %u "
+				 "compressed bytes, %s",
+			FILE_ARG(s, f), (unsigned long long)at, size,
 			size == 0 || size > 2 * e->grain + VMDK_COMPRESS_SLACK
 				? "not a size a grain compresses to"
 				: "past the end of the file");
@@ -423,8 +441,9 @@ static int inflate_grain(struct fsimg_source *s, const struct vmdk_extent *e,
 	rc = fsimg_source_read(f, at + sizeof(m), in, size);
 	if (rc) {
 		free(in);
-		return fsimg_serr(s, rc, "%s: grain at byte %llu: %s", f->name,
-				  (unsigned long long)at, strerror(-rc));
+		return fsimg_serr(s, rc, FILE_FMT "grain at byte %llu: %s",
+				  FILE_ARG(s, f), (unsigned long long)at,
+				  strerror(-rc));
 	}
 	memset(&z, 0, sizeof(z));
 	if (inflateInit(&z) != Z_OK) {
@@ -440,9 +459,9 @@ static int inflate_grain(struct fsimg_source *s, const struct vmdk_extent *e,
 	free(in);
 	if (zr != Z_STREAM_END || z.total_out < want)
 		return fsimg_serr(s, -EUCLEAN,
-				  "%s: compressed grain at byte %llu: %s "
-				  "(%lu bytes of %llu)",
-				  f->name, (unsigned long long)at,
+				  FILE_FMT "compressed grain at byte %llu: %s "
+					   "(%lu bytes of %llu)",
+				  FILE_ARG(s, f), (unsigned long long)at,
 				  zr == Z_BUF_ERROR && z.avail_out == 0
 					  ? "inflates to more than a grain"
 				  : zr == Z_STREAM_END ? "inflates to too few "
