@@ -5,6 +5,8 @@
  *   diskdump [-o OPTIONS] --plain IMAGE  the same, each run read where
  *                                        fsimg_image_plain() says it is
  *   diskdump [-o OPTIONS] --info IMAGE   format and details, key=value
+ * --range=OFF,LEN before IMAGE (after --plain) dumps only those bytes of
+ * the disk (clamped to its end): big sparse disks are tested in places.
  * Messages go to stderr as "IMAGE: message"; the exit status is 1 on error.
  * The tests compare the bytes with what qemu-img convert -O raw writes.
  */
@@ -58,7 +60,7 @@ int main(int argc, char **argv)
 	const char *opts = NULL, *path;
 	bool plain = false, info = false;
 	fsimg_image *img;
-	uint64_t size, off = 0;
+	uint64_t size, off = 0, roff = 0, rlen = UINT64_MAX;
 	uint8_t *buf;
 	int i = 1, rc;
 
@@ -70,9 +72,19 @@ int main(int argc, char **argv)
 		plain = true, i++;
 	else if (i < argc && !strcmp(argv[i], "--info"))
 		info = true, i++;
+	if (i < argc && !strncmp(argv[i], "--range=", 8)) {
+		char *end;
+
+		roff = strtoull(argv[i] + 8, &end, 0);
+		if (*end != ',')
+			i = argc; /* a usage error */
+		else
+			rlen = strtoull(end + 1, NULL, 0);
+		i++;
+	}
 	if (i != argc - 1) {
 		fprintf(stderr, "usage: diskdump [-o OPTS] [--plain|--info] "
-				"IMAGE\n");
+				"[--range=OFF,LEN] IMAGE\n");
 		return 2;
 	}
 	path = argv[i];
@@ -92,6 +104,9 @@ int main(int argc, char **argv)
 		return fsimg_image_details(img, detail, NULL) ? 1 : 0;
 	}
 	size = fsimg_image_size(img);
+	off = roff < size ? roff : size;
+	if (rlen < size - off)
+		size = off + rlen;
 	buf = malloc(1u << 20);
 	if (!buf)
 		return 1;
