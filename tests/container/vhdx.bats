@@ -230,3 +230,75 @@ sys.stdout.buffer.write(f.read(int(sys.argv[3])))' "$1.qemu.raw" "$2" "$3" >rang
 		refused bad.vhdx "$want"
 	done
 }
+
+@test "vhdx: a differencing disk: present, partially present (sector bitmap), absent and zero blocks" {
+	mkraw raw
+	qemu-img convert -f raw -O vhdx raw parent.vhdx
+	qemu-img convert -f vhdx -O raw parent.vhdx parent.raw
+	python3 -c 'import sys; sys.stdout.buffer.write(b"\xcc" * (4 << 20) + bytes((5 << 20) + 12345 + 777 + 62))' >child.raw
+	qemu-img convert -f raw -O vhdx -o block_size=1M child.raw child.vhdx
+	vhdx_py child.vhdx <<-'PY'
+		M = 1 << 20
+		moff = region_off(META)
+		it = items(moff)
+		fp = it[guid("CAA16737-FA36-4D43-B3B6-33F0AA44E76B")][1]
+		bs, flags = struct.unpack("<II", rd(fp, 8))
+		assert bs == M
+		wr(fp + 4, struct.pack("<I", flags | 2))
+		# the parent locator, in the free end of the metadata region
+		loc_at = 512 * 1024
+		keys = [("parent_linkage", "{01234567-89ab-cdef-0123-456789abcdef}"),
+		        ("relative_path", ".\\parent.vhdx")]
+		strs = b""
+		ents = b""
+		base = 20 + 12 * len(keys)
+		for k, v in keys:
+		    kb, vb = k.encode("utf-16-le"), v.encode("utf-16-le")
+		    ents += struct.pack("<IIHH", base + len(strs),
+		                        base + len(strs) + len(kb), len(kb), len(vb))
+		    strs += kb + vb
+		loc = (guid("B04AEFB7-D19E-4A81-B789-25B8E9445913") +
+		       struct.pack("<HH", 0, len(keys)) + ents + strs)
+		wr(moff + loc_at, loc)
+		n = struct.unpack("<H", rd(moff + 10, 2))[0]
+		wr(moff + 10, struct.pack("<H", n + 1))
+		wr(moff + 32 + 32 * n,
+		   guid("A8D35F2D-B30B-454D-ABF7-D3D84834AB0C") +
+		   struct.pack("<IIII", loc_at, len(loc), 4 | 2, 0))
+		# BAT: block 0 present, 1 partially present, 2 absent, 3 zero
+		bat = region_off(BAT)
+		e = [struct.unpack("<Q", rd(bat + 8 * i, 8))[0] for i in range(4)]
+		assert all(x & 7 == 6 for x in e), e
+		wr(bat + 8, struct.pack("<Q", e[1] & ~7 | 7))
+		wr(bat + 16, struct.pack("<Q", 0))
+		wr(bat + 24, struct.pack("<Q", 2))
+		# the rest (zeroes, which qemu marks zero) absent: the parent's
+		for i in range(4, 10):
+		    wr(bat + 8 * i, struct.pack("<Q", 0))
+		# the sector bitmap of chunk 0 (BAT entry 4096), at the end
+		f.seek(0, 2)
+		end = (f.tell() + M - 1) // M * M
+		sb = bytearray(M)
+		for s in list(range(2048 + 5, 2048 + 10)) + [2048 + 100, 4095]:
+		    sb[s // 8] |= 1 << (s % 8)
+		wr(end, sb)
+		wr(bat + 8 * 4096, struct.pack("<Q", end | 6))
+	PY
+	python3 - <<-'PY'
+		p = bytearray(open("parent.raw", "rb").read())
+		c = open("child.raw", "rb").read()
+		M = 1 << 20
+		w = bytearray(p)
+		w[0:M] = c[0:M]
+		for s in list(range(2048 + 5, 2048 + 10)) + [2048 + 100, 4095]:
+		    w[s * 512:(s + 1) * 512] = c[s * 512:(s + 1) * 512]
+		w[3 * M:4 * M] = bytes(M)
+		open("want.raw", "wb").write(w)
+	PY
+	refused child.vhdx "names parent 'parent.vhdx', which is not read unless allowed"
+	diskdump -o backing=yes child.vhdx | cmp - want.raw
+	diskdump -o backing=yes --plain child.vhdx | cmp - want.raw
+	run diskdump -o backing=yes --info child.vhdx
+	contains "$output" "parent=parent.vhdx"
+	contains "$output" "backing_format=vhdx"
+}
