@@ -665,8 +665,13 @@ static int open_extent(struct fsimg_source *s, const struct vmdk_desc_extent *x,
 	int rc;
 
 	e->start = start;
-	e->len = x->sectors * VMDK_SECTOR;
 	e->type = x->type;
+	if (ckd_mul(&e->len, x->sectors, (uint64_t)VMDK_SECTOR))
+		return fsimg_serr(s, -EUCLEAN,
+				  "extent '%s' of %llu sectors: more than "
+				  "2^64 bytes",
+				  x->type == VMDK_EXT_ZERO ? "ZERO" : x->name,
+				  (unsigned long long)x->sectors);
 	if (x->type == VMDK_EXT_ZERO)
 		return 0;
 	rc = fsimg_source_related(s, x->name, "extent", false, &f);

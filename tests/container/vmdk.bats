@@ -229,3 +229,17 @@ print(struct.unpack(fmt, f.read(struct.calcsize(fmt)))[0])' "$@"
 	printf '# Disk DescriptorFile\nRW 1000 FLAT "short" 0\n' >short.vmdk
 	refused short.vmdk "extent 'short' of 1000 sectors at sector 0: the file has 100 bytes" -o backing=yes
 }
+
+@test "vmdk: a disk of 2^63 bytes (a ZERO extent over a FLAT one): opened and read at its end" {
+	head -c 4096 /dev/urandom >flat
+	printf '# Disk DescriptorFile\nRW 8 FLAT "flat" 0\nRW 18014398509481976 ZERO\n' >big.vmdk
+	run diskdump -o backing=yes --info big.vmdk
+	expect_status 0
+	contains "$output" "size=9223372036854775808"
+	diskdump -o backing=yes --range=0,4096 big.vmdk | cmp - flat
+	diskdump -o backing=yes --range=9223372036854771712,8192 big.vmdk | cmp - <(head -c 4096 /dev/zero)
+	printf '# Disk DescriptorFile\nRW 18446744073709551615 ZERO\n' >ov.vmdk
+	refused ov.vmdk "extent 'ZERO' of 18446744073709551615 sectors: more than 2^64 bytes" -o backing=yes
+	printf '# Disk DescriptorFile\nRW 18014398509481984 ZERO\nRW 18014398509481984 ZERO\n' >ov2.vmdk
+	refused ov2.vmdk "the extents add up to more than 2^64 bytes" -o backing=yes
+}
