@@ -55,13 +55,58 @@ static int read_plain(fsimg_image *img, uint64_t off, uint8_t *buf, size_t len)
 	return 0;
 }
 
+/* The disk of img (or its info) on stdout; -1 on error, messages given. */
+static int dump(fsimg_image *img, const char *path, const char *opts,
+		bool plain, bool info, uint64_t roff, uint64_t rlen)
+{
+	uint64_t size, off;
+	uint8_t *buf;
+	int rc;
+
+	if (opts && fsimg_image_set_options(img, opts))
+		return -1;
+	if (!fsimg_image_format(img))
+		return -1;
+	if (info) {
+		printf("format=%s\nsize=%llu\n", fsimg_image_format(img),
+		       (unsigned long long)fsimg_image_size(img));
+		return fsimg_image_details(img, detail, NULL) ? -1 : 0;
+	}
+	size = fsimg_image_size(img);
+	off = roff < size ? roff : size;
+	if (rlen < size - off)
+		size = off + rlen;
+	buf = malloc(1u << 20);
+	if (!buf)
+		return -1;
+	while (off < size) {
+		size_t n = size - off < (1u << 20) ? (size_t)(size - off)
+						   : (1u << 20);
+
+		rc = plain ? read_plain(img, off, buf, n)
+			   : fsimg_image_read(img, off, buf, n);
+		if (rc) {
+			fprintf(stderr, "%s: reading byte %llu: %s\n", path,
+				(unsigned long long)off, strerror(-rc));
+			free(buf);
+			return -1;
+		}
+		if (fwrite(buf, 1, n, stdout) != n) {
+			free(buf);
+			return -1;
+		}
+		off += n;
+	}
+	free(buf);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *opts = NULL, *path;
 	bool plain = false, info = false;
 	fsimg_image *img;
-	uint64_t size, off = 0, roff = 0, rlen = UINT64_MAX;
-	uint8_t *buf;
+	uint64_t roff = 0, rlen = UINT64_MAX;
 	int i = 1, rc;
 
 	if (argc > 2 && !strcmp(argv[i], "-o")) {
@@ -94,38 +139,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fsimg_image_set_log(img, log_msg, (void *)path);
-	if (opts && fsimg_image_set_options(img, opts))
-		return 1;
-	if (!fsimg_image_format(img))
-		return 1;
-	if (info) {
-		printf("format=%s\nsize=%llu\n", fsimg_image_format(img),
-		       (unsigned long long)fsimg_image_size(img));
-		return fsimg_image_details(img, detail, NULL) ? 1 : 0;
-	}
-	size = fsimg_image_size(img);
-	off = roff < size ? roff : size;
-	if (rlen < size - off)
-		size = off + rlen;
-	buf = malloc(1u << 20);
-	if (!buf)
-		return 1;
-	while (off < size) {
-		size_t n = size - off < (1u << 20) ? (size_t)(size - off)
-						   : (1u << 20);
-
-		rc = plain ? read_plain(img, off, buf, n)
-			   : fsimg_image_read(img, off, buf, n);
-		if (rc) {
-			fprintf(stderr, "%s: reading byte %llu: %s\n", path,
-				(unsigned long long)off, strerror(-rc));
-			return 1;
-		}
-		if (fwrite(buf, 1, n, stdout) != n)
-			return 1;
-		off += n;
-	}
-	free(buf);
-	fsimg_image_close(img);
-	return fflush(stdout) ? 1 : 0;
+	rc = dump(img, path, opts, plain, info, roff, rlen);
+	fsimg_image_close(img); /* on every path: leaks are bugs */
+	return rc ? 1 : fflush(stdout) ? 1 : 0;
 }
