@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
+# shellcheck disable=SC2154 # bats sets output and stderr
 # Shared by the container tests (vmdk.bats, vpc.bats, vhdx.bats):
 # `load helpers`. Images are made with qemu-img from raw disks built here
 # and compared, byte for byte, with what qemu-img converts them back to.

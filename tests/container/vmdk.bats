@@ -132,7 +132,7 @@ load helpers
 	contains "$output" "backing_file=parent.vmdk"
 	contains "$output" "version=2"
 	# the zeroed grains hide the parent's data
-	! head -c 131072 child.vmdk.dump | tr -d '\0' | grep -q .
+	[[ -z $(head -c 131072 child.vmdk.dump | tr -d '\0') ]]
 	head -c 131072 raw | tr -d '\0' | grep -q .
 }
 

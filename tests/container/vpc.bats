@@ -24,7 +24,7 @@ load helpers
 	# the size rounded up to whole sectors: zeroes after the raw disk
 	(($(stat -c %s img.vhd.dump) == 9450496))
 	cmp -n "$(stat -c %s raw)" img.vhd.dump raw
-	! tail -c +9450307 img.vhd.dump | tr -d '\0' | grep -q .
+	[[ -z $(tail -c +9450307 img.vhd.dump | tr -d '\0') ]]
 }
 
 @test "vpc: dynamic disk: data, holes, the odd-sized end" {
