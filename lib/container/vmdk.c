@@ -54,11 +54,28 @@ struct vmdk_extent {
 	bool compressed, zero_gte;
 };
 
+/*
+ * The last grains inflated: a filesystem reads a grain in several pieces,
+ * each of which would otherwise inflate it whole again. Bounded: a few
+ * grains of at most 2 MiB; one lock, held only to look up and copy.
+ */
+#define VMDK_GRAIN_CACHE 4
+
+struct grain_slot {
+	const struct vmdk_extent *e; /* NULL: empty */
+	uint64_t sector;	     /* where the grain's marker is */
+	uint64_t used;		     /* for LRU */
+	uint8_t *data;		     /* e->grain bytes */
+};
+
 struct vmdk {
 	unsigned n_ext;
 	struct vmdk_extent *ext;
 	char create_type[64];
 	char *parent;
+	pthread_mutex_t lock;
+	uint64_t tick;
+	struct grain_slot slot[VMDK_GRAIN_CACHE];
 };
 
 static int vmdk_probe(struct fsimg_source *file)
@@ -472,6 +489,43 @@ static int inflate_grain(struct fsimg_source *s, const struct vmdk_extent *e,
 	return 0;
 }
 
+/* n bytes at in of the cached grain at sector of e: true when cached. */
+static bool cached_grain(struct vmdk *v, const struct vmdk_extent *e,
+			 uint64_t sector, uint64_t in, uint8_t *p, size_t n)
+{
+	bool hit = false;
+
+	pthread_mutex_lock(&v->lock);
+	for (unsigned i = 0; i < VMDK_GRAIN_CACHE && !hit; i++) {
+		struct grain_slot *sl = &v->slot[i];
+
+		if (sl->e == e && sl->sector == sector) {
+			memcpy(p, sl->data + in, n);
+			sl->used = ++v->tick;
+			hit = true;
+		}
+	}
+	pthread_mutex_unlock(&v->lock);
+	return hit;
+}
+
+/* Hands the inflated grain (data, malloc'd) over to the cache. */
+static void cache_grain(struct vmdk *v, const struct vmdk_extent *e,
+			uint64_t sector, uint8_t *data)
+{
+	struct grain_slot *lru = &v->slot[0];
+	uint8_t *old;
+
+	pthread_mutex_lock(&v->lock);
+	for (unsigned i = 1; i < VMDK_GRAIN_CACHE; i++)
+		if (v->slot[i].used < lru->used)
+			lru = &v->slot[i];
+	old = lru->data;
+	*lru = (struct grain_slot){ e, sector, ++v->tick, data };
+	pthread_mutex_unlock(&v->lock);
+	free(old);
+}
+
 /* Decoded bytes: compressed grains, and extents in files other than lower. */
 static int vmdk_read_other(struct fsimg_source *s, uint64_t off, void *buf,
 			   size_t len)
@@ -512,7 +566,10 @@ static int vmdk_read_other(struct fsimg_source *s, uint64_t off, void *buf,
 		case RUN_COMPRESSED:
 			g = rel / e->grain;
 			in = rel % e->grain;
-			if (!grain && !(grain = malloc(e->grain))) {
+			if (cached_grain(s->priv, e, at, in, p, (size_t)n))
+				break;
+			grain = malloc(e->grain);
+			if (!grain) {
 				rc = -ENOMEM;
 				break;
 			}
@@ -521,8 +578,13 @@ static int vmdk_read_other(struct fsimg_source *s, uint64_t off, void *buf,
 				       ? e->len - g * e->grain
 				       : e->grain;
 			rc = inflate_grain(s, e, g, at, grain, want);
-			if (!rc)
+			if (!rc) {
 				memcpy(p, grain + in, (size_t)n);
+				cache_grain(s->priv, e, at, grain);
+			} else {
+				free(grain);
+			}
+			grain = NULL;
 			break;
 		default:
 			rc = -EIO;
@@ -575,6 +637,9 @@ static void vmdk_close(struct fsimg_source *s)
 	for (unsigned i = 0; i < v->n_ext; i++)
 		if (v->ext[i].file && v->ext[i].file != s->lower)
 			fsimg_source_close(v->ext[i].file);
+	for (unsigned i = 0; i < VMDK_GRAIN_CACHE; i++)
+		free(v->slot[i].data);
+	pthread_mutex_destroy(&v->lock);
 	free(v->ext);
 	free(v->parent);
 	free(v);
@@ -774,6 +839,7 @@ static int vmdk_open(struct fsimg_source *s, const struct fsimg_image_opts *o)
 	v = calloc(1, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
+	pthread_mutex_init(&v->lock, NULL);
 	s->priv = v;
 	rc = fsimg_source_read(s->lower, 0, m, sizeof(m));
 	if (rc)
