@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define BROKER_MAX 16
+#define BROKER_MAX 256 /* FSIMG_RELATED_MAX */
 
 /*
  * Forks. In the child: 0, with *sock the child's end (kept across

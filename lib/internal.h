@@ -167,8 +167,9 @@ struct fsimg_image {
 	/* files an image names: fsimg_image_set_opener, or opened here */
 	fsimg_opener_fn opener;
 	void *opener_ctx;
-	unsigned related; /* opened so far, at most FSIMG_CHAIN_MAX */
-	uint64_t related_id[FSIMG_CHAIN_MAX + 1][2]; /* st_dev, st_ino */
+	unsigned related; /* opened so far, at most FSIMG_RELATED_MAX */
+	unsigned nesting; /* backing files being opened, FSIMG_CHAIN_MAX */
+	uint64_t related_id[FSIMG_RELATED_MAX + 1][2]; /* st_dev, st_ino */
 };
 
 /*

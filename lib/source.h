@@ -144,15 +144,17 @@ extern const struct fsimg_container fsimg_container_vhdx;
 extern const struct fsimg_container fsimg_container_vmdk;
 extern const struct fsimg_container fsimg_container_vpc;
 
-/* Most files a backing chain or an extent list may name. */
-#define FSIMG_CHAIN_MAX 16
+/* Deepest backing chain; most files an image may name in all (extents). */
+#define FSIMG_CHAIN_MAX	  16
+#define FSIMG_RELATED_MAX 256
 
 /*
  * Opens a file the image names (a backing file, a parent, an extent), as
  * the image's caller allowed (backing=yes, and the image's frontend hook):
  * a path relative to the directory of the file s is stored in, or absolute
  * inside it; never outside it. The file is opened as a source of its own,
- * with its container detected (depth bounded by FSIMG_CHAIN_MAX).
+ * with its container detected (depth bounded by FSIMG_CHAIN_MAX, files
+ * by FSIMG_RELATED_MAX).
  * -EPERM with a message when not allowed.
  */
 int fsimg_source_related(struct fsimg_source *s, const char *path,

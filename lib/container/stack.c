@@ -7,7 +7,8 @@
  * An image never makes fsimg open another file on its own: a related file
  * is opened only with backing=yes, only beneath the directory of the image
  * the caller named (openat2 RESOLVE_BENEATH: no absolute path elsewhere,
- * no "..", no symlink out), at most FSIMG_CHAIN_MAX of them, never the same
+ * no "..", no symlink out), at most FSIMG_RELATED_MAX of them and
+ * FSIMG_CHAIN_MAX backing files deep, never the same
  * file twice (a backing loop is an error, not a hang).
  */
 #include "internal.h"
@@ -316,8 +317,12 @@ int fsimg_source_related(struct fsimg_source *s, const char *path,
 		img->related_id[0][1] = st.st_ino;
 		img->related = 1;
 	}
-	if (img->related > FSIMG_CHAIN_MAX)
-		return fsimg_serr(s, -ELOOP, "more than %u files in the chain",
+	if (img->related > FSIMG_RELATED_MAX)
+		return fsimg_serr(s, -ELOOP, "names more than %u files",
+				  FSIMG_RELATED_MAX);
+	if (find_container && img->nesting >= FSIMG_CHAIN_MAX)
+		return fsimg_serr(s, -ELOOP,
+				  "backing chain deeper than %u files",
 				  FSIMG_CHAIN_MAX);
 	fd = img->opener ? img->opener(img->opener_ctx, path)
 			 : fsimg_open_related(img->name, path);
@@ -356,7 +361,9 @@ int fsimg_source_related(struct fsimg_source *s, const char *path,
 
 		o.format = NULL;
 		o.snapshot = NULL;
+		img->nesting++;
 		rc = detect(f, &o, out);
+		img->nesting--;
 	}
 	return rc;
 }

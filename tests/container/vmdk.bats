@@ -220,7 +220,7 @@ print(struct.unpack(fmt, f.read(struct.calcsize(fmt)))[0])' "$@"
 	printf '# Disk DescriptorFile\nRW 1 FLAT "self.vmdk" 0\n' >self.vmdk
 	refused self.vmdk "extent 'self.vmdk' is a file the chain already holds: a loop" -o backing=yes
 	printf '# Disk DescriptorFile\nRW 1 FLAT "/etc/passwd" 0\n' >out.vmdk
-	refused out.vmdk "extent '/etc/passwd' is outside the image's directory" -o backing=yes
+	refused out.vmdk "extent '/etc/passwd': outside the image's directory" -o backing=yes
 	printf '# Disk DescriptorFile\nRW 1 VMFSSPARSE "x" 0\n' >type.vmdk
 	refused type.vmdk "extent type 'VMFSSPARSE' is not read" -o backing=yes
 	printf '# Disk DescriptorFile\ncreateType="x"\n' >none.vmdk
