@@ -25,7 +25,7 @@ pkgs=(
 	systemd-boot-efi binutils
 	# containers: qemu-img makes the qcow2, VMDK, VHD and VHDX images;
 	# lvm2 the volume groups
-	qemu-utils lvm2
+	qemu-utils lvm2 time
 )
 missing=()
 for p in "${pkgs[@]}"; do
