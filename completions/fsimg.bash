@@ -52,7 +52,8 @@ _fsimg()
 		;;
 	-o | --options)
 		COMPREPLY=($(compgen -W "norock nojoliet session= sbsector= svd=
-			codepage= tz= handles= uid= gid= umask= dmask= fmask=" -- "${cur##*,}"))
+			codepage= tz= handles= uid= gid= umask= dmask= fmask=
+			backing=yes snapshot= container=" -- "${cur##*,}"))
 		[[ $cur == *,* ]] &&
 			COMPREPLY=("${COMPREPLY[@]/#/${cur%,*},}")
 		compopt -o nospace 2>/dev/null

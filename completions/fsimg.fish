@@ -65,7 +65,7 @@ complete -c fsimg -n "not __fish_seen_subcommand_from $cmds" -a umount -d 'unmou
 
 complete -c fsimg -s p -l partition -x -a 'auto 1 2 3 4 5 boot=0 boot=1' -d 'partition or slice'
 complete -c fsimg -s t -l type -x -a 'auto (fsimg --list-types 2>/dev/null | string split " ")' -d 'filesystem type'
-complete -c fsimg -s o -l options -x -a 'norock nojoliet session= sbsector= svd= codepage= tz= handles= uid= gid= umask= dmask= fmask=' -d 'filesystem options'
+complete -c fsimg -s o -l options -x -a 'norock nojoliet session= sbsector= svd= codepage= tz= handles= uid= gid= umask= dmask= fmask= backing=yes snapshot= container=' -d 'filesystem options'
 complete -c fsimg -s q -l quiet -d 'no warnings, no progress bar'
 complete -c fsimg -s v -l verbose -d 'print each path extracted'
 complete -c fsimg -s h -l help -d 'show help'
