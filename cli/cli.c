@@ -239,12 +239,24 @@ void cli_flush_stdout(struct cli *c)
  */
 int cli_confine(struct cli *c)
 {
-	struct confine_opts o = { .role = CONFINE_PARSE,
-				  .broker = c->broker >= 0,
-				  .broker_fd = c->broker };
+	struct confine_opts o = { .role = CONFINE_PARSE };
 	struct confine_state st;
 	char err[256];
+	int rc;
 
+	if (c->broker < 0 && fsimg_image_backing_allowed(c->img)) {
+		/* files the image names are opened by a parent left as is */
+		rc = broker_fork(c->image_path, true, &c->broker);
+		if (rc) {
+			cli_error(c, NULL, "cannot start the broker: %s",
+				  strerror(-rc));
+			return EXIT_IMAGE;
+		}
+		fsimg_image_set_opener(c->img, broker_open,
+				       (void *)(intptr_t)c->broker);
+		o.broker = true;
+		o.broker_fd = c->broker;
+	}
 	if (confine_apply(&o, &st, err, sizeof(err))) {
 		cli_error(c, NULL, "cannot confine the parser: %s", err);
 		return EXIT_IMAGE;
@@ -273,18 +285,9 @@ int cli_open_image(struct cli *c)
 	fsimg_image_set_log(c->img, log_cb, c);
 	if (fsimg_image_set_options(c->img, c->options))
 		return EXIT_USAGE;
-	if (c->confine && fsimg_image_backing_allowed(c->img)) {
-		/* files the image names are opened by a parent left as is */
-		rc = broker_fork(c->image_path, true, &c->broker);
-		if (rc) {
-			cli_error(c, NULL, "cannot start the broker: %s",
-				  strerror(-rc));
-			return EXIT_IMAGE;
-		}
-		fsimg_image_set_opener(c->img, broker_open,
-				       (void *)(intptr_t)c->broker);
-	}
-	rc = c->confine ? cli_confine(c) : 0;
+	if (!c->confine) /* get's writer: it never reads the image */
+		return 0;
+	rc = cli_confine(c);
 	/* a container is found (parsed) only now, confined */
 	if (!rc && !fsimg_image_format(c->img))
 		rc = EXIT_IMAGE;

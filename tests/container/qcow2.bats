@@ -74,6 +74,9 @@ load helpers
 	[ "$status" -ne 0 ]
 	contains "$output" "backing=yes"
 	same_listing top.qcow2 base.img -o backing=yes
+	# get: its confined reader child starts the broker
+	fsimg get -o backing=yes top.qcow2 /dir out
+	cmp out/b.bin tree/dir/b.bin
 }
 
 @test "qcow2: an internal snapshot is read with snapshot=NAME or ID" {

@@ -36,6 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fsimg_window w;
 	struct fsimg_vtoc v;
 	struct fsimg_part *parts;
+	uint64_t disk;
 	int fd, n;
 
 	fd = memfd_create("fuzz-part", MFD_CLOEXEC);
@@ -68,12 +69,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 		free(parts);
 	}
+	disk = fsimg_image_size(img);
 	for (size_t i = 0; i < sizeof(specs) / sizeof(*specs); i++) {
 		uint64_t off = 0, len = 0;
 
 		if (fsimg_select(img, specs[i], &off, &len))
 			continue;
-		if (off > size || len > size - off)
+		/* inside the disk: the file's, or a container's */
+		if (off > disk || len > disk - off)
 			__builtin_trap();
 	}
 	fsimg_image_close(img);
