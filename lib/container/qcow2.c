@@ -75,6 +75,10 @@ struct qcow2 {
 	pthread_mutex_t lock;
 	uint64_t cached_vcluster; /* + 1; 0 = none */
 	uint8_t *cbuf;
+	/* under lock too: the compressed bytes (2 clusters + a sector at
+	 * most) and zstd's context, made once rather than per cluster */
+	uint8_t *zbuf;
+	ZSTD_DStream *zctx;
 };
 
 /* --- tables -------------------------------------------------------------- */
@@ -257,16 +261,14 @@ static int inflate_zlib(const uint8_t *in, size_t inlen, uint8_t *out,
 	return 0;
 }
 
-static int inflate_zstd(const uint8_t *in, size_t inlen, uint8_t *out,
-			size_t outlen)
+static int inflate_zstd(ZSTD_DStream *d, const uint8_t *in, size_t inlen,
+			uint8_t *out, size_t outlen)
 {
-	ZSTD_DStream *d = ZSTD_createDStream();
 	ZSTD_inBuffer ib = { in, inlen, 0 };
 	ZSTD_outBuffer ob = { out, outlen, 0 };
 	int rc = 0;
 
-	if (!d)
-		return -ENOMEM;
+	ZSTD_initDStream(d);
 	while (ob.pos < ob.size) {
 		size_t r = ZSTD_decompressStream(d, &ob, &ib);
 
@@ -277,7 +279,6 @@ static int inflate_zstd(const uint8_t *in, size_t inlen, uint8_t *out,
 		if (r == 0 || ib.pos == ib.size)
 			break;
 	}
-	ZSTD_freeDStream(d);
 	return rc ? rc : ob.pos == ob.size ? 0 : -EUCLEAN;
 }
 
@@ -307,14 +308,12 @@ static int decompress(struct fsimg_source *s, uint64_t vcluster, uint8_t *out)
 				  (unsigned long long)hoff);
 	if (clen > q->file_size - hoff)
 		clen = q->file_size - hoff; /* the last one may be short */
-	in = malloc(clen);
-	if (!in)
-		return -ENOMEM;
+	in = q->zbuf;
 	rc = fsimg_source_read(s->lower, hoff, in, (size_t)clen);
 	if (!rc)
-		rc = q->compression ? inflate_zstd(in, clen, out, q->cluster)
-				    : inflate_zlib(in, clen, out, q->cluster);
-	free(in);
+		rc = q->compression
+			     ? inflate_zstd(q->zctx, in, clen, out, q->cluster)
+			     : inflate_zlib(in, clen, out, q->cluster);
 	if (rc == -EUCLEAN)
 		return fsimg_serr(s, rc,
 				  "compressed cluster %llu at byte %llu does "
@@ -393,6 +392,9 @@ static void qcow2_close(struct fsimg_source *s)
 		return;
 	pthread_mutex_destroy(&q->lock);
 	free(q->cbuf);
+	free(q->zbuf);
+	if (q->zctx)
+		ZSTD_freeDStream(q->zctx);
 	free(q);
 }
 
@@ -628,7 +630,10 @@ static int qcow2_open(struct fsimg_source *s, const struct fsimg_image_opts *o)
 				  q->l1_size, (unsigned long long)q->l1_off);
 	s->size = size;
 	q->cbuf = malloc(q->cluster);
-	if (!q->cbuf)
+	q->zbuf = malloc(2 * q->cluster + 512);
+	if (q->compression)
+		q->zctx = ZSTD_createDStream();
+	if (!q->cbuf || !q->zbuf || (q->compression && !q->zctx))
 		return -ENOMEM;
 	backing_off = get_be64(h + H_BACKING_OFF);
 	backing_size = get_be32(h + H_BACKING_SIZE);
