@@ -549,6 +549,14 @@ int fsimg_lvm_scan(fsimg_image *img, const struct fsimg_window *wins,
 
 		if (fsimg_lvm_probe(w, &pv) != 1)
 			continue;
+		if (find_place(found, nfound, pv.uuid)) { /* a cloned disk */
+			fsimg_err(img, -EEXIST,
+				  "LVM2: the PV at byte %llu has the UUID %s "
+				  "of an earlier one; it is not used",
+				  (unsigned long long)w->off, pv.uuid);
+			fsimg_lvm_pv_free(&pv);
+			continue;
+		}
 		memcpy(found[nfound].uuid, pv.uuid, sizeof(pv.uuid));
 		found[nfound].start = w->off;
 		found[nfound].size = w->len;

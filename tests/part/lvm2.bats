@@ -304,3 +304,15 @@ EOF
 		[ "$status" -ne 124 ] && [ "$status" -lt 128 ]
 	done
 }
+
+@test "lvm2 crafted: a PV cloned into a second partition is used once" {
+	truncate -s 10M "$T/dup.img"
+	printf 'label: dos\n2048,8192\n10240,8192\n' | sfdisk -q "$T/dup.img"
+	dd if="$T/c.img" of="$T/dup.img" bs=1M seek=1 conv=notrunc status=none
+	dd if="$T/c.img" of="$T/dup.img" bs=1M seek=5 conv=notrunc status=none
+	run -0 lvmdump "$T/dup.img"
+	echo "$output"
+	[[ $output == *"LVM2: the PV at byte 5242880 has the UUID AbCdEf0123456789GhIjKlMnOpQrStUv of an earlier one; it is not used"* ]]
+	grep -q '^pv pv0 .* at=1048576$' <<<"$output"
+	lvmdump "$T/dup.img" vgc/str 2>/dev/null | cmp "$T/exp/str" -
+}

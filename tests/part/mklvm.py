@@ -18,6 +18,7 @@ import argparse
 import os
 import random
 import struct
+import zlib
 
 SECTOR = 512
 INITIAL_CRC = 0xF597A6CF
@@ -30,11 +31,8 @@ PV_UUID = "AbCdEf0123456789GhIjKlMnOpQrStUv"
 
 
 def lvm_crc(data, crc=INITIAL_CRC):
-    for b in data:
-        crc ^= b
-        for _ in range(8):
-            crc = (crc >> 1) ^ (0xEDB88320 if crc & 1 else 0)
-    return crc
+    # LVM's calc_crc() is zlib's CRC-32 without its inversions
+    return zlib.crc32(bytes(data), crc ^ 0xFFFFFFFF) ^ 0xFFFFFFFF
 
 
 def dashed(u):
@@ -87,7 +85,7 @@ def fill(img, expect):
     rnd = random.Random(1234)
     for name, segs in LVS.items():
         total = sum(s[1] for s in segs) * EXTENT
-        data = bytes(rnd.getrandbits(8) for _ in range(total))
+        data = rnd.getrandbits(8 * total).to_bytes(total, "little")
         for start, count, ssize, pes in segs:
             seg = data[start * EXTENT:(start + count) * EXTENT]
             if len(pes) == 1:
