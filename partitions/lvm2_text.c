@@ -115,10 +115,10 @@ static void skip_space(struct parser *ps)
 
 static bool name_char(char c)
 {
+	/* LVM's names: letters, digits, + _ . - (never /) */
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	       (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' ||
-	       c == '+' || c == '/' || c == '@' || c == '$' || c == '%' ||
-	       c == ':';
+	       c == '+';
 }
 
 static int parse_string(struct parser *ps, int32_t *idx)
@@ -372,7 +372,11 @@ static bool uuid_strip(const char *id, char out[33])
 	for (; *id; id++) {
 		if (*id == '-')
 			continue;
-		if (n == 32 || !name_char(*id))
+		/* LVM's UUID characters (lib/uuid/uuid.c) */
+		if (n == 32 ||
+		    !((*id >= '0' && *id <= '9') ||
+		      (*id >= 'a' && *id <= 'z') ||
+		      (*id >= 'A' && *id <= 'Z') || *id == '!' || *id == '#'))
 			return false;
 		out[n++] = *id;
 	}
