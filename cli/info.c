@@ -243,6 +243,8 @@ static void part_json(struct json *j, const struct fsimg_part *p)
 		json_null(j);
 	json_key(j, "label");
 	json_string(j, p->label);
+	json_key(j, "volume");
+	json_uint(j, p->volume);
 	json_end_object(j);
 }
 
@@ -282,15 +284,19 @@ static void show_all(struct info *x, const struct fsimg_part *parts, int n)
 
 	for (int i = 0; i < n; i++) {
 		const struct fsimg_part *p = &parts[i];
-		uint64_t len = p->size;
+		/* the type the listing found, checked by its driver */
+		struct fsimg_location loc = { .offset = p->start,
+					      .length = p->size,
+					      .readable = true,
+					      .volume = p->volume };
 		uint64_t isz = fsimg_image_size(c->img);
 
-		if (!p->fstype[0] || p->start >= isz)
+		if (!p->fstype[0] || (!p->volume && p->start >= isz))
 			continue;
-		if (len > isz - p->start)
-			len = isz - p->start;
-		if (fsimg_fs_open(c->img, p->start, len, p->fstype, c->options,
-				  &c->fs))
+		if (!p->volume && loc.length > isz - p->start)
+			loc.length = isz - p->start;
+		snprintf(loc.type, sizeof(loc.type), "%s", p->fstype);
+		if (fsimg_fs_open_location(c->img, &loc, c->options, &c->fs))
 			continue;
 		c->partition = p->spec;
 		c->part_offset = p->start;

@@ -5,7 +5,7 @@
  *
  * read() answers with data spliced straight from the image file when the
  * requested range is stored plainly (fsimg_file_map() and
- * fsimg_image_plain() describe it as runs of the image file, or of a
+ * fsimg_fs_plain() describe it as runs of the image file, or of a
  * container's clusters): a fuse_bufvec of FUSE_BUF_IS_FD |
  * FUSE_BUF_FD_SEEK buffers goes to fuse_reply_data(), which splices it
  * into /dev/fuse through a pipe (FUSE_CAP_SPLICE_WRITE) without copying
@@ -61,7 +61,7 @@ void fsfuse_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 /*
  * Describes [off, off + size) of f as plain runs of files in bv: the
  * driver maps the file to its disk (fsimg_file_map()), the image's source
- * maps the disk to the files it is stored in (fsimg_image_plain(): the
+ * maps the disk to the files it is stored in (fsimg_fs_plain(): the
  * image file itself, or a container's clusters). Returns 1 when it fits in
  * SPLICE_RUNS runs, 0 when it must go through memory (holes, compressed
  * data, many small runs), -errno on failure.
@@ -69,7 +69,6 @@ void fsfuse_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 static int map_runs(const struct fsfuse *ff, fsimg_file *f, uint64_t off,
 		    size_t size, struct fuse_bufvec *bv)
 {
-	fsimg_image *img = fsimg_fs_image(ff->fs);
 	uint64_t pos = off, end = off + size;
 	struct fsimg_extent ext;
 	struct fsimg_plain p;
@@ -100,7 +99,8 @@ static int map_runs(const struct fsfuse *ff, fsimg_file *f, uint64_t off,
 		while (run) {
 			if (n == SPLICE_RUNS)
 				return 0;
-			rc = fsimg_image_plain(img, ext.physical + in, run, &p);
+			rc = fsimg_fs_plain(ff->fs, ext.physical + in, run,
+					    &p);
 			if (rc <= 0)
 				return rc;
 			if (p.fd < 0 || p.len == 0)

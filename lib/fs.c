@@ -24,31 +24,51 @@ const struct fsimg_driver *fsimg_driver_find(const char *name)
 	return NULL;
 }
 
-static int window_make(fsimg_image *img, uint64_t offset, uint64_t length,
-		       struct fsimg_window *w)
+/* "byte N", in the image's disk or in a logical volume, for messages */
+static const char *where(fsimg_image *img, unsigned volume, uint64_t off,
+			 char *buf, size_t size)
 {
-	uint64_t end;
+	const char *v = volume ? fsimg_volume_name(img, volume) : NULL;
+
+	if (v)
+		snprintf(buf, size, "byte %llu of logical volume %s",
+			 (unsigned long long)off, v);
+	else
+		snprintf(buf, size, "byte %llu", (unsigned long long)off);
+	return buf;
+}
+
+static int window_make(fsimg_image *img, unsigned volume, uint64_t offset,
+		       uint64_t length, struct fsimg_window *w)
+{
+	struct fsimg_source *src;
+	const char *what = volume ? "logical volume" : "image";
+	uint64_t end, size;
 	int rc = fsimg_image_ready(img);
 
 	if (rc)
 		return rc;
-	if (offset > img->size)
+	src = fsimg_volume_source(img, volume, &rc);
+	if (!src)
+		return rc;
+	size = src->size;
+	if (offset > size)
 		return fsimg_err(img, -EINVAL,
-				 "offset %llu is past the end of the image "
+				 "offset %llu is past the end of the %s "
 				 "(%llu bytes)",
-				 (unsigned long long)offset,
-				 (unsigned long long)img->size);
+				 (unsigned long long)offset, what,
+				 (unsigned long long)size);
 	if (length == 0)
-		length = img->size - offset;
-	if (ckd_add(&end, offset, length) || end > img->size)
+		length = size - offset;
+	if (ckd_add(&end, offset, length) || end > size)
 		return fsimg_err(img, -EINVAL,
 				 "window of %llu bytes at %llu runs past the "
-				 "end of the image (%llu bytes)",
+				 "end of the %s (%llu bytes)",
 				 (unsigned long long)length,
-				 (unsigned long long)offset,
-				 (unsigned long long)img->size);
+				 (unsigned long long)offset, what,
+				 (unsigned long long)size);
 	*w = (struct fsimg_window){
-		.img = img, .src = img->top, .off = offset, .len = length
+		.img = img, .src = src, .off = offset, .len = length
 	};
 	return 0;
 }
@@ -75,10 +95,16 @@ static int probe_drivers(const struct fsimg_window *w,
 int fsimg_probe(fsimg_image *img, uint64_t offset, uint64_t length,
 		const char **type)
 {
+	return fsimg_probe_in(img, 0, offset, length, type);
+}
+
+int fsimg_probe_in(fsimg_image *img, unsigned volume, uint64_t offset,
+		   uint64_t length, const char **type)
+{
 	const struct fsimg_driver *d = NULL;
 	struct fsimg_window w;
 	const char *t;
-	int rc = window_make(img, offset, length, &w);
+	int rc = window_make(img, volume, offset, length, &w);
 
 	if (rc)
 		return rc;
@@ -176,13 +202,14 @@ static int open_with(fsimg_fs *fs, const struct fsimg_driver *drv,
  * A type that came from a probe of this window (probed) is not probed
  * again; one the caller named is checked with its driver's probe.
  */
-static int open_fs(fsimg_image *img, uint64_t offset, uint64_t length,
-		   const char *fstype, bool probed, const char *options,
-		   fsimg_fs **out)
+static int open_fs(fsimg_image *img, unsigned volume, uint64_t offset,
+		   uint64_t length, const char *fstype, bool probed,
+		   const char *options, fsimg_fs **out)
 {
 	struct fsimg_opts o;
 	const struct fsimg_driver *drv = NULL;
 	const char *left;
+	char at[192];
 	fsimg_fs *fs;
 	int rc;
 
@@ -190,7 +217,7 @@ static int open_fs(fsimg_image *img, uint64_t offset, uint64_t length,
 	fs = calloc(1, sizeof(*fs));
 	if (!fs)
 		return -ENOMEM;
-	rc = window_make(img, offset, length, &fs->win);
+	rc = window_make(img, volume, offset, length, &fs->win);
 	if (rc)
 		goto err_fs;
 	fs->img = img;
@@ -218,23 +245,26 @@ static int open_fs(fsimg_image *img, uint64_t offset, uint64_t length,
 		rc = probed ? 1 : drv->probe(&fs->win);
 		if (rc == 0)
 			rc = fsimg_err(img, -EINVAL,
-				       "no %s filesystem at byte %llu", fstype,
-				       (unsigned long long)offset);
+				       "no %s filesystem at %s", fstype,
+				       where(img, volume, offset, at,
+					     sizeof(at)));
 		if (rc < 0)
 			goto err_opts;
 	} else {
 		rc = probe_drivers(&fs->win, &drv);
 		if (rc < 0) {
 			fsimg_err(img, rc,
-				  "reading at byte %llu while looking for a "
+				  "reading at %s while looking for a "
 				  "filesystem: %s",
-				  (unsigned long long)offset, strerror(-rc));
+				  where(img, volume, offset, at, sizeof(at)),
+				  strerror(-rc));
 			goto err_opts;
 		}
 		if (!drv) {
 			rc = fsimg_err(img, -EINVAL,
-				       "no filesystem recognised at byte %llu",
-				       (unsigned long long)offset);
+				       "no filesystem recognised at %s",
+				       where(img, volume, offset, at,
+					     sizeof(at)));
 			goto err_opts;
 		}
 	}
@@ -265,26 +295,37 @@ err_fs:
 int fsimg_fs_open(fsimg_image *img, uint64_t offset, uint64_t length,
 		  const char *fstype, const char *options, fsimg_fs **out)
 {
-	return open_fs(img, offset, length, fstype, false, options, out);
+	return open_fs(img, 0, offset, length, fstype, false, options, out);
+}
+
+int fsimg_fs_open_in(fsimg_image *img, unsigned volume, uint64_t offset,
+		     uint64_t length, const char *fstype, const char *options,
+		     fsimg_fs **out)
+{
+	return open_fs(img, volume, offset, length, fstype, false, options,
+		       out);
 }
 
 int fsimg_fs_open_location(fsimg_image *img, const struct fsimg_location *loc,
 			   const char *options, fsimg_fs **out)
 {
+	char at[192];
+
 	if (!loc->readable)
 		return loc->type[0]
 			       ? fsimg_err(img, -EPROTONOSUPPORT,
-					   "a %s filesystem is at byte %llu: "
+					   "a %s filesystem is at %s: "
 					   "libfsimg has no driver for %s",
 					   loc->type,
-					   (unsigned long long)loc->offset,
+					   where(img, loc->volume, loc->offset,
+						 at, sizeof(at)),
 					   loc->type)
 			       : fsimg_err(img, -EINVAL,
-					   "no filesystem recognised at byte "
-					   "%llu",
-					   (unsigned long long)loc->offset);
-	return open_fs(img, loc->offset, loc->length, loc->type, loc->probed,
-		       options, out);
+					   "no filesystem recognised at %s",
+					   where(img, loc->volume, loc->offset,
+						 at, sizeof(at)));
+	return open_fs(img, loc->volume, loc->offset, loc->length, loc->type,
+		       loc->probed, options, out);
 }
 
 void fsimg_fs_close(fsimg_fs *fs)
@@ -422,6 +463,12 @@ ssize_t fsimg_file_read(fsimg_file *f, void *buf, size_t size, uint64_t off)
 	if (size > f->size - off)
 		size = (size_t)(f->size - off);
 	return f->fs->drv->file_read(f, buf, size, off);
+}
+
+int fsimg_fs_plain(fsimg_fs *fs, uint64_t off, uint64_t len,
+		   struct fsimg_plain *p)
+{
+	return fsimg_source_plain(fs->win.src, off, len, p);
 }
 
 int fsimg_file_map(fsimg_file *f, uint64_t off, struct fsimg_extent *ext)

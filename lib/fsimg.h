@@ -99,7 +99,9 @@ enum fsimg_extent_flags {
 
 struct fsimg_extent {
 	uint64_t logical;  /* file offset where the run starts */
-	uint64_t physical; /* byte offset in the image file */
+	uint64_t physical; /* byte offset in the disk the filesystem lies
+			      in: the image's disk, or its logical volume
+			      (fsimg_fs_plain() finds where it is stored) */
 	uint64_t length;   /* bytes */
 	uint32_t flags;
 };
@@ -279,6 +281,13 @@ ssize_t fsimg_file_read(fsimg_file *f, void *buf, size_t size, uint64_t off);
  * is not stored plainly (compressed), -ENXIO when off is past the end.
  */
 int fsimg_file_map(fsimg_file *f, uint64_t off, struct fsimg_extent *ext);
+/*
+ * fsimg_image_plain() of the disk fs lies in, where its extents' physical
+ * offsets are: the image's disk for a partition, the volume for a logical
+ * volume (whose runs it maps to the image's files).
+ */
+int fsimg_fs_plain(fsimg_fs *fs, uint64_t off, uint64_t len,
+		   struct fsimg_plain *p);
 uint64_t fsimg_file_size(const fsimg_file *f);
 void fsimg_file_close(fsimg_file *f);
 
@@ -410,7 +419,9 @@ int fsimg_bootmenu_parse(const char *source, const char *path, const char *text,
 /*
  * Selects a partition by the spec of fsimg(1) ("auto", "N", ...) and gives
  * its byte window. "auto" is the whole image when a filesystem starts at
- * offset 0. On failure a message naming the choices goes to the log.
+ * offset 0. On failure a message naming the choices goes to the log. A
+ * logical volume is no byte window of the image: selecting one fails with
+ * -EMEDIUMTYPE (use fsimg_locate()).
  */
 int fsimg_select(fsimg_image *img, const char *spec, uint64_t *offset,
 		 uint64_t *length);
@@ -425,6 +436,12 @@ struct fsimg_location {
 	bool readable;	 /* type is one to open with fsimg_fs_open() (or
 			    the caller's, which it checks) */
 	bool probed;	 /* type was found by probing this window */
+	/*
+	 * 0: offset and length are in the image's disk. Otherwise the window
+	 * lies in logical volume number `volume` of the image (an LVM2 LV,
+	 * fsimg_part.volume): offset is from the start of the volume.
+	 */
+	unsigned volume;
 };
 
 /*
@@ -459,6 +476,9 @@ enum fsimg_part_state {
 	FSIMG_PART_DAMAGED = 1u << 4,	 /* its nested label is unusable */
 	FSIMG_PART_UNREADABLE = 1u << 5, /* reading it failed (I/O error):
 					    its filesystem is unknown */
+	FSIMG_PART_UNSUPPORTED = 1u << 6, /* a logical volume libfsimg does
+					     not read (thin, RAID, a PV
+					     missing): opening it says why */
 };
 
 /*
@@ -481,6 +501,13 @@ struct fsimg_part {
 	char fstype[16]; /* the filesystem found in it ("ext2", "vfat"), or ""
 			  */
 	char label[64];	 /* its label, UTF-8, may be empty */
+	/*
+	 * 0 for a partition. A logical volume (table "lvm2", spec "VG/LV",
+	 * listed under the PV holding it) has its number here, the one
+	 * fsimg_location.volume takes; its start is 0 and its size the
+	 * volume's.
+	 */
+	unsigned volume;
 };
 
 /*

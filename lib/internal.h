@@ -170,6 +170,10 @@ struct fsimg_image {
 	unsigned related; /* opened so far, at most FSIMG_RELATED_MAX */
 	unsigned nesting; /* backing files being opened, FSIMG_CHAIN_MAX */
 	uint64_t related_id[FSIMG_RELATED_MAX + 1][2]; /* st_dev, st_ino */
+	/* logical volumes (partitions/volumes.c): found by the first
+	   partition listing, each opened on first use, under vol_lock */
+	struct fsimg_volumes *vols;
+	pthread_mutex_t vol_lock;
 };
 
 /*
@@ -189,11 +193,30 @@ int fsimg_image_raw_fd(fsimg_image *img);
  * raw image, for the disk inside a container (lib/signature.c).
  */
 const char *fsimg_signature_type(fsimg_image *img, uint64_t off, uint64_t len);
+struct fsimg_window;
+/* The same in any window (a logical volume's). */
+const char *fsimg_signature_window(const struct fsimg_window *w);
 /* The image's disk, found on the first call: NULL when unreadable. */
 static inline struct fsimg_source *fsimg_image_top(fsimg_image *img)
 {
 	return fsimg_image_ready(img) ? NULL : img->top;
 }
+/*
+ * The disk a window may lie in: 0, the image's disk (img->top); n, the
+ * image's logical volume n (fsimg_part.volume), opened on first use. NULL
+ * with a message when it cannot be read (the reason: *err).
+ */
+struct fsimg_source *fsimg_volume_source(fsimg_image *img, unsigned volume,
+					 int *err);
+/* "VG/LV" of volume n, or NULL when there is none. */
+const char *fsimg_volume_name(fsimg_image *img, unsigned volume);
+void fsimg_volumes_free(fsimg_image *img);
+/* fsimg_probe() and fsimg_fs_open() of a window of any disk. */
+int fsimg_probe_in(fsimg_image *img, unsigned volume, uint64_t offset,
+		   uint64_t length, const char **type);
+int fsimg_fs_open_in(fsimg_image *img, unsigned volume, uint64_t offset,
+		     uint64_t length, const char *fstype, const char *options,
+		     fsimg_fs **out);
 /* Is key an image option (fsimg_image_set_options), not a filesystem's? */
 bool fsimg_image_key(const char *key);
 
@@ -242,6 +265,9 @@ static inline bool fsimg_window_has(const struct fsimg_window *w, uint64_t off,
  */
 bool fsimg_window_clamp(fsimg_image *img, uint64_t start, uint64_t size,
 			struct fsimg_window *w);
+/* The same in the disk of a partition entry (its volume). */
+bool fsimg_part_window(fsimg_image *img, const struct fsimg_part *p,
+		       struct fsimg_window *w);
 
 int fsimg_cache_new(uint64_t image_size, struct fsimg_cache **out);
 void fsimg_cache_free(struct fsimg_cache *c);

@@ -21,6 +21,9 @@
  *            only filesystem; else the one holding boot files; else an
  *            error listing the partitions
  *   boot=N   El Torito boot image N of the ISO at offset 0
+ *   VG/LV, lv=VG/LV   LVM2 logical volume LV of volume group VG
+ *            (partitions/volumes.c); lvN, the N-th logical volume (the
+ *            spec listed for names too long for one)
  *
  * A selected partition that runs past the end of the image is clamped with
  * a warning; one that starts past it, overlaps another or sits in a
@@ -187,6 +190,25 @@ static int list_choices(fsimg_image *img, int err, const char *why,
 static int use_part(fsimg_image *img, const struct fsimg_part *p,
 		    struct fsimg_location *loc)
 {
+	if (p->volume) {
+		struct fsimg_source *src;
+		int rc;
+
+		/* one not read says why (lvm2.c) */
+		src = fsimg_volume_source(img, p->volume, &rc);
+		if (!src)
+			return rc;
+		loc->volume = p->volume;
+		loc->offset = 0;
+		loc->length = src->size;
+		if (p->fstype[0]) {
+			snprintf(loc->type, sizeof(loc->type), "%s",
+				 p->fstype);
+			loc->readable = loc->probed = true;
+		}
+		DBG(PART, "part", "selected volume %u, %s", p->volume, p->spec);
+		return 0;
+	}
 	if (p->state & FSIMG_PART_CONTAINER)
 		return fsimg_err(img, -EINVAL,
 				 "partition %s is an extended partition: it "
@@ -236,10 +258,9 @@ static void probe_entry(fsimg_image *img, struct fsimg_part *p)
 	struct fsimg_fsinfo fi;
 	int rc;
 
-	if (!fsimg_plist_usable(img, p) ||
-	    !fsimg_window_clamp(img, p->start, p->size, &w))
+	if (!fsimg_plist_usable(img, p) || !fsimg_part_window(img, p, &w))
 		return;
-	rc = fsimg_probe(img, w.off, w.len, &type);
+	rc = fsimg_probe_in(img, p->volume, w.off, w.len, &type);
 	if (rc < 0)
 		p->state |= FSIMG_PART_UNREADABLE;
 	if (rc <= 0)
@@ -247,6 +268,7 @@ static void probe_entry(fsimg_image *img, struct fsimg_part *p)
 	fsimg_strcpy_trunc(p->fstype, sizeof(p->fstype), type);
 	loc.offset = w.off;
 	loc.length = w.len;
+	loc.volume = p->volume;
 	fsimg_strcpy_trunc(loc.type, sizeof(loc.type), type);
 	rc = fsimg_fs_open_location(img, &loc, NULL, &fs);
 	if (rc == -EIO)
@@ -286,12 +308,21 @@ static bool has_table(const struct plist *l, const char *table)
 	return false;
 }
 
-enum match_kind { M_SPEC, M_NAME, M_UUID, M_LABEL, M_TYPE };
+enum match_kind { M_SPEC, M_VOLUME, M_NAME, M_UUID, M_LABEL, M_TYPE };
 
-static bool matches(const struct plist *l, const struct fsimg_part *p,
-		    enum match_kind k, const char *v)
+static bool matches(fsimg_image *img, const struct plist *l,
+		    const struct fsimg_part *p, enum match_kind k,
+		    const char *v)
 {
+	const char *name;
+
 	switch (k) {
+	case M_VOLUME: /* VG/LV in full, or lvN, its number */
+		name = p->volume ? fsimg_volume_name(img, p->volume) : NULL;
+		if (name && !strcmp(name, v))
+			return true;
+		return p->volume && !strncmp(v, "lv", 2) &&
+		       strtoul(v + 2, NULL, 10) == p->volume;
 	case M_SPEC:
 		if (!strcmp(p->spec, v))
 			return true;
@@ -335,7 +366,7 @@ static int select_match(fsimg_image *img, struct plist *l, enum match_kind k,
 	char why[96];
 
 	for (int i = 0; i < l->n; i++) {
-		if (!matches(l, &l->p[i], k, v))
+		if (!matches(img, l, &l->p[i], k, v))
 			continue;
 		/* type= and label= pick among entries that can be used */
 		if (k >= M_LABEL && !fsimg_plist_usable(img, &l->p[i]))
@@ -356,10 +387,12 @@ static int select_match(fsimg_image *img, struct plist *l, enum match_kind k,
 	return list_choices(img, nfound ? -EINVAL : -ENOENT, why, l);
 }
 
-/* Does the filesystem of p hold /boot/vmlinuz*? */
+/* What the filesystem of p holds: a kernel in /boot, a root's /etc. */
 struct boot_scan {
 	bool found;
 };
+
+enum { HOLDS_KERNEL = 1, HOLDS_ROOT = 2 };
 
 static int boot_dirent(void *ctx, const char *name, fsimg_ino ino,
 		       const struct fsimg_stat *st, uint64_t next)
@@ -376,31 +409,40 @@ static int boot_dirent(void *ctx, const char *name, fsimg_ino ino,
 	return 0;
 }
 
-static bool has_kernel(fsimg_image *img, const struct fsimg_part *p)
+static unsigned holds(fsimg_image *img, const struct fsimg_part *p)
 {
 	struct boot_scan b = { false };
 	struct fsimg_window w;
 	fsimg_fs *fs;
-	fsimg_ino dir;
+	fsimg_ino dir, ino;
+	unsigned what = 0;
 
-	if (!fsimg_window_clamp(img, p->start, p->size, &w) ||
-	    fsimg_fs_open(img, w.off, w.len, p->fstype, NULL, &fs))
-		return false;
+	if (!fsimg_part_window(img, p, &w) ||
+	    fsimg_fs_open_in(img, p->volume, w.off, w.len, p->fstype, NULL,
+			     &fs))
+		return 0;
 	if (!fsimg_resolve(fs, "/boot", 0, &dir, NULL))
 		fsimg_readdir(fs, dir, 0, boot_dirent, &b);
+	if (b.found)
+		what |= HOLDS_KERNEL;
+	if (!fsimg_resolve(fs, "/etc/fstab", 0, &ino, NULL) ||
+	    !fsimg_resolve(fs, "/etc/os-release", 0, &ino, NULL))
+		what |= HOLDS_ROOT;
 	fsimg_fs_close(fs);
-	return b.found;
+	return what;
 }
 
 /*
  * The only filesystem; else the VTOC root slice; else the one partition
- * with a kernel in /boot; else the ESP. Several at one step: an error.
+ * with a kernel in /boot; else the one with a root's /etc (a root logical
+ * volume beside a /boot partition); else the ESP. Several at one step: an
+ * error.
  */
 static int select_auto(fsimg_image *img, struct plist *l,
 		       struct fsimg_location *loc)
 {
 	int nfs = 0, fs = -1, nroot = 0, root = -1, nk = 0, k = -1;
-	int nesp = 0, esp = -1;
+	int nesp = 0, esp = -1, netc = 0, etc = -1;
 
 	for (int i = 0; i < l->n; i++) {
 		const struct fsimg_part *p = &l->p[i];
@@ -419,9 +461,17 @@ static int select_auto(fsimg_image *img, struct plist *l,
 		if (esp_type(p)) {
 			nesp++;
 			esp = i;
-		} else if (has_kernel(img, p)) {
-			nk++;
-			k = i;
+		} else {
+			unsigned h = holds(img, p);
+
+			if (h & HOLDS_KERNEL) {
+				nk++;
+				k = i;
+			}
+			if (h & HOLDS_ROOT) {
+				netc++;
+				etc = i;
+			}
 		}
 	}
 	if (nfs == 1)
@@ -438,6 +488,8 @@ static int select_auto(fsimg_image *img, struct plist *l,
 		return use_part(img, &l->p[root], loc);
 	if (nk == 1)
 		return use_part(img, &l->p[k], loc);
+	if (nk == 0 && netc == 1)
+		return use_part(img, &l->p[etc], loc);
 	if (nk == 0 && nesp == 1)
 		return use_part(img, &l->p[esp], loc);
 	return list_choices(img, -EINVAL,
@@ -454,7 +506,19 @@ static const struct {
 	{ "uuid=", M_UUID },
 	{ "label=", M_LABEL },
 	{ "type=", M_TYPE },
+	{ "lv=", M_VOLUME },
 };
+
+/* VG/LV (one slash, neither side empty) or lvN: a logical volume. */
+static bool volume_spec(const char *s)
+{
+	const char *slash = strchr(s, '/');
+
+	if (slash)
+		return slash != s && slash[1] && !strchr(slash + 1, '/');
+	return !strncmp(s, "lv", 2) && s[2] >= '1' && s[2] <= '9' &&
+	       strspn(s + 2, "0123456789") == strlen(s + 2);
+}
 
 /* N, NsK, sK, Nx: digits, then at most "s" digits or one letter. */
 static bool spec_syntax_ok(const char *s)
@@ -487,8 +551,19 @@ static void blkid_type(fsimg_image *img, uint64_t off, uint64_t len,
 {
 	blkid_probe pr;
 	const char *v;
-	int fd = fsimg_image_raw_fd(img);
+	int fd = loc->volume ? -1 : fsimg_image_raw_fd(img);
 
+	if (loc->volume) { /* a logical volume: our list of signatures */
+		struct fsimg_part p = { .start = off, .size = len,
+					.volume = loc->volume };
+		struct fsimg_window w;
+
+		v = fsimg_part_window(img, &p, &w) ? fsimg_signature_window(&w)
+						   : NULL;
+		if (v && !fsimg_driver_find(v))
+			snprintf(loc->type, sizeof(loc->type), "%s", v);
+		return;
+	}
 	if (fd < 0) { /* a container's disk: our short list of signatures */
 		v = fsimg_signature_type(img, off, len);
 		if (v && !fsimg_driver_find(v))
@@ -540,11 +615,13 @@ static int select_spec(fsimg_image *img, const char *spec, bool kernel_types,
 			value = spec + n;
 		}
 	}
+	if (kind == M_SPEC && volume_spec(spec))
+		kind = M_VOLUME;
 	if (!is_auto && ((kind == M_SPEC && !spec_syntax_ok(spec)) || !*value))
 		return fsimg_err(img, -EINVAL,
 				 "partition spec '%s' not understood: use "
-				 "auto, N, NsK, sK, Nx, name=, uuid=, label=, "
-				 "type= or boot=N",
+				 "auto, N, NsK, sK, Nx, VG/LV, name=, uuid=, "
+				 "label=, type=, lv= or boot=N",
 				 spec);
 
 	if (is_auto) {
@@ -595,6 +672,12 @@ int fsimg_select(fsimg_image *img, const char *spec, uint64_t *offset,
 	struct fsimg_location loc;
 	int rc = select_spec(img, spec, false, &loc);
 
+	if (!rc && loc.volume)
+		return fsimg_err(img, -EMEDIUMTYPE,
+				 "partition spec '%s' is a logical volume, "
+				 "not a byte range of the image: open it with "
+				 "fsimg_locate()",
+				 spec);
 	if (!rc) {
 		*offset = loc.offset;
 		*length = loc.length;
@@ -619,13 +702,14 @@ int fsimg_locate(fsimg_image *img, const char *spec, const char *fstype,
 	}
 	if (loc->type[0])
 		return 0; /* selection probed it */
-	rc = fsimg_probe(img, loc->offset, loc->length, &type);
+	rc = fsimg_probe_in(img, loc->volume, loc->offset, loc->length, &type);
 	if (rc < 0)
 		return fsimg_err(img, rc,
-				 "reading at byte %llu while looking for a "
-				 "filesystem: %s",
+				 "reading at byte %llu%s%s while looking for "
+				 "a filesystem: %s",
 				 (unsigned long long)loc->offset,
-				 strerror(-rc));
+				 loc->volume ? " of logical volume " : "",
+				 loc->volume ? spec : "", strerror(-rc));
 	if (rc > 0) {
 		snprintf(loc->type, sizeof(loc->type), "%s", type);
 		loc->readable = loc->probed = true;

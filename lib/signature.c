@@ -44,6 +44,13 @@ const char *fsimg_signature_type(fsimg_image *img, uint64_t off, uint64_t len)
 
 	if (!fsimg_window_clamp(img, off, len, &w))
 		return NULL;
+	return fsimg_signature_window(&w);
+}
+
+const char *fsimg_signature_window(const struct fsimg_window *wp)
+{
+	struct fsimg_window w = *wp;
+
 	for (size_t i = 0; i < sizeof(signatures) / sizeof(signatures[0]);
 	     i++) {
 		const struct signature *g = &signatures[i];

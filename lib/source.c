@@ -495,6 +495,26 @@ bool fsimg_window_clamp(fsimg_image *img, uint64_t start, uint64_t size,
 	return true;
 }
 
+bool fsimg_part_window(fsimg_image *img, const struct fsimg_part *p,
+		       struct fsimg_window *w)
+{
+	struct fsimg_source *src;
+	int err;
+
+	if (!p->volume)
+		return fsimg_window_clamp(img, p->start, p->size, w);
+	src = fsimg_volume_source(img, p->volume, &err);
+	if (!src || p->start >= src->size)
+		return false;
+	w->img = img;
+	w->src = src;
+	w->off = p->start;
+	w->len = p->size < src->size - p->start ? p->size
+						 : src->size - p->start;
+	w->label = NULL;
+	return true;
+}
+
 int fsimg_wread(const struct fsimg_window *w, uint64_t off, void *buf,
 		size_t len)
 {
@@ -558,6 +578,7 @@ int fsimg_image_open_fd(int fd, const char *name, fsimg_image **out)
 		return rc;
 	}
 	pthread_mutex_init(&img->stack_lock, NULL);
+	pthread_mutex_init(&img->vol_lock, NULL);
 	atomic_init(&img->refs, 1);
 	DBG(SRC, "src", "opened %s: %llu bytes", img->name,
 	    (unsigned long long)img->file->size);
@@ -591,9 +612,11 @@ void fsimg_image_close(fsimg_image *img)
 {
 	if (!img || atomic_fetch_sub(&img->refs, 1) != 1)
 		return;
+	fsimg_volumes_free(img); /* its sources read through top */
 	fsimg_source_close(img->top);
 	fsimg_source_close(img->file);
 	pthread_mutex_destroy(&img->stack_lock);
+	pthread_mutex_destroy(&img->vol_lock);
 	fsimg_opts_free(&img->opts_list);
 	free(img->name);
 	free(img);

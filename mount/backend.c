@@ -233,6 +233,14 @@ int fsm_choose(struct fsm_req *r, struct fsm_choice *c)
 		return r->backend == FSM_BACKEND_KERNEL ? fail_kernel(r, c->why)
 							: 0;
 	}
+	if (pr.loc.volume) {
+		snprintf(c->why, sizeof(c->why),
+			 "the filesystem is in an LVM2 logical volume: the "
+			 "kernel reads one only through device-mapper, which "
+			 "mount.fsimg does not set up");
+		return r->backend == FSM_BACKEND_KERNEL ? fail_kernel(r, c->why)
+							: 0;
+	}
 	if (!pr.loc.type[0]) {
 		snprintf(c->why, sizeof(c->why),
 			 "the filesystem type is not known");

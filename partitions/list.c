@@ -270,6 +270,8 @@ static int add_nested(fsimg_image *img, struct plist *l, int pi)
 
 bool fsimg_plist_usable(const fsimg_image *img, const struct fsimg_part *p)
 {
+	if (p->volume) /* its size is the volume's */
+		return !(p->state & FSIMG_PART_UNSUPPORTED) && p->size;
 	return !(p->state & (FSIMG_PART_CONTAINER | FSIMG_PART_OUTSIDE)) &&
 	       p->size && p->start < img->size;
 }
@@ -350,6 +352,9 @@ int fsimg_plist_build_with(fsimg_image *img, struct plist *l, bool own)
 		i += rc;
 	}
 	mark_damage(img, l);
+	rc = fsimg_plist_add_volumes(img, l);
+	if (rc)
+		return rc;
 	DBG(PART, "part", "%s table, %d entries",
 	    l->pttype[0] ? l->pttype : "no", l->n);
 	return 0;

@@ -36,6 +36,11 @@ int fsimg_plist_build_with(fsimg_image *img, struct plist *l, bool own);
  * sectors (own.c): 0 (also when there is no table), or -errno.
  */
 int fsimg_plist_own(fsimg_image *img, struct plist *l, unsigned sectsz);
+/*
+ * Adds the image's logical volumes (LVM2, partitions/volumes.c) after the
+ * partitions holding them; the first call finds and numbers them.
+ */
+int fsimg_plist_add_volumes(fsimg_image *img, struct plist *l);
 /* Warns, through the image's log, of every entry marked as damaged. */
 void fsimg_plist_warn(fsimg_image *img, const struct plist *l);
 /* true when the entry can hold a filesystem we may open */

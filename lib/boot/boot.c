@@ -749,8 +749,8 @@ int boot_find(const struct boot_scan *s, unsigned from, const char *which)
  */
 
 static void add_fs(struct boot_scan *s, const char *spec,
-		   const struct fsimg_part *p, uint64_t off, uint64_t len,
-		   const char *type)
+		   const struct fsimg_part *p, unsigned volume, uint64_t off,
+		   uint64_t len, const char *type)
 {
 	struct boot_fs *f;
 	struct fsimg_fsinfo info;
@@ -763,7 +763,7 @@ static void add_fs(struct boot_scan *s, const char *spec,
 	}
 	f = &s->fs[s->nfs];
 	memset(f, 0, sizeof(*f));
-	rc = fsimg_fs_open(s->img, off, len, type, NULL, &f->fs);
+	rc = fsimg_fs_open_in(s->img, volume, off, len, type, NULL, &f->fs);
 	if (rc) {
 		boot_debug("%s: %s not opened: %s", spec[0] ? spec : "image",
 			   type, strerror(-rc));
@@ -773,6 +773,7 @@ static void add_fs(struct boot_scan *s, const char *spec,
 	fsimg_strcpy_trunc(f->spec, sizeof(f->spec), spec);
 	f->offset = off;
 	f->length = len;
+	f->volume = volume;
 	fsimg_strcpy_trunc(f->type, sizeof(f->type), fsimg_fs_type(f->fs));
 	if (p) {
 		f->partno = p->partno;
@@ -803,6 +804,8 @@ static uint64_t part_length(fsimg_image *img, const struct fsimg_part *p)
 {
 	uint64_t size = fsimg_image_size(img);
 
+	if (p->volume) /* the whole logical volume */
+		return p->size;
 	if (p->start >= size)
 		return 0;
 	return p->size > size - p->start ? size - p->start : p->size;
@@ -819,7 +822,7 @@ static int find_all(struct boot_scan *s)
 	if (rc < 0)
 		return rc;
 	if (rc == 1) {
-		add_fs(s, "", NULL, 0, 0, type);
+		add_fs(s, "", NULL, 0, 0, 0, type);
 		at0 = true;
 	}
 	n = fsimg_partitions(s->img, NULL, 0, NULL, 0);
@@ -838,10 +841,10 @@ static int find_all(struct boot_scan *s)
 
 			if (act != (pass == 0) || !usable_part(p))
 				continue;
-			if (at0 && p->start == 0)
+			if (at0 && p->start == 0 && !p->volume)
 				continue;
-			add_fs(s, p->spec, p, p->start, part_length(s->img, p),
-			       p->fstype);
+			add_fs(s, p->spec, p, p->volume, p->start,
+			       part_length(s->img, p), p->fstype);
 		}
 	free(parts);
 	return 0;
@@ -851,7 +854,7 @@ static int find_all(struct boot_scan *s)
 static bool fs_at(const struct boot_scan *s, uint64_t off)
 {
 	for (unsigned i = 0; i < s->nfs; i++)
-		if (s->fs[i].offset == off)
+		if (!s->fs[i].volume && s->fs[i].offset == off)
 			return true;
 	return false;
 }
@@ -884,7 +887,7 @@ static void find_eltorito(struct boot_scan *s)
 		    fsimg_probe(s->img, e[i].offset, e[i].length, &type) != 1)
 			continue;
 		snprintf(spec, sizeof(spec), "boot=%u", e[i].index);
-		add_fs(s, spec, NULL, e[i].offset, e[i].length, type);
+		add_fs(s, spec, NULL, 0, e[i].offset, e[i].length, type);
 	}
 	free(e);
 }
@@ -906,20 +909,22 @@ static int find_one(struct boot_scan *s, const char *spec)
 				 spec,
 				 loc.type[0] ? loc.type : "no filesystem");
 	/* name it as fsimg info does */
-	fsimg_strcpy_trunc(name, sizeof(name), loc.offset ? spec : "");
+	fsimg_strcpy_trunc(name, sizeof(name),
+			   loc.offset || loc.volume ? spec : "");
 	n = fsimg_partitions(s->img, NULL, 0, NULL, 0);
 	parts = n > 0 ? calloc((size_t)n, sizeof(*parts)) : NULL;
 	if (parts)
 		n = fsimg_partitions(s->img, parts, (size_t)n, NULL, 0);
-	for (int i = 0; parts && loc.offset && i < n; i++)
-		if (parts[i].start == loc.offset && usable_part(&parts[i])) {
-			add_fs(s, parts[i].spec, &parts[i], loc.offset,
-			       loc.length, loc.type);
+	for (int i = 0; parts && (loc.offset || loc.volume) && i < n; i++)
+		if (parts[i].start == loc.offset &&
+		    parts[i].volume == loc.volume && usable_part(&parts[i])) {
+			add_fs(s, parts[i].spec, &parts[i], loc.volume,
+			       loc.offset, loc.length, loc.type);
 			free(parts);
 			return 0;
 		}
 	free(parts);
-	add_fs(s, name, NULL, loc.offset, loc.length, loc.type);
+	add_fs(s, name, NULL, loc.volume, loc.offset, loc.length, loc.type);
 	return 0;
 }
 

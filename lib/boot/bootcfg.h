@@ -49,7 +49,8 @@ struct boot_fs {
 	char uuid[64];	 /* filesystem UUID as blkid prints it, or "" */
 	char label[256]; /* filesystem label, or "" */
 	uint64_t offset, length;
-	fsimg_fs *fs; /* open; NULL when it could not be opened */
+	unsigned volume; /* 0, or the logical volume it lies in */
+	fsimg_fs *fs;	 /* open; NULL when it could not be opened */
 };
 
 struct boot_source {

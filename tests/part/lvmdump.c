@@ -191,10 +191,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: partitions: %s\n", path, strerror(-rc));
 		return 1;
 	}
+	/* the partitions, not the volumes the listing found in them */
 	for (int i = 0; i < l.n; i++)
-		if (fsimg_window_clamp(img, l.p[i].start, l.p[i].size, &w[nw]))
+		if (!l.p[i].volume &&
+		    fsimg_window_clamp(img, l.p[i].start, l.p[i].size, &w[nw]))
 			nw++;
-	if (!l.n && fsimg_window_clamp(img, 0, UINT64_MAX, &w[nw]))
+	if (!nw && fsimg_window_clamp(img, 0, UINT64_MAX, &w[nw]))
 		nw++;
 	rc = fsimg_lvm_scan(img, w, nw, &sc);
 	if (rc) {
