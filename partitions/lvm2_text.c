@@ -471,7 +471,6 @@ static int read_segment(struct parser *ps, struct fsimg_lvm_vg *vg,
 		       FSIMG_LVM_STRIPE_MAX);
 		return 0;
 	}
-	sg->stripe_count = (unsigned)sc;
 	if (sc > 1 &&
 	    (!get_num(ps, sn, "stripe_size", &sg->stripe_size) ||
 	     sg->stripe_size == 0 || sg->stripe_size > (UINT64_MAX >> 9))) {
@@ -542,6 +541,8 @@ static int read_segment(struct parser *ps, struct fsimg_lvm_vg *vg,
 			return 0;
 		}
 	}
+	/* only a segment read whole has stripes: first_stripe.. in range */
+	sg->stripe_count = (unsigned)sc;
 	(void)segno;
 	return 0;
 }
