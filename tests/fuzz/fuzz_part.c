@@ -2,8 +2,9 @@
 /*
  * libFuzzer harness for the partition layer: the Solaris x86 VTOC reader
  * on the input as an fdisk partition, then the whole list (libblkid tables
- * with our VTOC slices) and selection with every spelling of the grammar.
- * Whatever is selected must lie inside the image.
+ * with our VTOC slices, the LVM2 volumes in them) and selection with every
+ * spelling of the grammar. Whatever is selected must lie inside the image,
+ * or inside the logical volume it names, which is read at both ends.
  */
 #include "internal.h"
 #include "../../partitions/part.h"
@@ -28,6 +29,7 @@ static const char *const specs[] = {
 	"s0",	     "s8",	  "2s15",	"1a",	      "2e",
 	"name=EFI",  "uuid=x",	  "label=ROOT", "type=linux", "type=esp",
 	"type=0xbf", "type=root", "0",		"1q",	      "boot=0",
+	"vgc/lin",   "vgc/str",	  "lv=vgc/multi", "lv1",      "lv3",
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -71,13 +73,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	disk = fsimg_image_size(img);
 	for (size_t i = 0; i < sizeof(specs) / sizeof(*specs); i++) {
-		uint64_t off = 0, len = 0;
+		struct fsimg_location loc;
+		struct fsimg_source *src;
+		uint8_t buf[512];
+		int err;
 
-		if (fsimg_select(img, specs[i], &off, &len))
+		if (fsimg_locate(img, specs[i], NULL, &loc))
 			continue;
-		/* inside the disk: the file's, or a container's */
-		if (off > disk || len > disk - off)
+		if (!loc.volume) {
+			/* inside the disk: the file's, or a container's */
+			if (loc.offset > disk || loc.length > disk - loc.offset)
+				__builtin_trap();
+			continue;
+		}
+		/* a logical volume: the whole of it, readable at both ends */
+		src = fsimg_volume_source(img, loc.volume, &err);
+		if (!src || loc.offset || loc.length != src->size)
 			__builtin_trap();
+		if (src->size >= sizeof(buf)) {
+			fsimg_source_read(src, 0, buf, sizeof(buf));
+			fsimg_source_read(src, src->size - sizeof(buf), buf,
+					  sizeof(buf));
+		}
 	}
 	fsimg_image_close(img);
 	return 0;

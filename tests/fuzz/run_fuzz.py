@@ -252,7 +252,7 @@ def ufs_seeds(out):
 
 
 def part_seeds(out):
-    """Solaris x86 VTOCs (tests/part/mkvtoc.py) and MBR/EBR tables."""
+    """Solaris x86 VTOCs (tests/part/mkvtoc.py), MBR/EBR tables, LVM2."""
     sys.path.insert(0, os.path.join(HERE, "..", "part"))
     import mkvtoc
     slices = {8: (1, 1, 0, 16), 0: (2, 0, 16, 64), 1: (3, 1, 80, 16),
@@ -280,6 +280,13 @@ def part_seeds(out):
     img[e + 510:e + 512] = b"\x55\xaa"
     with open(os.path.join(out, "ebr_loop.img"), "wb") as f:
         f.write(img)
+    # LVM2 PVs of 144 KiB (tests/part/mklvm.py --small): whole-disk, and
+    # its text wrapped around the metadata area's circular buffer
+    mklvm = os.path.join(HERE, "..", "part", "mklvm.py")
+    for name, extra in (("lvm_pv", []), ("lvm_pv_wrap", ["--wrap"])):
+        subprocess.run([sys.executable, mklvm,
+                        os.path.join(out, name + ".img"), "--small"] + extra,
+                       check=True)
 
 
 def container_seeds(out):
@@ -325,6 +332,29 @@ def container_seeds(out):
                                stderr=subprocess.DEVNULL)
             if r.returncode != 0 and os.path.exists(dst):
                 os.unlink(dst)
+
+
+def lvm_seeds(out):
+    """LVM2 metadata texts: mklvm.py's VG of three LVs and its variants."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "mklvm", os.path.join(HERE, "..", "part", "mklvm.py"))
+    m = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(m)
+    t = m.default_text().decode()
+    second_pv = ('\t\tpv1 {\n\t\t\tid = "%s"\n\t\t\tpe_start = 2048\n'
+                 '\t\t\tpe_count = 48\n\t\t}\n' % m.dashed("Q" * 32))
+    seeds = {
+        "default": t,
+        "thin": t.replace('type = "striped"', 'type = "thin"', 1),
+        "raid": t.replace('type = "striped"', 'type = "raid1"', 1),
+        "two-pvs": t.replace("\t\tpv0 {", second_pv + "\t\tpv0 {", 1)
+                    .replace('"pv0", 6', '"pv1", 6', 1),
+        "hidden": t.replace('"VISIBLE"', '"READ"', 1),
+    }
+    for name, text in seeds.items():
+        with open(os.path.join(out, name + ".lvm"), "wb") as f:
+            f.write(text.encode())
 
 
 def wire_msg(kind, payload):
@@ -429,19 +459,19 @@ def xenwire_seeds(out):
 
 
 KINDS = ("iso", "eltorito", "ext", "fat", "ufs", "part", "wire", "bootcfg",
-         "xenwire", "container", "broker")
+         "xenwire", "container", "broker", "lvm")
 # libFuzzer's -max_len for each kind: the metadata the harness walks
 # lies in the first few hundred KiB of every seed
 MAX_LEN = {"iso": 524288, "eltorito": 131072, "ext": 262144,
            "fat": 262144, "ufs": 262144, "part": 131072, "wire": 65536,
            "bootcfg": 65536, "xenwire": 65536, "container": 262144,
-           "broker": 8192}
+           "broker": 8192, "lvm": 65536}
 # what scripts/fuzz.sh --save keeps of an input in tests/fuzz/corpus/: the
 # committed corpus stays small, and CI's fixed-seed run starts from it
 SAVE_MAX_LEN = {"iso": 131072, "eltorito": 16384, "ext": 65536,
                 "fat": 65536, "ufs": 65536, "part": 65536, "wire": 16384,
                 "bootcfg": 16384, "xenwire": 16384, "container": 65536,
-                "broker": 4096}
+                "broker": 4096, "lvm": 16384}
 
 
 # Boot configurations (tests/fuzz/fuzz_bootcfg.c): the first byte picks
@@ -648,6 +678,8 @@ def generated(out, kind, max_size):
         xenwire_seeds(out)
     elif kind == "container":
         container_seeds(out)
+    elif kind == "lvm":
+        lvm_seeds(out)
     elif kind == "broker":
         for name, req in (("ok", b"ok"), ("dotdot", b"../secret"),
                           ("abs", b"/etc/passwd"), ("link", b"up"),

@@ -3,7 +3,7 @@
 """Crafted LVM2 physical volumes for the lvm2 tests, made without root.
 
   mklvm.py IMG [--text FILE] [--wrap] [--rlocn-beyond] [--bad-crc]
-           [--expect DIR]
+           [--expect DIR] [--small]
 
 writes a whole-disk PV (label in sector 1, one metadata area at 4 KiB,
 data from 1 MiB on, 64 KiB extents) whose metadata text is FILE, or, with
@@ -110,7 +110,12 @@ def main():
     ap.add_argument("--rlocn-beyond", action="store_true")
     ap.add_argument("--bad-crc", action="store_true")
     ap.add_argument("--expect")
+    ap.add_argument("--small", action="store_true",
+                    help="a 144 KiB PV (4 KiB extents): a fuzzing seed")
     a = ap.parse_args()
+    if a.small:
+        global MDA_SIZE, PE_START, EXTENT, PE_COUNT
+        MDA_SIZE, PE_START, EXTENT, PE_COUNT = 12288, 16384, 4096, 32
 
     if a.text:
         with open(a.text, "rb") as f:
