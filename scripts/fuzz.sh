@@ -7,7 +7,7 @@
 #   scripts/fuzz.sh --coverage HARNESS|all  llvm-cov report of the corpus
 #
 # HARNESS is a kind: iso eltorito ext fat ufs part wire bootcfg xenwire
-# container broker.
+# container broker lvm.
 # The corpus lives in $FSIMG_FUZZ_DIR (default .fuzz/ at the top of the
 # tree, ignored by git) and grows from run to run: the first run starts
 # from the seeds of tests/fuzz/run_fuzz.py (generated, committed corpus,
@@ -27,7 +27,7 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
-kinds=(iso eltorito ext fat ufs part wire bootcfg xenwire container broker)
+kinds=(iso eltorito ext fat ufs part wire bootcfg xenwire container broker lvm)
 build=${FUZZ_BUILD:-build-fuzz}
 # UBSan reports and goes on unless told to stop: a report must end the run
 # as a crash, so that libFuzzer keeps the input (CI's runs say the same
