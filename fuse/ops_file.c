@@ -99,8 +99,7 @@ static int map_runs(const struct fsfuse *ff, fsimg_file *f, uint64_t off,
 		while (run) {
 			if (n == SPLICE_RUNS)
 				return 0;
-			rc = fsimg_fs_plain(ff->fs, ext.physical + in, run,
-					    &p);
+			rc = fsimg_fs_plain(ff->fs, ext.physical + in, run, &p);
 			if (rc <= 0)
 				return rc;
 			if (p.fd < 0 || p.len == 0)

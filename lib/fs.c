@@ -244,10 +244,9 @@ static int open_fs(fsimg_image *img, unsigned volume, uint64_t offset,
 		}
 		rc = probed ? 1 : drv->probe(&fs->win);
 		if (rc == 0)
-			rc = fsimg_err(img, -EINVAL,
-				       "no %s filesystem at %s", fstype,
-				       where(img, volume, offset, at,
-					     sizeof(at)));
+			rc = fsimg_err(
+				img, -EINVAL, "no %s filesystem at %s", fstype,
+				where(img, volume, offset, at, sizeof(at)));
 		if (rc < 0)
 			goto err_opts;
 	} else {
@@ -261,10 +260,9 @@ static int open_fs(fsimg_image *img, unsigned volume, uint64_t offset,
 			goto err_opts;
 		}
 		if (!drv) {
-			rc = fsimg_err(img, -EINVAL,
-				       "no filesystem recognised at %s",
-				       where(img, volume, offset, at,
-					     sizeof(at)));
+			rc = fsimg_err(
+				img, -EINVAL, "no filesystem recognised at %s",
+				where(img, volume, offset, at, sizeof(at)));
 			goto err_opts;
 		}
 	}

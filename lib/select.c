@@ -202,8 +202,7 @@ static int use_part(fsimg_image *img, const struct fsimg_part *p,
 		loc->offset = 0;
 		loc->length = src->size;
 		if (p->fstype[0]) {
-			snprintf(loc->type, sizeof(loc->type), "%s",
-				 p->fstype);
+			snprintf(loc->type, sizeof(loc->type), "%s", p->fstype);
 			loc->readable = loc->probed = true;
 		}
 		DBG(PART, "part", "selected volume %u, %s", p->volume, p->spec);
@@ -502,11 +501,8 @@ static const struct {
 	const char *prefix;
 	enum match_kind kind;
 } prefixes[] = {
-	{ "name=", M_NAME },
-	{ "uuid=", M_UUID },
-	{ "label=", M_LABEL },
-	{ "type=", M_TYPE },
-	{ "lv=", M_VOLUME },
+	{ "name=", M_NAME }, { "uuid=", M_UUID }, { "label=", M_LABEL },
+	{ "type=", M_TYPE }, { "lv=", M_VOLUME },
 };
 
 /* VG/LV (one slash, neither side empty) or lvN: a logical volume. */
@@ -554,7 +550,8 @@ static void blkid_type(fsimg_image *img, uint64_t off, uint64_t len,
 	int fd = loc->volume ? -1 : fsimg_image_raw_fd(img);
 
 	if (loc->volume) { /* a logical volume: our list of signatures */
-		struct fsimg_part p = { .start = off, .size = len,
+		struct fsimg_part p = { .start = off,
+					.size = len,
 					.volume = loc->volume };
 		struct fsimg_window w;
 

@@ -509,8 +509,8 @@ bool fsimg_part_window(fsimg_image *img, const struct fsimg_part *p,
 	w->img = img;
 	w->src = src;
 	w->off = p->start;
-	w->len = p->size < src->size - p->start ? p->size
-						 : src->size - p->start;
+	w->len =
+		p->size < src->size - p->start ? p->size : src->size - p->start;
 	w->label = NULL;
 	return true;
 }

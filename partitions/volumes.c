@@ -60,8 +60,8 @@ void fsimg_volumes_free(fsimg_image *img)
 }
 
 /* What an LV's segments are, in one word. */
-static void lv_type(const struct fsimg_lvm_vg *vg, const struct fsimg_lvm_lv *lv,
-		    char *out, size_t size)
+static void lv_type(const struct fsimg_lvm_vg *vg,
+		    const struct fsimg_lvm_lv *lv, char *out, size_t size)
 {
 	bool striped = false;
 

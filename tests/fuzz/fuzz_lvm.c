@@ -39,10 +39,12 @@ static void check_vg(const struct fsimg_lvm_vg *vg)
 	for (unsigned l = 0; l < vg->nlv; l++) {
 		const struct fsimg_lvm_lv *lv = &vg->lv[l];
 
-		if (lv->first_seg > vg->nseg || lv->nseg > vg->nseg - lv->first_seg)
+		if (lv->first_seg > vg->nseg ||
+		    lv->nseg > vg->nseg - lv->first_seg)
 			__builtin_trap();
 		for (unsigned k = 0; k < lv->nseg; k++) {
-			const struct fsimg_lvm_seg *sg = &vg->seg[lv->first_seg + k];
+			const struct fsimg_lvm_seg *sg =
+				&vg->seg[lv->first_seg + k];
 
 			if (sg->stripe_count > FSIMG_LVM_STRIPE_MAX)
 				__builtin_trap();

@@ -25,11 +25,31 @@ static void quiet_log(void *ctx, int err, const char *msg)
 }
 
 static const char *const specs[] = {
-	"auto",	     "1",	  "2",		"5",	      "1s0",
-	"s0",	     "s8",	  "2s15",	"1a",	      "2e",
-	"name=EFI",  "uuid=x",	  "label=ROOT", "type=linux", "type=esp",
-	"type=0xbf", "type=root", "0",		"1q",	      "boot=0",
-	"vgc/lin",   "vgc/str",	  "lv=vgc/multi", "lv1",      "lv3",
+	"auto",
+	"1",
+	"2",
+	"5",
+	"1s0",
+	"s0",
+	"s8",
+	"2s15",
+	"1a",
+	"2e",
+	"name=EFI",
+	"uuid=x",
+	"label=ROOT",
+	"type=linux",
+	"type=esp",
+	"type=0xbf",
+	"type=root",
+	"0",
+	"1q",
+	"boot=0",
+	"vgc/lin",
+	"vgc/str",
+	"lv=vgc/multi",
+	"lv1",
+	"lv3",
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
