@@ -199,18 +199,19 @@ static void show_fs(struct info *x)
 
 static void state_text(unsigned st, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s%s%s%s%s%s",
+	snprintf(buf, size, "%s%s%s%s%s%s%s",
 		 st & FSIMG_PART_CONTAINER ? " container" : "",
 		 st & FSIMG_PART_TRUNCATED ? " past-end" : "",
 		 st & FSIMG_PART_OUTSIDE ? " outside" : "",
 		 st & FSIMG_PART_OVERLAP ? " overlap" : "",
 		 st & FSIMG_PART_DAMAGED ? " damaged" : "",
-		 st & FSIMG_PART_UNREADABLE ? " unreadable" : "");
+		 st & FSIMG_PART_UNREADABLE ? " unreadable" : "",
+		 st & FSIMG_PART_UNSUPPORTED ? " unsupported" : "");
 }
 
 static void part_json(struct json *j, const struct fsimg_part *p)
 {
-	char st[64];
+	char st[96];
 
 	state_text(p->state, st, sizeof(st));
 	json_begin_object(j);
@@ -250,7 +251,7 @@ static void part_json(struct json *j, const struct fsimg_part *p)
 
 static void part_text(const struct fsimg_part *p)
 {
-	char st[64];
+	char st[96];
 
 	state_text(p->state, st, sizeof(st));
 	printf("  %*s%-6s %s start %" PRIu64 " size %" PRIu64 " type ",

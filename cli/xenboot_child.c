@@ -183,15 +183,17 @@ static int spec_at(struct child *c, uint64_t off, char *spec, size_t size)
 		return 0;
 	}
 	parts = partitions(c, &n);
+	/* a byte offset names a partition, never a logical volume */
 	for (int i = 0; parts && i < n; i++)
-		if (parts[i].start == off && usable(&parts[i])) {
+		if (parts[i].start == off && !parts[i].volume &&
+		    usable(&parts[i])) {
 			snprintf(spec, size, "%s", parts[i].spec);
 			free(parts);
 			return 0;
 		}
 	sb_init(&starts);
 	for (int i = 0; parts && i < n; i++)
-		if (usable(&parts[i]))
+		if (usable(&parts[i]) && !parts[i].volume)
 			sb_addf(&starts, "%s%llu", starts.len ? ", " : "",
 				(unsigned long long)parts[i].start);
 	say(c, "no filesystem starts at byte %llu%s%s%s",
@@ -207,20 +209,30 @@ static uint64_t part_length(struct child *c, const struct fsimg_part *p)
 {
 	uint64_t size = fsimg_image_size(c->img);
 
+	if (p->volume) /* the whole logical volume */
+		return p->size;
 	if (p->start >= size)
 		return 0;
 	return p->size > size - p->start ? size - p->start : p->size;
 }
 
-/* Opens the filesystem in the window and keeps it if path is a file in it. */
-static fsimg_fs *try_fs(struct child *c, uint64_t off, uint64_t len,
-			const char *type, const char *path)
+/*
+ * Opens the filesystem in the window (of the image's disk, or of logical
+ * volume `volume`) and keeps it if path is a file in it.
+ */
+static fsimg_fs *try_fs(struct child *c, unsigned volume, uint64_t off,
+			uint64_t len, const char *type, const char *path)
 {
+	struct fsimg_location loc = { .offset = off,
+				      .length = len,
+				      .readable = true,
+				      .volume = volume };
 	struct fsimg_stat st;
 	fsimg_ino ino;
 	fsimg_fs *fs;
 
-	if (fsimg_fs_open(c->img, off, len, type, NULL, &fs))
+	snprintf(loc.type, sizeof(loc.type), "%s", type ? type : "");
+	if (fsimg_fs_open_location(c->img, &loc, NULL, &fs))
 		return NULL;
 	if (!fsimg_resolve(fs, path, 0, &ino, &st) && S_ISREG(st.mode))
 		return fs;
@@ -243,23 +255,23 @@ static fsimg_fs *kernel_fs(struct child *c, char *spec, size_t size)
 	spec[0] = 0;
 	c->mute = true;
 	if (c->o->have_offset) {
-		fs = try_fs(c, c->o->offset, 0, NULL, path);
+		fs = try_fs(c, 0, c->o->offset, 0, NULL, path);
 		c->mute = false;
 		return fs;
 	}
 	at0 = fsimg_probe(c->img, 0, 0, &type) == 1;
 	if (at0)
-		fs = try_fs(c, 0, 0, type, path);
+		fs = try_fs(c, 0, 0, 0, type, path);
 	parts = fs ? NULL : partitions(c, &n);
 	for (int pass = 0; parts && !fs && pass < 2; pass++)
 		for (int i = 0; !fs && i < n; i++) {
 			const struct fsimg_part *p = &parts[i];
 
 			if (active(p) != (pass == 0) || !usable(p) ||
-			    (at0 && p->start == 0))
+			    (at0 && p->start == 0 && !p->volume))
 				continue;
-			fs = try_fs(c, p->start, part_length(c, p), p->fstype,
-				    path);
+			fs = try_fs(c, p->volume, p->start, part_length(c, p),
+				    p->fstype, path);
 			if (fs)
 				snprintf(spec, size, "%s", p->spec);
 		}

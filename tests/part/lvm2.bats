@@ -316,3 +316,56 @@ EOF
 	grep -q '^pv pv0 .* at=1048576$' <<<"$output"
 	lvmdump "$T/dup.img" vgc/str 2>/dev/null | cmp "$T/exp/str" -
 }
+
+# --- the same volumes through the fsimg CLI (partitions/volumes.c) --------
+
+@test "lvm2 cli: a VG on two PVs is listed under the first, every LV by name" {
+	real
+	run -0 "$FSIMG" info --json "$D/disk.img"
+	echo "$output"
+	# partition 1, its four LVs one level deeper, then partition 2
+	jq -e '[.partitions[] | .spec] ==
+		["1", "vgbats/root", "vgbats/str", "vgbats/multi", "vgbats/gap", "2"]' <<<"$output"
+	jq -e '[.partitions[] | select(.table == "lvm2") | .depth] == [1, 1, 1, 1]' <<<"$output"
+	jq -e '[.partitions[] | select(.table == "lvm2") | .type] ==
+		["linear", "striped", "linear", "linear"]' <<<"$output"
+	while read -r name size; do
+		jq -e --arg s "vgbats/$name" --argjson n "$size" \
+			'.partitions[] | select(.spec == $s) | .size == $n' <<<"$output"
+	done <"$D/lvs.txt"
+	run -0 "$FSIMG" cat -p vgbats/root "$D/disk.img" /hello
+	[ "$output" = hello-lvm ]
+	"$FSIMG" cat -p lv=vgbats/root "$D/disk.img" /blob | cmp "$D/src/blob" -
+}
+
+@test "lvm2 cli: an LV whose PV is missing is listed unsupported and refused with the reason" {
+	real
+	head -c $(((2048 + 28 * 2048) * 512)) "$D/disk.img" >"$T/half2.img"
+	printf 'label: dos\n2048,%d\n' $((28 * 2048)) | sfdisk -q "$T/half2.img"
+	run -0 "$FSIMG" info "$T/half2.img"
+	echo "$output"
+	grep -q '^    vgbats/str  *lvm2 .*\[unsupported\]' <<<"$output"
+	grep -q '^    vgbats/root  *lvm2 .*: ext4$' <<<"$output"
+	run -2 "$FSIMG" ls -p vgbats/str "$T/half2.img" /
+	[[ $output == *"LVM2 LV vgbats/str: PV pv1 ("*") is not in the image"* ]]
+	run -0 "$FSIMG" cat -p vgbats/root "$T/half2.img" /hello
+	[ "$output" = hello-lvm ]
+}
+
+@test "lvm2 cli: a whole-disk PV: its LVs at depth 0, table lvm2; thin and RAID refused" {
+	run "$FSIMG" info --json "$T/c.img"
+	echo "$output"
+	jq -e '.table == "lvm2" and ([.partitions[] | .spec] == ["vgc/lin", "vgc/str", "vgc/multi"])
+		and ([.partitions[] | .depth] == [0, 0, 0])
+		and ([.partitions[] | .volume] == [1, 2, 3])' <<<"$output"
+	edited "t.replace('type = \"striped\"', 'type = \"thin\"', 1).replace('type = \"striped\"\n\t\t\t\tstripe_count = 2', 'type = \"raid1\"\n\t\t\t\tstripe_count = 2', 1)"
+	python3 "$MKLVM" "$T/t.img" --text "$T/h.txt"
+	run "$FSIMG" info "$T/t.img"
+	echo "$output"
+	grep -q '^  vgc/lin  *lvm2 .* type thin .*\[unsupported\]' <<<"$output"
+	grep -q '^  vgc/str  *lvm2 .* type raid1 .*\[unsupported\]' <<<"$output"
+	run -2 "$FSIMG" ls -p vgc/lin "$T/t.img" /
+	[[ $output == *"LVM2 LV vgc/lin: thin volumes are not read"* ]]
+	run -2 "$FSIMG" ls -p lv2 "$T/t.img" /
+	[[ $output == *"LVM2 LV vgc/str: RAID volumes are not read"* ]]
+}

@@ -124,3 +124,20 @@ guest() {
 		diff -r --no-dereference "$G/src" "$T/out"
 	done
 }
+
+@test "lvm guest: fsimg-xenboot boots it, and --kernel finds a file in the root LV" {
+	guest
+	local xb=$FSIMG_BUILDDIR/cli/fsimg-xenboot
+	rm -rf "$T/xb" && mkdir -p "$T/xb"
+	run -0 "$xb" -q --output-format=simple --output-directory="$T/xb" \
+		"$G/disk.img"
+	[[ $output == *"args root=/dev/mapper/guestvg-root ro quiet"* ]]
+	cmp "$G/boot/vmlinuz-6.1.0-lvm" "$(sed -n 's/^kernel //p' <<<"$output")"
+	cmp "$G/boot/initrd.img-6.1.0-lvm" "$(sed -n 's/^ramdisk //p' <<<"$output")"
+	# a path only the root LV holds: pygrub's --kernel, searched in
+	# every filesystem in order, logical volumes included
+	rm -rf "$T/xb" && mkdir -p "$T/xb"
+	run -0 "$xb" -q --output-format=simple --output-directory="$T/xb" \
+		--kernel=/usr/bin/hello "$G/disk.img"
+	cmp "$G/src/usr/bin/hello" "$(sed -n 's/^kernel //p' <<<"$output")"
+}
