@@ -295,9 +295,33 @@ void fsimg_image_set_opener(fsimg_image *img, fsimg_opener_fn fn, void *ctx)
 	img->opener_ctx = ctx;
 }
 
-int fsimg_source_related(struct fsimg_source *s, const char *path,
-			 const char *why, bool find_container,
-			 struct fsimg_source **out)
+/*
+ * A relative name in a file the image named is relative to that file, as
+ * qemu reads it: "base.raw" in sub/mid.qcow2 is sub/base.raw. The joined
+ * name is still resolved beneath the image's directory. NULL: use path.
+ */
+static char *relative_to_namer(fsimg_image *img, struct fsimg_source *s,
+			       const char *path)
+{
+	const char *slash;
+	char *joined;
+
+	while (s && s->fd < 0)
+		s = s->lower;
+	if (!s || s == img->file || path[0] == '/' || !s->name)
+		return NULL;
+	slash = strrchr(s->name, '/');
+	if (!slash)
+		return NULL;
+	if (asprintf(&joined, "%.*s/%s", (int)(slash - s->name), s->name,
+		     path) < 0)
+		return NULL;
+	return joined;
+}
+
+static int related(struct fsimg_source *s, const char *path,
+		   const char *why, bool find_container,
+		   struct fsimg_source **out)
 {
 	fsimg_image *img = s->img;
 	struct fsimg_source *f;
@@ -365,5 +389,16 @@ int fsimg_source_related(struct fsimg_source *s, const char *path,
 		rc = detect(f, &o, out);
 		img->nesting--;
 	}
+	return rc;
+}
+
+int fsimg_source_related(struct fsimg_source *s, const char *path,
+			 const char *why, bool find_container,
+			 struct fsimg_source **out)
+{
+	char *joined = relative_to_namer(s->img, s, path);
+	int rc = related(s, joined ? joined : path, why, find_container, out);
+
+	free(joined);
 	return rc;
 }

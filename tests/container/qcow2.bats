@@ -65,6 +65,26 @@ load helpers
 	refused top.qcow2 "names backing file 'mid.qcow2', which is not read unless allowed (-o backing=yes)"
 }
 
+@test "qcow2: a relative backing name is relative to the file naming it" {
+	# top.qcow2 -> sub/mid.qcow2 -> "base.raw", which is sub/base.raw
+	mkdir sub
+	mkraw sub/base.raw
+	qemu-img create -q -f qcow2 -F raw -b base.raw sub/mid.qcow2
+	qemu-io -f qcow2 -c "write -P 0xab 1M 64k" sub/mid.qcow2 >/dev/null
+	qemu-img create -q -f qcow2 -F qcow2 -b sub/mid.qcow2 top.qcow2
+	same_disk top.qcow2 qcow2 -o backing=yes
+	run diskdump -o backing=yes --info top.qcow2
+	contains "$output" "backing_file=sub/mid.qcow2"
+	# a base.raw beside top.qcow2 is not the one meant
+	mkraw base.raw
+	printf 'decoy' | dd of=base.raw conv=notrunc status=none
+	same_disk top.qcow2 qcow2 -o backing=yes
+	# and the joined name still stays beneath the image's directory
+	qemu-img rebase -u -f qcow2 -F raw -b ../../x.raw sub/mid.qcow2
+	refused top.qcow2 "'sub/../../x.raw': outside the image's directory" \
+		-o backing=yes
+}
+
 @test "qcow2: fsimg follows a backing chain through its broker, confined" {
 	mkext4 base.img
 	qemu-img create -q -f qcow2 -F raw -b base.img top.qcow2
