@@ -85,12 +85,14 @@ refused() {
 	contains "$stderr" "$text" "the messages"
 }
 
-# patch FILE OFFSET HEX: writes the bytes HEX at OFFSET of FILE.
+# patch FILE OFFSET HEX [OFFSET HEX...]: writes the bytes HEX at OFFSET of
+# FILE, for each pair.
 patch() {
 	python3 - "$@" <<-'PY'
 		import sys
 		with open(sys.argv[1], "r+b") as f:
-		    f.seek(int(sys.argv[2], 0))
-		    f.write(bytes.fromhex(sys.argv[3]))
+		    for i in range(2, len(sys.argv), 2):
+		        f.seek(int(sys.argv[i], 0))
+		        f.write(bytes.fromhex(sys.argv[i + 1]))
 	PY
 }
