@@ -152,13 +152,22 @@ extern const struct fsimg_container fsimg_container_vpc;
  * Opens a file the image names (a backing file, a parent, an extent), as
  * the image's caller allowed (backing=yes, and the image's frontend hook):
  * a path relative to the directory of the file s is stored in, or absolute
- * inside it; never outside it. The file is opened as a source of its own,
- * with its container detected (depth bounded by FSIMG_CHAIN_MAX, files
- * by FSIMG_RELATED_MAX).
+ * inside it; never outside the image's directory. The file is opened as a
+ * source of its own, with its container detected (depth bounded by
+ * FSIMG_CHAIN_MAX, files by FSIMG_RELATED_MAX).
  * -EPERM with a message when not allowed.
  */
 int fsimg_source_related(struct fsimg_source *s, const char *path,
 			 const char *why, bool detect,
 			 struct fsimg_source **out);
+/*
+ * The same for a backing file whose format the image records (a qcow2
+ * backing format extension): "raw" is never probed for a container (a
+ * guest could write one into its raw disk), a container name is required,
+ * anything else is refused with a message.
+ */
+int fsimg_source_related_as(struct fsimg_source *s, const char *path,
+			    const char *why, const char *format,
+			    struct fsimg_source **out);
 
 #endif /* FSIMG_SOURCE_H */

@@ -437,9 +437,10 @@ static int select_snapshot(struct fsimg_source *s, const char *want,
 				  (unsigned long long)snap_off);
 	for (uint32_t i = 0; i < q->nb_snapshots; i++) {
 		uint8_t h[40], extra[16] = { 0 };
-		char id[128], name[128];
+		/* longer ids and names are listed cut, and match nothing */
+		char id[128], name[1024];
 		uint32_t extra_size, l1_size;
-		uint16_t id_size, name_size;
+		uint16_t id_size, name_size, id_read, name_read;
 		uint64_t l1_off, next;
 
 		if (pos - snap_off > SNAP_TABLE_MAX ||
@@ -453,31 +454,41 @@ static int select_snapshot(struct fsimg_source *s, const char *want,
 		id_size = get_be16(h + 12);
 		name_size = get_be16(h + 14);
 		extra_size = get_be32(h + 36);
-		if (extra_size > 1024 || id_size >= sizeof(id) ||
-		    name_size >= sizeof(name))
+		if (extra_size > 1024)
 			return fsimg_serr(s, -EUCLEAN,
-					  "snapshot %u at byte %llu: sizes "
-					  "out of range",
+					  "snapshot %u at byte %llu: %u bytes "
+					  "of extra data",
+					  i, (unsigned long long)pos,
+					  extra_size);
+		if (pos + sizeof(h) + extra_size + id_size + name_size >
+		    q->file_size)
+			return fsimg_serr(s, -EUCLEAN,
+					  "snapshot %u at byte %llu runs past "
+					  "the end of the file",
 					  i, (unsigned long long)pos);
+		id_read = id_size < sizeof(id) ? id_size : sizeof(id) - 1;
+		name_read =
+			name_size < sizeof(name) ? name_size : sizeof(name) - 1;
 		pos += sizeof(h);
 		if (fsimg_source_read(s->lower, pos, extra,
 				      extra_size < 16 ? extra_size : 16) ||
 		    fsimg_source_read(s->lower, pos + extra_size, id,
-				      id_size) ||
+				      id_read) ||
 		    fsimg_source_read(s->lower, pos + extra_size + id_size,
-				      name, name_size))
+				      name, name_read))
 			return fsimg_serr(s, -EUCLEAN,
 					  "snapshot %u at byte %llu is "
 					  "unreadable",
 					  i, (unsigned long long)pos);
-		id[id_size] = name[name_size] = '\0';
+		id[id_read] = name[name_read] = '\0';
 		next = pos + extra_size + id_size + name_size;
 		next = (next + 7) & ~7ULL;
 		if (strlen(names) + strlen(name) + 3 < sizeof(names))
 			snprintf(names + strlen(names),
 				 sizeof(names) - strlen(names), "%s%s",
 				 names[0] ? ", " : "", name);
-		if (strcmp(want, name) && strcmp(want, id)) {
+		if ((name_read < name_size || strcmp(want, name)) &&
+		    (id_read < id_size || strcmp(want, id))) {
 			pos = next;
 			continue;
 		}
@@ -501,7 +512,61 @@ static int select_snapshot(struct fsimg_source *s, const char *want,
 			  names[0] ? names : "none");
 }
 
-static int open_backing(struct fsimg_source *s, uint64_t off, uint32_t size)
+#define EXT_BACKING_FORMAT 0xe2792acau
+#define L1_MAX_ENTRIES	   ((32u << 20) / 8u) /* qemu's QCOW_MAX_L1_SIZE */
+#define EXT_MAX		   64u		      /* header extensions looked at */
+
+/*
+ * The header extensions, from byte hlen up to end (the backing file name,
+ * or the end of the header cluster), each checked to lie there; the
+ * backing format is kept: 1 with fmt set, 0 when there is none, -errno.
+ */
+static int header_extensions(struct fsimg_source *s, uint32_t hlen,
+			     uint64_t end, char *fmt, size_t size)
+{
+	uint64_t pos = hlen;
+
+	for (unsigned n = 0; n < EXT_MAX && pos + 8 <= end; n++) {
+		uint8_t e[8];
+		uint32_t type, len;
+		int rc = fsimg_source_read(s->lower, pos, e, sizeof(e));
+
+		if (rc)
+			return rc;
+		type = get_be32(e);
+		len = get_be32(e + 4);
+		if (type == 0)
+			return 0;
+		if (len > end - pos - 8)
+			return fsimg_serr(s, -EUCLEAN,
+					  "header extension 0x%08x at byte "
+					  "%llu: its %u bytes run past the "
+					  "header (byte %llu)",
+					  type, (unsigned long long)pos, len,
+					  (unsigned long long)end);
+		if (type == EXT_BACKING_FORMAT) {
+			if (len == 0 || len >= size)
+				return fsimg_serr(s, -EUCLEAN,
+						  "backing format extension "
+						  "at byte %llu: %u bytes",
+						  (unsigned long long)pos, len);
+			rc = fsimg_source_read(s->lower, pos + 8, fmt, len);
+			if (rc)
+				return rc;
+			fmt[len] = '\0';
+			if (strlen(fmt) != len)
+				return fsimg_serr(s, -EUCLEAN,
+						  "backing format holds a NUL "
+						  "byte");
+			return 1;
+		}
+		pos += 8 + (((uint64_t)len + 7) & ~7ULL);
+	}
+	return 0;
+}
+
+static int open_backing(struct fsimg_source *s, uint64_t off, uint32_t size,
+			const char *fmt)
 {
 	struct qcow2 *q = s->priv;
 	char name[1024];
@@ -520,7 +585,11 @@ static int open_backing(struct fsimg_source *s, uint64_t off, uint32_t size)
 	if (strlen(name) != size)
 		return fsimg_serr(s, -EUCLEAN,
 				  "backing file name holds a NUL byte");
-	rc = fsimg_source_related(s, name, "backing file", true, &s->backing);
+	/* a recorded format is obeyed: a raw base is never probed */
+	rc = fmt ? fsimg_source_related_as(s, name, "backing file", fmt,
+					   &s->backing)
+		 : fsimg_source_related(s, name, "backing file", true,
+					&s->backing);
 	if (rc)
 		return rc;
 	s->depth = s->backing->depth + 1;
@@ -534,6 +603,7 @@ static int qcow2_open(struct fsimg_source *s, const struct fsimg_image_opts *o)
 	struct qcow2 *q;
 	uint64_t size, backing_off, snap_off, need, l2_span;
 	uint32_t hlen, backing_size, crypt;
+	char fmt[32];
 	int rc;
 
 	q = calloc(1, sizeof(*q));
@@ -612,6 +682,14 @@ static int qcow2_open(struct fsimg_source *s, const struct fsimg_image_opts *o)
 		if (rc)
 			return rc;
 	}
+	/* qemu's bounds: a disk offset fits off_t, the L1 table 32 MiB */
+	if (size > (uint64_t)INT64_MAX || q->l1_size > L1_MAX_ENTRIES)
+		return fsimg_serr(s, -EUCLEAN,
+				  "a %llu-byte disk with %u L1 entries: "
+				  "larger than qcow2 allows (2^63 - 1 bytes, "
+				  "%u entries)",
+				  (unsigned long long)size, q->l1_size,
+				  L1_MAX_ENTRIES);
 	/* the L1 table must cover the disk, and lie inside the file */
 	l2_span = 1ULL << (q->l2_bits + q->cluster_bits);
 	need = size / l2_span + !!(size % l2_span);
@@ -637,8 +715,16 @@ static int qcow2_open(struct fsimg_source *s, const struct fsimg_image_opts *o)
 		return -ENOMEM;
 	backing_off = get_be64(h + H_BACKING_OFF);
 	backing_size = get_be32(h + H_BACKING_SIZE);
+	rc = header_extensions(s, hlen,
+			       backing_off && backing_off < q->cluster
+				       ? backing_off
+				       : q->cluster,
+			       fmt, sizeof(fmt));
+	if (rc < 0)
+		return rc;
 	if (backing_off)
-		return open_backing(s, backing_off, backing_size);
+		return open_backing(s, backing_off, backing_size,
+				    rc ? fmt : NULL);
 	return 0;
 }
 

@@ -319,8 +319,8 @@ static char *relative_to_namer(fsimg_image *img, struct fsimg_source *s,
 	return joined;
 }
 
-static int related(struct fsimg_source *s, const char *path,
-		   const char *why, bool find_container,
+static int related(struct fsimg_source *s, const char *path, const char *why,
+		   bool find_container, const char *format,
 		   struct fsimg_source **out)
 {
 	fsimg_image *img = s->img;
@@ -383,7 +383,7 @@ static int related(struct fsimg_source *s, const char *path,
 	{
 		struct fsimg_image_opts o = img->opts;
 
-		o.format = NULL;
+		o.format = format;
 		o.snapshot = NULL;
 		img->nesting++;
 		rc = detect(f, &o, out);
@@ -397,8 +397,31 @@ int fsimg_source_related(struct fsimg_source *s, const char *path,
 			 struct fsimg_source **out)
 {
 	char *joined = relative_to_namer(s->img, s, path);
-	int rc = related(s, joined ? joined : path, why, find_container, out);
+	int rc = related(s, joined ? joined : path, why, find_container, NULL,
+			 out);
 
+	free(joined);
+	return rc;
+}
+
+int fsimg_source_related_as(struct fsimg_source *s, const char *path,
+			    const char *why, const char *format,
+			    struct fsimg_source **out)
+{
+	bool known = !strcmp(format, "raw");
+	char *joined;
+	int rc;
+
+	for (unsigned i = 0; !known && fsimg_containers[i]; i++)
+		known = !strcmp(format, fsimg_containers[i]->name);
+	*out = NULL;
+	if (!known)
+		return fsimg_serr(s, -EOPNOTSUPP,
+				  "%s '%s' is recorded as format '%s', which "
+				  "is not read",
+				  why, path, format);
+	joined = relative_to_namer(s->img, s, path);
+	rc = related(s, joined ? joined : path, why, true, format, out);
 	free(joined);
 	return rc;
 }

@@ -334,10 +334,10 @@ spoil() {
 		-o snapshot=x
 	# 1 GiB of extra data; a name of 60000 bytes past the end
 	spoil s.qcow2 c.qcow2 $((t + 36)) "$(be32 $((1 << 30)))"
-	refused c.qcow2 "snapshot 0 at byte $t: sizes out of range" \
+	refused c.qcow2 "snapshot 0 at byte $t: 1073741824 bytes of extra data" \
 		-o snapshot=s1
 	spoil s.qcow2 d.qcow2 $((t + 14)) "$(printf %04x 60000)"
-	refused d.qcow2 "snapshot 0 at byte $t: sizes out of range" \
+	refused d.qcow2 "snapshot 0 at byte $t runs past the end of the file" \
 		-o snapshot=s1
 	# the snapshot's L1 table outside the file, longer than the file
 	spoil s.qcow2 e.qcow2 "$t" "$(be64 $((1 << 40)))"
@@ -348,6 +348,44 @@ spoil() {
 		-o snapshot=s1
 	# the image they were spoiled from is sound
 	same_disk s.qcow2 qcow2
+	# a name longer than any buffer of ours does not hide the next one
+	qemu-img snapshot -c "$(printf 'n%.0s' $(seq 1500))" s.qcow2
+	qemu-img snapshot -c short s.qcow2
+	same_disk s.qcow2 qcow2 -o snapshot=short
+}
+
+@test "qcow2 hostile: the recorded backing format is obeyed, extensions checked" {
+	# a raw base whose bytes are a qcow2 image naming a file: qemu reads
+	# the raw bytes (-F raw), and so must we, never that file
+	mkraw secret.raw
+	qemu-img create -q -f qcow2 -F raw -b secret.raw inner.qcow2
+	cp inner.qcow2 base.raw
+	truncate -s 1M base.raw
+	qemu-img create -q -f qcow2 -F raw -b base.raw top.qcow2
+	same_disk top.qcow2 qcow2 -o backing=yes
+	run diskdump -o backing=yes --info top.qcow2
+	contains "$output" "backing_file=base.raw"
+	[[ $output != *secret.raw* ]]
+	# recorded as qcow2, a raw file is refused
+	mkraw plain.raw
+	qemu-img create -q -f qcow2 -F raw -b plain.raw bad.qcow2
+	qemu-img rebase -u -f qcow2 -F qcow2 -b plain.raw bad.qcow2
+	refused bad.qcow2 "not a qcow2 image" -o backing=yes
+	# a format we do not read
+	hlen=$(($(get64 top.qcow2 96) & 0xffffffff))
+	spoil top.qcow2 q.qcow2 $((hlen + 8)) "$(printf qed | od -An -tx1 | tr -d ' \n')"
+	qemu-img info q.qcow2 2>/dev/null | grep -q "backing file format: qed"
+	refused q.qcow2 "backing file 'base.raw' is recorded as format 'qed', which is not read" \
+		-o backing=yes
+	# an extension running past the header cluster (qemu: too large)
+	spoil top.qcow2 x.qcow2 $((hlen + 4)) "$(be32 $((1 << 28)))"
+	refused x.qcow2 "header extension 0xe2792aca at byte $hlen: its 268435456 bytes run past the header"
+	# a disk of 2^63 bytes and an L1 table of 2^24 entries: past what
+	# qcow2 allows (qemu refuses it too)
+	qemu-img create -q -f qcow2 -o cluster_size=2M big.qcow2 1M
+	spoil big.qcow2 big2.qcow2 24 "$(be64 $((1 << 63)))" \
+		36 "$(be32 $((1 << 24)))"
+	refused big2.qcow2 "a 9223372036854775808-byte disk with 16777216 L1 entries: larger than qcow2 allows"
 }
 
 @test "qcow2 hostile: a 4 PiB disk with 1 KiB of data opens in constant memory" {
