@@ -5,10 +5,11 @@
  * is an image file; its container is found by magic as for any image. The
  * disk it holds is read at its start, its end and a few places between,
  * each range twice: through fsimg_image_read() and through the runs
- * fsimg_image_plain() resolves to the file; the two must agree. Reads are
+ * fsimg_image_plain() resolves to the file (fsimg_source_plain() of the
+ * image's disk, fuzz_plain.h); the two must agree. Reads are
  * bounded whatever size the container claims.
  */
-#include "internal.h"
+#include "fuzz_plain.h"
 
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -27,30 +28,6 @@ static void quiet_log(void *ctx, int err, const char *msg)
 	(void)n;
 }
 
-/* [off, off + len) through the plain runs; -1 when it must be decoded. */
-static int read_plain(fsimg_image *img, uint64_t off, uint8_t *buf, size_t len)
-{
-	while (len) {
-		struct fsimg_plain p;
-		int rc = fsimg_image_plain(img, off, len, &p);
-		size_t n;
-
-		if (rc <= 0)
-			return -1;
-		if (p.len == 0)
-			__builtin_trap(); /* no progress */
-		n = p.len < len ? (size_t)p.len : len;
-		if (p.fd < 0)
-			memset(buf, 0, n);
-		else if (pread(p.fd, buf, n, (off_t)p.off) != (ssize_t)n)
-			return -1;
-		buf += n;
-		off += n;
-		len -= n;
-	}
-	return 0;
-}
-
 static void check_range(fsimg_image *img, uint64_t off, uint8_t *a, uint8_t *b)
 {
 	uint64_t disk = fsimg_image_size(img);
@@ -61,7 +38,8 @@ static void check_range(fsimg_image *img, uint64_t off, uint8_t *a, uint8_t *b)
 	len = disk - off < SPAN ? (size_t)(disk - off) : SPAN;
 	if (fsimg_image_read(img, off, a, len))
 		return;
-	if (read_plain(img, off, b, len) == 0 && memcmp(a, b, len))
+	if (fuzz_read_plain(fsimg_image_top(img), off, b, len, 0) == 0 &&
+	    memcmp(a, b, len))
 		__builtin_trap(); /* the two ways of reading disagree */
 }
 

@@ -10,7 +10,7 @@
  * must agree, and no run may leave the disk. The label and metadata area
  * headers around the text are fuzzed by the partition harness (fuzz_part).
  */
-#include "internal.h"
+#include "fuzz_plain.h"
 #include "../../partitions/lvm2.h"
 
 #include <stdlib.h>
@@ -59,33 +59,6 @@ static void check_vg(const struct fsimg_lvm_vg *vg)
 			__builtin_trap();
 }
 
-/* [off, off + len) of s through its plain runs; -1 when they fail. */
-static int read_plain(struct fsimg_source *s, uint64_t off, uint8_t *buf,
-		      size_t len)
-{
-	while (len) {
-		struct fsimg_plain p;
-		int rc = fsimg_source_plain(s, off, len, &p);
-		size_t n;
-
-		if (rc <= 0)
-			return -1;
-		if (p.len == 0)
-			__builtin_trap(); /* no progress */
-		n = p.len < len ? (size_t)p.len : len;
-		if (p.fd >= 0 && (p.off > DISK || n > DISK - p.off))
-			__builtin_trap(); /* outside the disk */
-		if (p.fd < 0)
-			memset(buf, 0, n);
-		else if (pread(p.fd, buf, n, (off_t)p.off) != (ssize_t)n)
-			return -1;
-		buf += n;
-		off += n;
-		len -= n;
-	}
-	return 0;
-}
-
 static void check_range(struct fsimg_source *s, uint64_t off, uint8_t *a,
 			uint8_t *b)
 {
@@ -96,7 +69,7 @@ static void check_range(struct fsimg_source *s, uint64_t off, uint8_t *a,
 	len = s->size - off < SPAN ? (size_t)(s->size - off) : SPAN;
 	if (fsimg_source_read(s, off, a, len))
 		return;
-	if (read_plain(s, off, b, len) == 0 && memcmp(a, b, len))
+	if (fuzz_read_plain(s, off, b, len, DISK) == 0 && memcmp(a, b, len))
 		__builtin_trap(); /* the two ways of reading disagree */
 }
 
