@@ -84,6 +84,7 @@ static void number(fsimg_image *img, struct fsimg_volumes *vs)
 	for (unsigned g = 0; g < vs->scan.nvg; g++) {
 		const struct fsimg_lvm_found *f = &vs->scan.vg[g];
 		uint64_t ext = fsimg_lvm_extent_bytes(&f->vg);
+		char name[sizeof(vs->v[0].name)];
 		int first = -1;
 
 		for (unsigned i = 0; i < f->vg.npv && first < 0; i++)
@@ -105,8 +106,10 @@ static void number(fsimg_image *img, struct fsimg_volumes *vs)
 				return;
 			}
 			v = &vs->v[vs->n++];
-			snprintf(v->name, sizeof(v->name), "%s/%s", f->vg.name,
+			/* through a local buffer: both names lie in *vs */
+			snprintf(name, sizeof(name), "%s/%s", f->vg.name,
 				 lv->name);
+			memcpy(v->name, name, sizeof(v->name));
 			memcpy(v->uuid, lv->uuid, sizeof(v->uuid));
 			lv_type(&f->vg, lv, v->type, sizeof(v->type));
 			if (ckd_mul(&v->size, lv->extents, ext))
