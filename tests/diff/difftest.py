@@ -342,8 +342,23 @@ def tree_bytes(tree):
     return n
 
 
+def tool_crashed(r):
+    """Did a reference tool die of a signal? xorriso catches SIGSEGV and
+    exits 1 saying "UNIX-SIGNAL"; it does so now and then under load, on
+    trees it builds the next time."""
+    return r.returncode < 0 or "UNIX-SIGNAL" in (r.stderr + r.stdout)
+
+
 def run(cmd, **kw):
-    r = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    """Runs a reference tool; one that crashed is run again, at most
+    twice (the image is a function of the tree: a retry changes nothing
+    but the luck). Its failure is never fsimg's."""
+    for attempt in range(3):
+        r = subprocess.run(cmd, capture_output=True, text=True, **kw)
+        if r.returncode == 0 or not tool_crashed(r):
+            break
+        sys.stderr.write("difftest: %s crashed (attempt %d): %s\n" % (
+            cmd[0], attempt + 1, (r.stderr or r.stdout).strip()[-200:]))
     if r.returncode != 0:
         raise RuntimeError("%s failed (%d): %s" % (
             cmd[0], r.returncode, (r.stderr or r.stdout).strip()[-500:]))
