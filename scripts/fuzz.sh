@@ -169,6 +169,9 @@ targets() { # KIND
 	wire) echo cli/getwire.c cli/get.c cli/extract.c ;;
 	bootcfg) ls lib/boot/*.c ;;
 	xenwire) echo cli/xenboot_wire.c ;;
+	container) ls lib/container/*.c ;;
+	broker) echo common/broker.c ;;
+	lvm) echo partitions/lvm2.c partitions/lvm2_text.c ;;
 	esac
 }
 
