@@ -223,10 +223,9 @@ static uint64_t part_length(struct child *c, const struct fsimg_part *p)
 static fsimg_fs *try_fs(struct child *c, unsigned volume, uint64_t off,
 			uint64_t len, const char *type, const char *path)
 {
-	struct fsimg_location loc = { .offset = off,
-				      .length = len,
-				      .readable = true,
-				      .volume = volume };
+	struct fsimg_location loc = {
+		.offset = off, .length = len, .readable = true, .volume = volume
+	};
 	struct fsimg_stat st;
 	fsimg_ino ino;
 	fsimg_fs *fs;
