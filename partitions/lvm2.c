@@ -29,6 +29,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <zlib.h>
 
 #define LVM_SECTOR	     512u
 #define LVM_LABEL_SCAN	     4u
@@ -37,14 +38,11 @@
 #define LVM_MDA_MAGIC	     " LVM2 x[5A%r0N*>"
 #define LVM_RAW_LOCN_IGNORED 0x1u
 
-static uint32_t lvm_crc(uint32_t crc, const uint8_t *p, size_t len)
+/* LVM's calc_crc() is zlib's CRC-32 without its inversions. */
+static uint32_t lvm_crc(const uint8_t *p, size_t len)
 {
-	while (len--) {
-		crc ^= *p++;
-		for (int k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
-	}
-	return crc;
+	return (uint32_t)crc32(LVM_INITIAL_CRC ^ 0xffffffffu, p, (uInt)len) ^
+	       0xffffffffu;
 }
 
 void fsimg_lvm_pv_free(struct fsimg_lvm_pv *pv)
@@ -76,7 +74,7 @@ static int read_mda(const struct fsimg_window *w, struct fsimg_lvm_pv *pv,
 		return fsimg_werr(w, -EUCLEAN,
 				  "LVM2 mda_header at byte %llu: bad magic",
 				  fsimg_wabs(w, mda));
-	if (lvm_crc(LVM_INITIAL_CRC, h + 4, sizeof(h) - 4) != get_le32(h))
+	if (lvm_crc(h + 4, sizeof(h) - 4) != get_le32(h))
 		return fsimg_werr(w, -EUCLEAN,
 				  "LVM2 mda_header at byte %llu: checksum "
 				  "mismatch",
@@ -138,7 +136,7 @@ static int read_mda(const struct fsimg_window *w, struct fsimg_lvm_pv *pv,
 		free(text);
 		return rc;
 	}
-	if (lvm_crc(LVM_INITIAL_CRC, (uint8_t *)text, (size_t)rsize) != sum) {
+	if (lvm_crc((uint8_t *)text, (size_t)rsize) != sum) {
 		free(text);
 		return fsimg_werr(w, -EUCLEAN,
 				  "LVM2 metadata text at byte %llu (%llu "
@@ -182,8 +180,7 @@ int fsimg_lvm_probe(const struct fsimg_window *w, struct fsimg_lvm_pv *pv)
 				  "sector %llu",
 				  fsimg_wabs(w, at),
 				  (unsigned long long)get_le64(b + 8));
-	if (lvm_crc(LVM_INITIAL_CRC, b + 20, sizeof(b) - 20) !=
-	    get_le32(b + 16))
+	if (lvm_crc(b + 20, sizeof(b) - 20) != get_le32(b + 16))
 		return fsimg_werr(w, -EUCLEAN,
 				  "LVM2 label at byte %llu: checksum mismatch",
 				  fsimg_wabs(w, at));
