@@ -265,9 +265,9 @@ static inline bool fsimg_window_has(const struct fsimg_window *w, uint64_t off,
  */
 bool fsimg_window_clamp(fsimg_image *img, uint64_t start, uint64_t size,
 			struct fsimg_window *w);
-/* The same in the disk of a partition entry (its volume). */
-bool fsimg_part_window(fsimg_image *img, const struct fsimg_part *p,
-		       struct fsimg_window *w);
+/* The same in the disk volume names (fsimg_volume_source()). */
+bool fsimg_window_in(fsimg_image *img, unsigned volume, uint64_t start,
+		     uint64_t size, struct fsimg_window *w);
 
 int fsimg_cache_new(uint64_t image_size, struct fsimg_cache **out);
 void fsimg_cache_free(struct fsimg_cache *c);

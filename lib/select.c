@@ -257,7 +257,8 @@ static void probe_entry(fsimg_image *img, struct fsimg_part *p)
 	struct fsimg_fsinfo fi;
 	int rc;
 
-	if (!fsimg_plist_usable(img, p) || !fsimg_part_window(img, p, &w))
+	if (!fsimg_plist_usable(img, p) ||
+	    !fsimg_window_in(img, p->volume, p->start, p->size, &w))
 		return;
 	rc = fsimg_probe_in(img, p->volume, w.off, w.len, &type);
 	if (rc < 0)
@@ -314,14 +315,15 @@ static bool matches(fsimg_image *img, const struct plist *l,
 		    const char *v)
 {
 	const char *name;
+	char num[16];
 
 	switch (k) {
 	case M_VOLUME: /* VG/LV in full, or lvN, its number */
 		name = p->volume ? fsimg_volume_name(img, p->volume) : NULL;
 		if (name && !strcmp(name, v))
 			return true;
-		return p->volume && !strncmp(v, "lv", 2) &&
-		       strtoul(v + 2, NULL, 10) == p->volume;
+		snprintf(num, sizeof(num), "lv%u", p->volume);
+		return p->volume && !strcmp(num, v);
 	case M_SPEC:
 		if (!strcmp(p->spec, v))
 			return true;
@@ -416,7 +418,7 @@ static unsigned holds(fsimg_image *img, const struct fsimg_part *p)
 	fsimg_ino dir, ino;
 	unsigned what = 0;
 
-	if (!fsimg_part_window(img, p, &w) ||
+	if (!fsimg_window_in(img, p->volume, p->start, p->size, &w) ||
 	    fsimg_fs_open_in(img, p->volume, w.off, w.len, p->fstype, NULL,
 			     &fs))
 		return 0;
@@ -550,13 +552,11 @@ static void blkid_type(fsimg_image *img, uint64_t off, uint64_t len,
 	int fd = loc->volume ? -1 : fsimg_image_raw_fd(img);
 
 	if (loc->volume) { /* a logical volume: our list of signatures */
-		struct fsimg_part p = { .start = off,
-					.size = len,
-					.volume = loc->volume };
 		struct fsimg_window w;
 
-		v = fsimg_part_window(img, &p, &w) ? fsimg_signature_window(&w)
-						   : NULL;
+		v = fsimg_window_in(img, loc->volume, off, len, &w)
+			    ? fsimg_signature_window(&w)
+			    : NULL;
 		if (v && !fsimg_driver_find(v))
 			snprintf(loc->type, sizeof(loc->type), "%s", v);
 		return;

@@ -482,37 +482,27 @@ static int window_abs(const struct fsimg_window *w, uint64_t off, size_t len,
 	return 0;
 }
 
-bool fsimg_window_clamp(fsimg_image *img, uint64_t start, uint64_t size,
-			struct fsimg_window *w)
-{
-	if (fsimg_image_ready(img) || start >= img->size)
-		return false;
-	w->img = img;
-	w->src = img->top;
-	w->off = start;
-	w->len = size < img->size - start ? size : img->size - start;
-	w->label = NULL;
-	return true;
-}
-
-bool fsimg_part_window(fsimg_image *img, const struct fsimg_part *p,
-		       struct fsimg_window *w)
+bool fsimg_window_in(fsimg_image *img, unsigned volume, uint64_t start,
+		     uint64_t size, struct fsimg_window *w)
 {
 	struct fsimg_source *src;
 	int err;
 
-	if (!p->volume)
-		return fsimg_window_clamp(img, p->start, p->size, w);
-	src = fsimg_volume_source(img, p->volume, &err);
-	if (!src || p->start >= src->size)
+	src = fsimg_volume_source(img, volume, &err);
+	if (!src || start >= src->size)
 		return false;
 	w->img = img;
 	w->src = src;
-	w->off = p->start;
-	w->len =
-		p->size < src->size - p->start ? p->size : src->size - p->start;
+	w->off = start;
+	w->len = size < src->size - start ? size : src->size - start;
 	w->label = NULL;
 	return true;
+}
+
+bool fsimg_window_clamp(fsimg_image *img, uint64_t start, uint64_t size,
+			struct fsimg_window *w)
+{
+	return fsimg_window_in(img, 0, start, size, w);
 }
 
 int fsimg_wread(const struct fsimg_window *w, uint64_t off, void *buf,

@@ -34,7 +34,6 @@ struct fsimg_vol {
 			      segment type ("thin", "raid1") */
 	uint64_t size;	   /* bytes; 0 when the metadata's is absurd */
 	uint64_t pv_start; /* the partition of its VG's first PV (bytes) */
-	bool whole_disk;   /* that PV is the whole disk */
 	bool readable;	   /* linear or striped, every PV present */
 	unsigned vg, lv;   /* in scan */
 	struct fsimg_source *src; /* made on first use */
@@ -42,6 +41,7 @@ struct fsimg_vol {
 
 struct fsimg_volumes {
 	struct fsimg_lvm_scan scan;
+	bool whole_disk; /* no partition table: the disk was the one PV */
 	unsigned n;
 	struct fsimg_vol v[VOL_MAX];
 };
@@ -153,8 +153,7 @@ static int scan(fsimg_image *img, const struct plist *l)
 		return rc;
 	}
 	number(img, vs);
-	for (unsigned i = 0; i < vs->n; i++)
-		vs->v[i].whole_disk = !l->n;
+	vs->whole_disk = !l->n;
 	DBG(PART, "part", "LVM2: %u VGs, %u LVs listed", vs->scan.nvg, vs->n);
 	img->vols = vs;
 	return 0;
@@ -197,7 +196,7 @@ int fsimg_plist_add_volumes(fsimg_image *img, struct plist *l)
 		const struct fsimg_vol *v = &vs->v[i];
 		int at = l->n, depth = 0;
 
-		if (!v->whole_disk) {
+		if (!vs->whole_disk) {
 			int pv = -1;
 
 			for (int k = 0; k < l->n && pv < 0; k++)
