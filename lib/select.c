@@ -727,10 +727,12 @@ int fsimg_partitions(fsimg_image *img, struct fsimg_part *out, size_t max,
 	if (!l)
 		return -ENOMEM;
 	rc = fsimg_plist_build(img, l);
-	if (!rc) {
+	if (!rc && out && max) { /* not for a count: what a caller reads */
 		fsimg_plist_warn(img, l);
 		probe_all(img, l);
-		for (int i = 0; i < l->n && (size_t)i < max; i++)
+	}
+	if (!rc) {
+		for (int i = 0; out && i < l->n && (size_t)i < max; i++)
 			out[i] = l->p[i];
 		if (table && tsize)
 			snprintf(table, tsize, "%s", l->pttype);
