@@ -8,16 +8,141 @@
  * fsimg_image_plain() resolves to the file (fsimg_source_plain() of the
  * image's disk, fuzz_plain.h); the two must agree. Reads are
  * bounded whatever size the container claims.
+ *
+ * An input that starts with "FZSPARSE" describes a sparse file instead,
+ * so that containers whose metadata lies megabytes apart (a VHDX puts its
+ * regions on 1 MiB boundaries and is 8 MiB at least; a dynamic VHD is
+ * 2 MiB) fit in a few KiB of input that libFuzzer can mutate:
+ *
+ *   "FZSPARSE"  u32 LE file size in 512-byte sectors (at most 64 MiB),
+ *               its top bit set to fix checksums (below)
+ *   then extents, to the end:  u32 LE offset  u16 LE length  bytes
+ *
+ * An extent is cut at the end of the input and at the end of the file;
+ * what no extent covers reads as zeros (a hole of the memfd).
+ *
+ * Checksums stop plain mutation at the first structure they cover, so
+ * with the top bit set the harness recomputes, after writing the file,
+ * the checksums of what it finds in their places: the VHD footer and
+ * dynamic header, the VHDX headers and region tables. Mutants that clear
+ * the bit keep testing how a wrong checksum is refused.
  */
 #include "fuzz_plain.h"
+#include "container/container.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define SPAN (64u * 1024)
+#define SPAN		   (64u * 1024)
+#define SPARSE_MAGIC	   "FZSPARSE"
+#define SPARSE_MAX_SECTORS (64u * 2048)
+#define SPARSE_FIX_SUMS	   0x80000000u
+
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+/* A VHD structure of len bytes at off: its byte-sum checksum at field. */
+static void fix_vpc(int fd, uint64_t off, size_t len, size_t field,
+		    const char *cookie)
+{
+	uint8_t buf[1024];
+	uint32_t sum = 0;
+
+	if (pread(fd, buf, len, (off_t)off) != (ssize_t)len ||
+	    memcmp(buf, cookie, 8))
+		return;
+	for (size_t i = 0; i < len; i++)
+		if (i < field || i >= field + 4)
+			sum += buf[i];
+	sum = ~sum;
+	buf[field] = (uint8_t)(sum >> 24);
+	buf[field + 1] = (uint8_t)(sum >> 16);
+	buf[field + 2] = (uint8_t)(sum >> 8);
+	buf[field + 3] = (uint8_t)sum;
+	(void)!pwrite(fd, buf + field, 4, (off_t)(off + field));
+}
+
+/* A VHDX structure of len bytes at off: its CRC-32C at byte 4. */
+static void fix_vhdx(int fd, uint64_t off, size_t len, const char *sig)
+{
+	static uint8_t buf[64 * 1024];
+	uint32_t crc;
+
+	if (pread(fd, buf, len, (off_t)off) != (ssize_t)len ||
+	    memcmp(buf, sig, 4))
+		return;
+	memset(buf + 4, 0, 4);
+	crc = fsimg_crc32c(0, buf, len);
+	buf[4] = (uint8_t)crc;
+	buf[5] = (uint8_t)(crc >> 8);
+	buf[6] = (uint8_t)(crc >> 16);
+	buf[7] = (uint8_t)(crc >> 24);
+	(void)!pwrite(fd, buf + 4, 4, (off_t)(off + 4));
+}
+
+static void fix_sums(int fd, uint64_t file)
+{
+	uint8_t foot[512];
+
+	if (file >= 512 && pread(fd, foot, 512, (off_t)(file - 512)) == 512 &&
+	    !memcmp(foot, "conectix", 8)) {
+		uint64_t dyn =
+			(uint64_t)be32(foot + 16) << 32 | be32(foot + 20);
+
+		if (dyn < file && file - dyn >= 1024)
+			fix_vpc(fd, dyn, 1024, 36, "cxsparse");
+		fix_vpc(fd, file - 512, 512, 64, "conectix");
+		fix_vpc(fd, 0, 512, 64, "conectix");
+	}
+	for (unsigned i = 1; i <= 2; i++) {
+		fix_vhdx(fd, i * 64 * 1024, 4096, "head");
+		fix_vhdx(fd, (i + 2) * 64 * 1024, 64 * 1024, "regi");
+	}
+}
+
+/* Writes the file the input describes into fd; 0, or -1 on a write error. */
+static int fill(int fd, const uint8_t *data, size_t size)
+{
+	uint64_t file, off;
+	size_t pos, len;
+
+	if (size < 12 || memcmp(data, SPARSE_MAGIC, 8))
+		return size && write(fd, data, size) != (ssize_t)size ? -1 : 0;
+	file = (uint64_t)((le32(data + 8) & ~SPARSE_FIX_SUMS) %
+			  (SPARSE_MAX_SECTORS + 1)) *
+	       512;
+	if (ftruncate(fd, (off_t)file))
+		return -1;
+	for (pos = 12; size - pos >= 6; pos += len) {
+		off = le32(data + pos);
+		len = (size_t)data[pos + 4] | (size_t)data[pos + 5] << 8;
+		pos += 6;
+		if (len > size - pos)
+			len = size - pos;
+		if (off >= file)
+			continue;
+		if (pwrite(fd, data + pos,
+			   len < file - off ? len : (size_t)(file - off),
+			   (off_t)off) < 0)
+			return -1;
+	}
+	if (le32(data + 8) & SPARSE_FIX_SUMS)
+		fix_sums(fd, file);
+	return 0;
+}
 
 static void quiet_log(void *ctx, int err, const char *msg)
 {
@@ -54,7 +179,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fd = memfd_create("fuzz-container", MFD_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	if (size && write(fd, data, size) != (ssize_t)size) {
+	if (fill(fd, data, size)) {
 		close(fd);
 		return 0;
 	}

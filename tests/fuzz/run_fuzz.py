@@ -289,11 +289,37 @@ def part_seeds(out):
                        check=True)
 
 
+def sparse_encode(data):
+    """data in fuzz_container.c's sparse encoding ("FZSPARSE"): its size
+    in sectors (top bit set: the harness fixes checksums), then each run
+    of non-zero sectors as (offset, length, bytes), so that an 8 MiB VHDX
+    is a few KiB of input."""
+    sectors = (len(data) + 511) // 512
+    out = bytearray(b"FZSPARSE" + struct.pack("<I", sectors | 1 << 31))
+    zero = bytes(512)
+    s = 0
+    while s < sectors:
+        if data[s * 512:(s + 1) * 512].rstrip(b"\0") == b"":
+            s += 1
+            continue
+        e = s
+        # runs of at most 127 sectors: the length is a u16
+        while e < sectors and e - s < 127 and \
+                data[e * 512:(e + 1) * 512] != zero[:len(data[e * 512:])]:
+            e += 1
+        chunk = data[s * 512:e * 512]
+        out += struct.pack("<IH", s * 512, len(chunk)) + chunk
+        s = e
+    return bytes(out)
+
+
 def container_seeds(out):
     """A small MBR disk in every container qemu-img writes, if it is there.
 
     The disk has two partitions with data and holes, so that the seeds have
-    allocated, unallocated and (with -c) compressed clusters.
+    allocated, unallocated and (with -c) compressed clusters. Each seed
+    larger than the committed corpus keeps (SAVE_MAX_LEN) is also written
+    sparse-encoded (.fzs), whole in a few KiB.
     """
     qemu = shutil.which("qemu-img")
     if not qemu:
@@ -332,6 +358,11 @@ def container_seeds(out):
                                stderr=subprocess.DEVNULL)
             if r.returncode != 0 and os.path.exists(dst):
                 os.unlink(dst)
+            elif os.path.getsize(dst) > SAVE_MAX_LEN["container"]:
+                with open(dst, "rb") as f:
+                    data = f.read()
+                with open(os.path.join(out, name + ".fzs"), "wb") as f:
+                    f.write(sparse_encode(data))
 
 
 def lvm_seeds(out):
