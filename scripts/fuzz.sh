@@ -9,9 +9,9 @@
 # HARNESS is a kind: iso eltorito ext fat ufs part wire bootcfg xenwire
 # container broker lvm.
 # The corpus lives in $FSIMG_FUZZ_DIR (default .fuzz/ at the top of the
-# tree, ignored by git) and grows from run to run: the first run starts
-# from the seeds of tests/fuzz/run_fuzz.py (generated, committed corpus,
-# past findings).
+# tree, ignored by git) and grows from run to run; every run adds the
+# seeds of tests/fuzz/run_fuzz.py (generated, committed corpus, past
+# findings).
 # After each run the corpus is minimised (libFuzzer -merge) and every new
 # crash, leak or timeout is copied into tests/fuzz/findings/KIND/, where the
 # replay tests of the suite pick it up: fix it, commit it, and CI replays it
@@ -104,10 +104,11 @@ collect_findings() { # KIND
 fuzz_one() { # KIND
 	local k=$1 dir=$state/$1 bin=$build/tests/fuzz/fuzz_$1 dict=()
 	mkdir -p "$dir/corpus" "$dir/artifacts"
-	if [ -z "$(ls -A "$dir/corpus")" ]; then
-		python3 tests/fuzz/run_fuzz.py corpus "$dir/seeds" "--$k" \
-			--max-size 1048576 --public || return 2
-	fi
+	# the seeds join every run (the merge drops what adds nothing), so
+	# that a new generator or finding reaches a campaign under way
+	rm -rf "$dir/seeds"
+	python3 tests/fuzz/run_fuzz.py corpus "$dir/seeds" "--$k" \
+		--max-size 1048576 --public || return 2
 	[ -f "tests/fuzz/$k.dict" ] && dict=("-dict=tests/fuzz/$k.dict")
 	echo "fuzz.sh: $k: $minutes min, corpus $dir/corpus"
 	# fork mode: a crash is recorded and fuzzing goes on; CPU time of the
@@ -118,22 +119,23 @@ fuzz_one() { # KIND
 		-max_total_time=$((minutes * 60)) -rss_limit_mb=1024 -timeout=30 \
 		-max_len="$(max_len "$k")" -print_final_stats=1 "${dict[@]}" \
 		-artifact_prefix="$dir/artifacts/" \
-		"$dir/corpus" $([ -d "$dir/seeds" ] && echo "$dir/seeds") \
-		>"$dir/last.log" 2>&1
-	rm -rf "$dir/seeds"
+		"$dir/corpus" "$dir/seeds" >"$dir/last.log" 2>&1
 	grep -E '^#[0-9]+: cov' "$dir/last.log" | tail -1 | sed "s/^/fuzz.sh: $k: /"
 	awk -v k="$k" '{ c += $3 + $4 } END {
 		printf "fuzz.sh: %s: %.1f CPU-hours of fuzzing in all runs\n", k, c / 3600 }' \
 		"$dir/cpu.log"
-	# minimise: keep the inputs that add coverage
+	# minimise: keep the inputs that add coverage, the seeds included
+	# (fork mode writes to the corpus only what its jobs find new: a seed
+	# that nothing beats would otherwise be lost)
 	rm -rf "$dir/min"
 	mkdir -p "$dir/min"
 	if "$bin" -merge=1 -rss_limit_mb=1024 -timeout=30 \
-		-max_len="$(max_len "$k")" "$dir/min" "$dir/corpus" \
+		-max_len="$(max_len "$k")" "$dir/min" "$dir/corpus" "$dir/seeds" \
 		>"$dir/merge.log" 2>&1; then
 		rm -rf "$dir/corpus"
 		mv "$dir/min" "$dir/corpus"
 	fi
+	rm -rf "$dir/seeds"
 	echo "fuzz.sh: $k: corpus $(ls "$dir/corpus" | wc -l) inputs," \
 		"$(du -sh "$dir/corpus" | cut -f1)"
 	collect_findings "$k"
