@@ -87,6 +87,7 @@ static int vpc_bat(struct fsimg_source *s, uint64_t b, uint32_t *sector)
 	uint64_t at = v->bat_off + b * 4;
 	int rc = fsimg_source_read_cached(s->lower, at, e, sizeof(e));
 
+	*sector = VPC_BAT_ABSENT;
 	if (rc)
 		return fsimg_serr(s, rc, "BAT entry %llu at byte %llu: %s",
 				  (unsigned long long)b, (unsigned long long)at,

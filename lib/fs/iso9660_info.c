@@ -69,7 +69,7 @@ static void vd_joliet(const uint8_t *u, const uint8_t *a, size_t n, char *out,
 		}
 	}
 	if (o) {
-		for (; ai < n; ai++) {
+		for (; ai < n && o + 2 <= sizeof(merged); ai++) {
 			merged[o++] = 0;
 			merged[o++] = a[ai];
 		}
