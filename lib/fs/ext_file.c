@@ -2,14 +2,15 @@
 /*
  * File data and extended attributes.
  *
- * Data is located with ext2fs_bmap2() (extents, indirect maps and bigalloc
- * clusters alike) and read by us, run by run, through the window: large
- * reads do not go block by block through libext2fs's file buffer, and the
- * same mapping answers file_map. Holes and unwritten (uninit) extents read
- * as zeroes. Inline data (EXT4_INLINE_DATA_FL) lives in i_block and the
- * "system.data" attribute; libext2fs 1.47.0 hands back bytes past i_size
- * for it, so what we copy is clamped to the file size by the core and to
- * what libext2fs returned here.
+ * Data is located an extent at a time with libext2fs's extent tree walk
+ * (ext2fs_extent_goto2) for extent-mapped inodes, a block at a time with
+ * ext2fs_bmap2() for indirect maps, and read by us, run by run, through
+ * the window: large reads do not go block by block through libext2fs's
+ * file buffer, and the same mapping answers file_map. Holes and unwritten
+ * (uninit) extents read as zeroes. Inline data (EXT4_INLINE_DATA_FL) lives in
+ * i_block and the "system.data" attribute; libext2fs 1.47.0 hands back bytes
+ * past i_size for it, so what we copy is clamped to the file size by the core
+ * and to what libext2fs returned here.
  *
  * Attribute names come from libext2fs with their namespace prefix
  * ("user.", "trusted.", "security.", "system.posix_acl_access"), and ACL
@@ -93,16 +94,84 @@ static int map_block(struct ext_fs *e, ext2_filsys h, ext2_ino_t ino,
 }
 
 /*
- * The run that starts at lblk: *n blocks (at most max) that are all holes
- * (*pblk 0) or physically contiguous from *pblk.
+ * map_run for an extent-mapped inode: one walk down the extent tree
+ * (ext2fs_extent_goto2, as ext2fs_bmap2 does for a single block) gives
+ * the whole extent that holds lblk, instead of one walk per block. A
+ * block no extent holds is a hole up to the start of the next extent in
+ * leaf order (or max blocks). Unwritten extents are holes.
+ */
+static int extent_run(struct ext_fs *e, ext2_filsys h, ext2_ino_t ino,
+		      struct ext2_inode_large *in, blk64_t lblk, uint64_t max,
+		      blk64_t *pblk, uint64_t *n)
+{
+	ext2_extent_handle_t eh;
+	struct ext2fs_extent x;
+	errcode_t err;
+
+	*pblk = 0;
+	*n = max;
+	err = ext2fs_extent_open2(h, ino, (struct ext2_inode *)in, &eh);
+	if (err)
+		return ext_errno(e, err, "opening the extent tree of inode %u",
+				 ino);
+	err = ext2fs_extent_goto2(eh, 0, lblk);
+	if (!err)
+		err = ext2fs_extent_get(eh, EXT2_EXTENT_CURRENT, &x);
+	if (!err) {
+		if (x.e_lblk > lblk || lblk - x.e_lblk >= x.e_len) {
+			err = EXT2_ET_EXTENT_NOT_FOUND; /* not what goto says */
+		} else {
+			uint64_t left = x.e_len - (lblk - x.e_lblk);
+
+			if (!(x.e_flags & EXT2_EXTENT_FLAGS_UNINIT))
+				*pblk = x.e_pblk + (lblk - x.e_lblk);
+			if (left < max)
+				*n = left;
+		}
+	} else if (err == EXT2_ET_EXTENT_NOT_FOUND) {
+		/*
+		 * A hole: goto leaves the handle on a neighbour; the hole
+		 * ends where the first extent past lblk starts (a bounded
+		 * number of steps: a corrupt tree may be out of order).
+		 */
+		errcode_t e2 = ext2fs_extent_get(eh, EXT2_EXTENT_CURRENT, &x);
+
+		for (int i = 0; !e2 && x.e_lblk <= lblk && i < 8; i++)
+			e2 = ext2fs_extent_get(eh, EXT2_EXTENT_NEXT_LEAF, &x);
+		if (!e2 && x.e_lblk > lblk && x.e_lblk - lblk < max)
+			*n = x.e_lblk - lblk;
+		else if (e2 != EXT2_ET_EXTENT_NO_NEXT)
+			*n = 1; /* no sure answer past this block */
+		err = 0;
+	}
+	ext2fs_extent_free(eh);
+	if (err)
+		return ext_errno(e, err, "mapping block %llu of inode %u",
+				 (unsigned long long)lblk, ino);
+	if (*pblk && (*pblk >= ext2fs_blocks_count(h->super) ||
+		      *n > ext2fs_blocks_count(h->super) - *pblk))
+		return fsimg_werr(&e->win, -EUCLEAN,
+				  "inode %u: block %llu maps to %llu, "
+				  "past the end of the filesystem",
+				  ino, (unsigned long long)lblk,
+				  (unsigned long long)*pblk);
+	return 0;
+}
+
+/*
+ * The run that starts at lblk: *n blocks (at most max, at least 1) that
+ * are all holes (*pblk 0) or physically contiguous from *pblk.
  */
 static int map_run(struct ext_fs *e, ext2_filsys h, ext2_ino_t ino,
 		   struct ext2_inode_large *in, char *block_buf, blk64_t lblk,
 		   uint64_t max, blk64_t *pblk, uint64_t *n)
 {
 	blk64_t next;
-	int rc = map_block(e, h, ino, in, block_buf, lblk, pblk);
+	int rc;
 
+	if (in->i_flags & EXT4_EXTENTS_FL)
+		return extent_run(e, h, ino, in, lblk, max ? max : 1, pblk, n);
+	rc = map_block(e, h, ino, in, block_buf, lblk, pblk);
 	if (rc)
 		return rc;
 	for (*n = 1; *n < max; (*n)++) {
