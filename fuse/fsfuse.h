@@ -28,6 +28,13 @@ struct fsfuse {
 	fsimg_fs *fs;
 	fsimg_ino root; /* fsimg_fs_root(): FUSE_ROOT_ID */
 	double timeout; /* entry, negative entry and attribute cache */
+	/*
+	 * The mount checks permissions in the kernel (default_permissions,
+	 * as allow_other implies): the kernel may then also cache and
+	 * enforce POSIX ACLs (FUSE_CAP_POSIX_ACL, which would otherwise
+	 * turn that checking on by itself).
+	 */
+	bool kernel_permissions;
 };
 
 /*

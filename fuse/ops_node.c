@@ -88,7 +88,7 @@ static unsigned splice_max_io(void)
 
 void fsfuse_init(void *userdata, struct fuse_conn_info *conn)
 {
-	(void)userdata;
+	const struct fsfuse *ff = userdata;
 
 	/* Read-only and immutable: nothing to invalidate, nothing to write. */
 	conn->want &=
@@ -111,6 +111,15 @@ void fsfuse_init(void *userdata, struct fuse_conn_info *conn)
 		conn->want |= FUSE_CAP_PARALLEL_DIROPS;
 	if (conn->capable & FUSE_CAP_ASYNC_READ)
 		conn->want |= FUSE_CAP_ASYNC_READ;
+	/*
+	 * ACLs cached by the kernel, absent ones included: "ls -l" asks
+	 * for system.posix_acl_access of every file, a round trip each
+	 * otherwise. Only where the kernel checks permissions anyway: the
+	 * capability would impose default_permissions on a mount whose
+	 * owner may read everything in the image.
+	 */
+	if (ff->kernel_permissions && (conn->capable & FUSE_CAP_POSIX_ACL))
+		conn->want |= FUSE_CAP_POSIX_ACL;
 	conn->max_write = splice_max_io(); /* also sizes read requests */
 	if (conn->max_readahead < FSFUSE_MAX_IO)
 		conn->max_readahead = FSFUSE_MAX_IO;

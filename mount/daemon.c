@@ -297,7 +297,8 @@ static int confine_daemon(const struct fsfuse_params *p, int broker,
 
 static int daemon_main(const struct fsfuse_params *p, int sfd)
 {
-	struct fsfuse ff = { .timeout = CACHE_SECONDS };
+	struct fsfuse ff = { .timeout = CACHE_SECONDS,
+			     .kernel_permissions = p->allow_other };
 	struct confine_state cst;
 	struct fuse_session *se;
 	fsimg_fs *fs = NULL;

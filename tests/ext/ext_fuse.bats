@@ -150,3 +150,48 @@ PY
 	"$FSIMG" umount "$t/m"
 	umount "$t/k"
 }
+
+# An allow_other mount checks permissions in the kernel, and there the
+# kernel also caches and enforces POSIX ACLs (FUSE_CAP_POSIX_ACL): a named
+# user entry grants a file its mode bits deny, and takes away what "other"
+# would give, for that user exactly as on the kernel's own mount.
+@test "ext: POSIX ACLs through an allow_other FUSE mount act as on the kernel's" {
+	local t=$T
+	mkdir "$t/src" "$t/k"
+	python3 - "$t/src" "$USER_ID" <<'PY'
+import os, struct, sys
+top, uid = sys.argv[1], int(sys.argv[2])
+def acl(user_perm):
+    ent = [(0x01, 6, 0xFFFFFFFF), (0x02, user_perm, uid),
+           (0x04, 4, 0xFFFFFFFF), (0x10, 4, 0xFFFFFFFF),
+           (0x20, 4, 0xFFFFFFFF)]
+    return struct.pack("<I", 2) + b"".join(
+        struct.pack("<HHI", *e) for e in ent)
+for name, mode, perm in (("granted", 0o600, 4), ("refused", 0o644, 0)):
+    p = os.path.join(top, name)
+    with open(p, "w") as f:
+        f.write(name + "\n")
+    os.chmod(p, mode)
+    os.setxattr(p, "system.posix_acl_access", acl(perm))
+with open(os.path.join(top, "plain"), "w") as f:
+    f.write("plain\n")
+os.chmod(top, 0o755)
+PY
+	mke2fs -q -F -t ext4 -E root_owner=0:0 -d "$t/src" "$t/img" 8M
+	mount -o loop,ro "$t/img" "$t/k"
+	"$FSIMG" mount -o backend=fuse,allow_other "$t/img" "$T/mnt"
+	for f in granted refused plain; do
+		want=$(as_user cat "$t/k/$f" 2>/dev/null || echo DENIED)
+		got=$(as_user cat "$T/mnt/$f" 2>/dev/null || echo DENIED)
+		echo "$f: kernel '$want' fuse '$got'"
+		[ "$want" = "$got" ]
+	done
+	[ "$(as_user cat "$T/mnt/granted")" = granted ]
+	! as_user cat "$T/mnt/refused"
+	[ "$(getfattr --only-values -n system.posix_acl_access "$T/mnt/granted" |
+		od -An -tx1)" = "$(getfattr --only-values -n system.posix_acl_access \
+		"$t/k/granted" | od -An -tx1)" ]
+	"$FSIMG" umount "$T/mnt"
+	umount "$t/k"
+}
+
