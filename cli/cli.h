@@ -48,6 +48,7 @@ struct cli {
 	char *options;	       /* -o values joined with commas, or NULL */
 	bool quiet, verbose;
 	bool json, long_fmt, recursive, directory, force;
+	bool dereference;	/* -L: symlinks followed inside the image */
 	const char *boot_entry; /* boot --entry */
 	const char *boot_get;	/* boot --get DIR */
 	bool pvboot;		/* boot --pvboot */

@@ -651,10 +651,14 @@ static void resolve_operand(struct cli *c, struct operand *op)
 	unsigned logged = c->logged;
 	int rc;
 
-	/* like cp -r: a symlink operand is copied as a symlink */
+	/*
+	 * like cp -r: a symlink operand is copied as a symlink, unless it
+	 * ends in a slash or -L is given
+	 */
 	c->ctx_path = op->arg;
-	rc = fsimg_resolve(c->fs, op->arg, slash ? 0 : FSIMG_NOFOLLOW, &op->ino,
-			   &op->st);
+	rc = fsimg_resolve(c->fs, op->arg,
+			   slash || c->dereference ? 0 : FSIMG_NOFOLLOW,
+			   &op->ino, &op->st);
 	c->ctx_path = NULL;
 	if (rc) {
 		cli_path_failed(c, op->arg, rc, logged);

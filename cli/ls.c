@@ -3,10 +3,11 @@
  * fsimg ls: list a directory of the image, a single entry, or (-R) a whole
  * tree, as names, as `-l` lines or as JSON (the schema is in fsimg(1)).
  *
- * Entries are shown as stored (lstat semantics): symlinks are never
- * followed while listing or recursing. PATH itself is followed when it is a
- * symlink, except in its last component with -l, -d or --json; a trailing
- * slash always follows, as with ls(1).
+ * Entries are shown as stored (lstat semantics): symlinks are not followed
+ * while listing or recursing, except with -L (inside the image: what a
+ * link points to is shown under its name, as ls -L does). PATH itself is
+ * followed when it is a symlink, except in its last component with -l, -d
+ * or --json and no -L; a trailing slash always follows, as with ls(1).
  */
 #include "cli.h"
 #include "json.h"
@@ -300,7 +301,8 @@ int cmd_ls(struct cli *c)
 	const char *op = c->noperands ? c->operands[0] : "/";
 	size_t oplen = strlen(op);
 	bool slash = oplen && op[oplen - 1] == '/';
-	bool follow = slash || !(c->long_fmt || c->json || c->directory);
+	bool follow = slash || c->dereference ||
+		      !(c->long_fmt || c->json || c->directory);
 	struct fsimg_stat st;
 	struct ls x = { .c = c };
 	unsigned logged;

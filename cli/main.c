@@ -32,10 +32,11 @@ static const char usage_text[] =
 	"Commands:\n"
 	"  info [--json] IMAGE           show the image, its filesystem and "
 	"boot entries\n"
-	"  ls [-l] [-R] [-d] [--json] IMAGE [PATH]\n"
+	"  ls [-l] [-R] [-d] [-L] [--json] IMAGE [PATH]\n"
 	"                                list a directory (default /)\n"
 	"  cat IMAGE PATH...             write files to standard output\n"
-	"  get [-f] IMAGE PATH... DEST   extract files and directories\n"
+	"  get [-f] [-L] IMAGE PATH... DEST\n"
+	"                                extract files and directories\n"
 	"  boot [--json] IMAGE           list what the image boots: kernels,\n"
 	"                                initrds, arguments, the default\n"
 	"  boot [--entry=E] --get=DIR IMAGE\n"
@@ -60,6 +61,9 @@ static const char usage_text[] =
 	"  -a, --all             ls: accepted; every entry is always listed\n"
 	"      --json            info, ls, boot: print JSON\n"
 	"  -f, --force           get, boot: replace existing regular files\n"
+	"  -L, --dereference     get, ls: follow symlinks (inside the image):\n"
+	"                        get writes what they point to under their\n"
+	"                        names, ls shows it\n"
 	"      --entry=E         boot: the entry to fetch: its number, id,\n"
 	"                        title or GRUB menu path (default: the\n"
 	"                        default entry)\n"
@@ -124,6 +128,7 @@ static const struct option long_options[] = {
 	{ "all", no_argument, NULL, 'a' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "force", no_argument, NULL, 'f' },
+	{ "dereference", no_argument, NULL, 'L' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -142,7 +147,7 @@ struct command {
 	int (*run)(struct cli *c);
 	const char *options; /* command-specific option letters; J: --json,
 				E: --entry, G: --get, P: --pvboot,
-				L: --output-limit */
+				O: --output-limit */
 	int min_operands;    /* after IMAGE */
 	int max_operands;    /* -1: any number */
 	bool confined;	     /* parses inside the sandbox (confine.h) */
@@ -150,10 +155,10 @@ struct command {
 
 static const struct command commands[] = {
 	{ "info", cmd_info, "J", 0, 0, true },
-	{ "ls", cmd_ls, "lRdaJ", 0, 1, true },
+	{ "ls", cmd_ls, "lRdaJL", 0, 1, true },
 	{ "cat", cmd_cat, "", 1, -1, true },
-	{ "get", cmd_get, "f", 2, -1, false },
-	{ "boot", cmd_boot, "JEGPLf", 0, 1, true },
+	{ "get", cmd_get, "fL", 2, -1, false },
+	{ "boot", cmd_boot, "JEGPOf", 0, 1, true },
 	{ "eltorito", cmd_eltorito, "", 1, 1, true },
 };
 
@@ -243,6 +248,8 @@ static const char *option_name(int opt)
 	case 'P':
 		return "--pvboot";
 	case 'L':
+		return "-L";
+	case 'O':
 		return "--output-limit";
 	default:
 		return "--json";
@@ -256,7 +263,7 @@ int main(int argc, char **argv)
 			 .boot_limit = CLI_BOOT_LIMIT };
 	struct strbuf options = { 0 };
 	const struct command *cmd = NULL;
-	char used[12] = "";
+	char used[16] = "";
 	size_t nused = 0;
 	int opt, rc, first;
 
@@ -273,7 +280,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":p:t:o:lRdafqvhV", long_options,
+	while ((opt = getopt_long(argc, argv, ":p:t:o:lRdafLqvhV", long_options,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'p':
@@ -290,6 +297,7 @@ int main(int argc, char **argv)
 		case 'd':
 		case 'a':
 		case 'f':
+		case 'L':
 		case OPT_JSON:
 			if (nused < sizeof(used) - 1 &&
 			    !strchr(used, opt == OPT_JSON ? 'J' : opt))
@@ -299,6 +307,7 @@ int main(int argc, char **argv)
 			c.recursive |= opt == 'R';
 			c.directory |= opt == 'd';
 			c.force |= opt == 'f';
+			c.dereference |= opt == 'L';
 			c.json |= opt == OPT_JSON;
 			break;
 		case 'q':
@@ -321,7 +330,7 @@ int main(int argc, char **argv)
 		case OPT_LIMIT: {
 			char letter = opt == OPT_ENTRY	 ? 'E'
 				      : opt == OPT_GET	 ? 'G'
-				      : opt == OPT_LIMIT ? 'L'
+				      : opt == OPT_LIMIT ? 'O'
 							 : 'P';
 
 			if (nused < sizeof(used) - 1 && !strchr(used, letter))

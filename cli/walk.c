@@ -71,6 +71,48 @@ static int dent_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/*
+ * -L: each symlink of the listing (of directory c->ctx_path) stands for
+ * what it points to, resolved inside the image like any path (fsimg_resolve
+ * bounds the hops); one that leads nowhere is reported and left out, as
+ * cp -L and ls -L do. The walk enters each directory once, so a link to an
+ * ancestor cannot make it loop.
+ */
+static void dereference(struct cli *c, struct dirlist *l)
+{
+	const char *dir = c->ctx_path ? c->ctx_path : "/";
+	size_t kept = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		struct dent *d = &l->v[i];
+
+		if (S_ISLNK(d->st.mode)) {
+			char *p = path_join(dir, d->name);
+			unsigned logged = c->logged;
+			int rc;
+
+			c->ctx_path = p;
+			rc = fsimg_resolve(c->fs, p, 0, &d->ino, &d->st);
+			c->ctx_path = dir;
+			if (rc) {
+				/* an entry of the tree that failed: exit 4 */
+				if (c->logged == logged)
+					cli_error(c, p,
+						  "following the symbolic "
+						  "link: %s",
+						  strerror(-rc));
+				cli_status(c, EXIT_PARTIAL);
+				free(p);
+				free(d->name);
+				continue;
+			}
+			free(p);
+		}
+		l->v[kept++] = *d;
+	}
+	l->n = kept;
+}
+
 int dirlist_read(struct cli *c, fsimg_ino dir, struct dirlist *l)
 {
 	int rc;
@@ -79,6 +121,8 @@ int dirlist_read(struct cli *c, fsimg_ino dir, struct dirlist *l)
 	l->n = l->cap = 0;
 	rc = fsimg_readdir(c->fs, dir, 0, collect_fn,
 			   &(struct collect){ .c = c, .l = l });
+	if (c->dereference)
+		dereference(c, l);
 	if (l->n > 1)
 		qsort(l->v, l->n, sizeof(*l->v), dent_cmp);
 	return rc < 0 ? rc : 0;

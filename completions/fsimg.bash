@@ -88,8 +88,8 @@ _fsimg()
 		local extra=
 		case $cmd in
 		info) extra="--json" ;;
-		ls) extra="-l -R --recursive -d --directory -a --all --json" ;;
-		get) extra="-f --force" ;;
+		ls) extra="-l -R --recursive -d --directory -a --all -L --dereference --json" ;;
+		get) extra="-f --force -L --dereference" ;;
 		boot) extra="--json --entry= --get= --pvboot --output-limit= -f --force" ;;
 		esac
 		COMPREPLY=($(compgen -W "$opts_common $extra" -- "$cur"))

@@ -82,6 +82,7 @@ complete -c fsimg -n '__fish_seen_subcommand_from ls' -s R -l recursive -d 'list
 complete -c fsimg -n '__fish_seen_subcommand_from ls' -s d -l directory -d 'list PATH itself'
 complete -c fsimg -n '__fish_seen_subcommand_from ls' -s a -l all -d 'list all entries'
 complete -c fsimg -n '__fish_seen_subcommand_from get' -s f -l force -d 'replace existing regular files'
+complete -c fsimg -n '__fish_seen_subcommand_from get ls' -s L -l dereference -d 'follow symlinks inside the image'
 
 # IMAGE is a host file; later operands are paths in the image (or DEST).
 complete -c fsimg -n "__fish_seen_subcommand_from $cmds; and not __fsimg_has_image" -F
