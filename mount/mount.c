@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <libmount.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,42 @@ static int resolve(struct fsm_req *r)
 	return 0;
 }
 
+/*
+ * mount(8) refuses to mount a source where it is mounted already ("already
+ * mounted on"), and so do we: the same image on the same directory,
+ * through FUSE (the image's path is the mount's source) or a loop device
+ * backed by it, would only stack a second mount over the first.
+ */
+static bool already_mounted(const struct fsm_req *r)
+{
+	struct libmnt_table *tb =
+		mnt_new_table_from_file("/proc/self/mountinfo");
+	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_fs *fs;
+	bool found = false;
+
+	while (tb && it && !found && mnt_table_next_fs(tb, it, &fs) == 0) {
+		const char *target = mnt_fs_get_target(fs);
+		const char *src = mnt_fs_get_source(fs);
+		char *backing;
+		bool whole, autoclear;
+
+		if (!target || !src || strcmp(target, r->target))
+			continue;
+		if (!strcmp(src, r->image)) {
+			found = true;
+		} else if (!strncmp(src, "/dev/loop", 9) &&
+			   !fsm_loop_backing(mnt_fs_get_devno(fs), &backing,
+					     &whole, &autoclear)) {
+			found = !strcmp(backing, r->image);
+			free(backing);
+		}
+	}
+	mnt_free_iter(it);
+	mnt_unref_table(tb);
+	return found;
+}
+
 static int mount_fuse(struct fsm_req *r, const struct fsm_choice *c)
 {
 	struct fsfuse_params p = {
@@ -152,6 +189,11 @@ int fsm_mount(struct fsm_req *r)
 	ex = resolve(r);
 	if (ex)
 		return ex;
+	if (already_mounted(r)) {
+		fprintf(stderr, "%s: %s: %s already mounted on %s.\n", r->prog,
+			r->target, r->image, r->target);
+		return FSM_EX_FAIL;
+	}
 	ex = fsm_choose(r, &c);
 	if (ex)
 		return ex;

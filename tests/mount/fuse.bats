@@ -208,3 +208,17 @@ teardown() {
 	[ "$status" -eq 32 ]
 	[[ "$output" == *"not mounted"* ]]
 }
+
+@test "the same image again on the same directory: refused as mount(8) does, exit 32" {
+	"$FSIMG" mount "$T/img.iso" "$T/mnt"
+	run "$FSIMG" mount "$T/img.iso" "$T/mnt"
+	[ "$status" -eq 32 ]
+	[[ "$output" == *"$T/img.iso already mounted on $T/mnt"* ]]
+	[ "$(findmnt -rn --mountpoint "$T/mnt" | wc -l)" -eq 1 ]
+	# another image, or the same one elsewhere, is fine
+	mkdir "$T/mnt2"
+	"$FSIMG" mount "$T/img.iso" "$T/mnt2"
+	same_tree "$T/src" "$T/mnt2"
+	"$FSIMG" umount "$T/mnt2"
+	"$FSIMG" umount "$T/mnt"
+}

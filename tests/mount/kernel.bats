@@ -121,3 +121,15 @@ loops_of() { # FILE: loop devices backed by it
 	umount "$T/mnt"
 	[ -z "$(loops_of "$T/disk.img")" ]
 }
+
+@test "the same image again on the same directory: refused as mount(8) does, exit 32" {
+	"$FSIMG" mount -o partition=1 "$T/disk.img" "$T/mnt"
+	run "$FSIMG" mount -o partition=1 "$T/disk.img" "$T/mnt"
+	[ "$status" -eq 32 ]
+	[[ "$output" == *"$T/disk.img already mounted on $T/mnt"* ]]
+	run mount -t fsimg -o partition=1 "$T/disk.img" "$T/mnt"
+	[ "$status" -eq 32 ]
+	[ "$(findmnt -rn --mountpoint "$T/mnt" | wc -l)" -eq 1 ]
+	umount "$T/mnt"
+	[ -z "$(loops_of "$T/disk.img")" ]
+}
