@@ -35,6 +35,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 static int parse_number(const char *spec, int *out)
@@ -152,6 +153,55 @@ static bool type_matches(const struct fsimg_part *p, const char *want)
 		return !strcmp(p->type, hex);
 	}
 	return false;
+}
+
+/*
+ * What a file that holds neither a filesystem nor a partition table is,
+ * when its first bytes say so: compressed or archived images are a common
+ * mistake, and the message should say what to do. NULL when unknown.
+ */
+static const char *file_hint(fsimg_image *img)
+{
+	static const struct {
+		unsigned char magic[6];
+		size_t len;
+		const char *hint;
+	} kinds[] = {
+		{ { 0xfd, '7', 'z', 'X', 'Z', 0 },
+		  6,
+		  "the file is xz-compressed: decompress it first (xz -dk)" },
+		{ { 0x1f, 0x8b },
+		  2,
+		  "the file is gzip-compressed: decompress it first "
+		  "(gunzip -k)" },
+		{ { 'B', 'Z', 'h' },
+		  3,
+		  "the file is bzip2-compressed: decompress it first "
+		  "(bunzip2 -k)" },
+		{ { 0x28, 0xb5, 0x2f, 0xfd },
+		  4,
+		  "the file is zstd-compressed: decompress it first (unzstd)" },
+		{ { 0x04, 0x22, 0x4d, 0x18 },
+		  4,
+		  "the file is lz4-compressed: decompress it first (unlz4)" },
+		{ { 'P', 'K', 3, 4 },
+		  4,
+		  "the file is a zip archive: extract the image from it" },
+		{ { '7', 'z', 0xbc, 0xaf, 0x27, 0x1c },
+		  6,
+		  "the file is a 7-Zip archive: extract the image from it" },
+	};
+	unsigned char head[8];
+
+	if (fsimg_image_size(img) == 0)
+		return "the file is empty";
+	if (fsimg_image_size(img) < sizeof(head) ||
+	    fsimg_image_read(img, 0, head, sizeof(head)))
+		return NULL;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!memcmp(head, kinds[i].magic, kinds[i].len))
+			return kinds[i].hint;
+	return NULL;
 }
 
 static int list_choices(fsimg_image *img, int err, const char *why,
@@ -484,7 +534,9 @@ static int select_auto(fsimg_image *img, struct plist *l,
 					   l)
 			    : fsimg_err(img, -EINVAL,
 					"no filesystem recognised and no "
-					"partition table");
+					"partition table%s%s",
+					file_hint(img) ? ": " : "",
+					file_hint(img) ?: "");
 	if (nroot == 1)
 		return use_part(img, &l->p[root], loc);
 	if (nk == 1)

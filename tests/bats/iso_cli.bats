@@ -95,6 +95,23 @@ teardown_file() {
 	contains "$stderr" "fsimg: empty.img: " stderr
 	run -2 --separate-stderr fsimg cat empty.img /x
 	no_crash
+	contains "$stderr" "the file is empty" stderr
+}
+
+@test "a compressed or archived image: exit 2, and what to do about it" {
+	local kind
+	for kind in "xz -k:xz:xz-compressed: decompress it first (xz -dk)" \
+		"gzip -k:gz:gzip-compressed: decompress it first (gunzip -k)" \
+		"bzip2 -k:bz2:bzip2-compressed" "zstd -q:zst:zstd-compressed"; do
+		local cmd=${kind%%:*} rest=${kind#*:}
+		local ext=${rest%%:*} want=${rest#*:}
+		command -v "${cmd%% *}" >/dev/null || continue
+		cp "$IMG" img.iso
+		$cmd img.iso
+		run -2 --separate-stderr fsimg ls "img.iso.$ext"
+		contains "$stderr" "no filesystem recognised and no partition table: the file is $want" stderr
+		rm -f img.iso "img.iso.$ext"
+	done
 }
 
 @test "an unreadable image: exit 2" {
