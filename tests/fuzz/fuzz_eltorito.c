@@ -68,9 +68,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	fsimg_image_set_log(img, quiet_log, NULL);
 
-	w = (struct fsimg_window){
-		.img = img, .src = fsimg_image_top(img), .off = 0, .len = size
-	};
+	w = (struct fsimg_window){ .img = img,
+				   .src = fsimg_image_top(img),
+				   .off = 0,
+				   .len = fsimg_image_size(img) };
+	if (!w.src) { /* a container that cannot be read: no disk */
+		fsimg_image_close(img);
+		return 0;
+	}
 	check(&w, 16);
 	check(&w, 1);
 	check(&w, 0);

@@ -72,10 +72,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	fsimg_image_set_log(img, quiet_log, NULL);
 
-	w = (struct fsimg_window){
-		.img = img, .src = fsimg_image_top(img), .off = 0, .len = size
-	};
-	if (fsimg_vtoc_probe(&w, &v) == 1) {
+	w = (struct fsimg_window){ .img = img,
+				   .src = fsimg_image_top(img),
+				   .off = 0,
+				   .len = fsimg_image_size(img) };
+	/* no disk when the image is a container that cannot be read */
+	if (w.src && fsimg_vtoc_probe(&w, &v) == 1) {
 		if (v.nparts > VTOC_NPARTS)
 			__builtin_trap();
 		for (unsigned k = 0; k < v.nparts; k++)
