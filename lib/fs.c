@@ -202,6 +202,34 @@ static int open_with(fsimg_fs *fs, const struct fsimg_driver *drv,
  * A type that came from a probe of this window (probed) is not probed
  * again; one the caller named is checked with its driver's probe.
  */
+/*
+ * A filesystem that claims more bytes than its place in the image holds
+ * was cut short (a partial download or copy, a partition too small): say
+ * so when it is opened, or every later failure would blame the filesystem.
+ */
+static void short_warning(fsimg_fs *fs, unsigned volume, uint64_t offset)
+{
+	struct fsimg_fsinfo fi;
+	char at[192];
+
+	if (!fs->drv->info)
+		return;
+	memset(&fi, 0, sizeof(fi));
+	fi.size = fs->win.len;
+	if (fs->drv->info(fs, &fi) || fi.size <= fs->win.len)
+		return;
+	fsimg_err(fs->img, 0,
+		  "warning: the %s filesystem at %s claims %llu bytes, but "
+		  "%s only %llu: the image looks truncated, and what lies "
+		  "past its end cannot be read",
+		  fs->drv->name, where(fs->img, volume, offset, at, sizeof(at)),
+		  (unsigned long long)fi.size,
+		  fs->win.off + fs->win.len >= fsimg_image_size(fs->img)
+			  ? "the image holds"
+			  : "its partition holds",
+		  (unsigned long long)fs->win.len);
+}
+
 static int open_fs(fsimg_image *img, unsigned volume, uint64_t offset,
 		   uint64_t length, const char *fstype, bool probed,
 		   const char *options, fsimg_fs **out)
@@ -277,6 +305,7 @@ static int open_fs(fsimg_image *img, unsigned volume, uint64_t offset,
 		goto err_close;
 	}
 	fsimg_opts_free(&o);
+	short_warning(fs, volume, offset);
 	fsimg_image_ref(img);
 	*out = fs;
 	return 0;
