@@ -141,6 +141,17 @@ teardown_file() {
 	run --separate-stderr fsimg cat trunc.iso /boot/efi.img
 	no_crash
 	((status != 0))
+	# info still works, and says why files will fail
+	local size
+	size=$(stat -c %s "$IMG")
+	head -c $((size - 2048 * 40)) "$IMG" >short.iso
+	run -0 --separate-stderr fsimg info short.iso
+	contains "$stderr" "warning: the iso9660 filesystem at byte 0 claims $size bytes, but the image holds only $((size - 2048 * 40)): the image looks truncated" stderr
+	run -0 --separate-stderr fsimg info "$IMG"
+	[[ $stderr != *truncated* ]]
+	# -q: no warnings
+	run -0 --separate-stderr fsimg -q info short.iso
+	equals "$stderr" "" "stderr with -q"
 }
 
 @test "bad -p, -t and -o values" {
