@@ -6,15 +6,17 @@
  *
  * and the fsimg command's
  *
- *	fsimg mount [-fnv] [-o OPTIONS] IMAGE DIR
+ *	fsimg mount [-fnv] [-p SPEC] [-t TYPE] [-o OPTIONS] IMAGE DIR
  *
  * They differ in -f (mount(8)'s fake, fsimg's foreground), in what only
- * mount(8) passes (-s, -N, -t), in long options and in where -h prints;
- * one parser reads both.
+ * mount(8) passes (-s, -N, -t), in -p and -t (fsimg's spelling of
+ * partition= and fstype=, as its other commands take them), in long
+ * options and in where -h prints; one parser reads both.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "fsimg_mount.h"
 #include "mhelper.h"
@@ -30,9 +32,12 @@ static void usage(const struct fsm_req *r, FILE *out)
 			r->prog);
 		return;
 	}
-	fputs("Usage: fsimg mount [-fnv] [-o OPTIONS] IMAGE DIR\n"
+	fputs("Usage: fsimg mount [-fnv] [-p SPEC] [-t TYPE] [-o OPTIONS] "
+	      "IMAGE DIR\n"
 	      "Mount a filesystem image (or one partition of it) on DIR.\n"
 	      "\n"
+	      "  -p SPEC     the partition, as -o partition=SPEC\n"
+	      "  -t TYPE     the filesystem type, as -o fstype=TYPE\n"
 	      "  -o OPTIONS  comma-separated: partition=, fstype=,\n"
 	      "              backend=auto|fuse|kernel, uid=, gid=, umask=,\n"
 	      "              dmask=, fmask=, norock, nojoliet, session=,\n"
@@ -53,9 +58,11 @@ int fsm_parse_cmdline(struct fsm_req *r, struct strbuf *opts, const char **ns,
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "partition", required_argument, NULL, 'p' },
+		{ "type", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *shortopts = r->helper ? "sfnvN:o:t:h" : "o:fnvh";
+	const char *shortopts = r->helper ? "sfnvN:o:t:h" : "o:fnvp:t:h";
 	int c;
 
 	optind = 0;
@@ -85,6 +92,20 @@ int fsm_parse_cmdline(struct fsm_req *r, struct strbuf *opts, const char **ns,
 			break;
 		case 't':
 			/* mount(8) passes -t only for TYPE.SUBTYPE: unused */
+			if (r->helper)
+				break;
+			/* fall through */
+		case 'p':
+			if (strpbrk(optarg, ",\"")) {
+				fprintf(stderr,
+					"%s: -%c %s: no comma or quote "
+					"allowed\n",
+					r->prog, c, optarg);
+				return FSM_EX_USAGE;
+			}
+			sb_addopt(opts, c == 'p' ? "partition" : "fstype",
+				  optarg);
+			r->optstr = opts->s;
 			break;
 		case 'h':
 			/* mount(8) owns the helper's stdout */

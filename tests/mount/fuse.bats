@@ -182,6 +182,17 @@ teardown() {
 	run "$FSIMG" mount -o partition=7 "$T/disk.img" "$T/mnt"
 	[ "$status" -eq 32 ]
 	! is_mounted "$T/mnt"
+	# -p and -t, spelled as the other commands spell them
+	"$FSIMG" mount -p 1 -t iso9660 "$T/disk.img" "$T/mnt"
+	same_tree "$T/src" "$T/mnt"
+	"$FSIMG" umount "$T/mnt"
+	"$FSIMG" mount --partition=1 --type=iso9660 "$T/disk.img" "$T/mnt"
+	"$FSIMG" umount "$T/mnt"
+	run "$FSIMG" mount -p 1 -t vfat "$T/disk.img" "$T/mnt"
+	[ "$status" -eq 32 ]
+	! is_mounted "$T/mnt"
+	run "$FSIMG" mount -p 'a,b' "$T/disk.img" "$T/mnt"
+	[ "$status" -eq 1 ]
 }
 
 @test "-f stays in the foreground until unmounted" {
