@@ -180,12 +180,29 @@ static int usage_error(const char *fmt, ...)
 }
 
 /* -o values add up, joined by commas; an empty one adds nothing. */
-static void add_options(struct strbuf *b, const char *opts)
+/*
+ * -o OPTS: the filesystem's options, except partition= and fstype= (or
+ * type=), which mount(8) users write there and which mean -p and -t, as
+ * in "fsimg mount -o partition=2".
+ */
+static void add_options(struct cli *c, struct strbuf *b, const char *opts)
 {
-	if (!*opts)
-		return;
-	sb_addopt(b, opts, NULL);
-	sb_checked(b);
+	char *copy = xstrdup(opts), *save = NULL;
+
+	for (char *o = strtok_r(copy, ",", &save); o;
+	     o = strtok_r(NULL, ",", &save)) {
+		if (!strncmp(o, "partition=", 10))
+			c->partition = xstrdup(o + 10);
+		else if (!strncmp(o, "fstype=", 7))
+			c->fstype = xstrdup(o + 7);
+		else if (!strncmp(o, "type=", 5))
+			c->fstype = xstrdup(o + 5);
+		else
+			sb_addopt(b, o, NULL);
+	}
+	if (b->len)
+		sb_checked(b);
+	free(copy);
 }
 
 /*
@@ -291,7 +308,7 @@ int main(int argc, char **argv)
 			c.fstype = optarg;
 			break;
 		case 'o':
-			add_options(&options, optarg);
+			add_options(&c, &options, optarg);
 			break;
 		case 'l':
 		case 'R':

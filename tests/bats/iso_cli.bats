@@ -405,3 +405,23 @@ outside_listing() {
 	run fsimg ls -R --json hostile.iso /
 	no_crash
 }
+
+@test "-o partition= and -o fstype= (or type=) mean -p and -t, as for mount" {
+	need_cmd sfdisk
+	local sectors=$((($(stat -c %s "$IMG") + 511) / 512))
+	truncate -s $(((2048 + sectors) * 512 + 1048576)) disk.img
+	printf 'label: dos\nstart=2048, size=%d, type=83\n' "$sectors" |
+		sfdisk -q disk.img
+	dd if="$IMG" of=disk.img bs=512 seek=2048 conv=notrunc status=none
+	run -0 fsimg cat -o partition=1 disk.img /hello.txt
+	equals "$output" hello "cat -o partition=1"
+	# the filesystem's own options still reach it: plain ISO9660 names
+	run -0 fsimg ls -o partition=1,fstype=iso9660,norock,nojoliet disk.img /
+	contains "$output" "boot.cat" "ls -o partition=1,fstype=iso9660,norock,nojoliet"
+	[[ $output != *boot.catalog* ]]
+	run -0 fsimg ls -o type=iso9660 -p 1 disk.img /
+	run -2 --separate-stderr fsimg ls -o partition=1,type=vfat disk.img /
+	contains "$stderr" "no vfat filesystem" stderr
+	run -2 --separate-stderr fsimg ls -o partition=9 disk.img /
+	no_crash
+}
