@@ -274,6 +274,43 @@ static const char *option_name(int opt)
 	}
 }
 
+/*
+ * "fsimg -p 2 mount IMAGE DIR": -p, -t, -o and -v given before mount or
+ * umount are the same options of that command (which takes them all).
+ * When argv is of that form, moves the command word to argv[1] and
+ * returns true; otherwise leaves argv alone.
+ */
+static bool mount_after_options(int argc, char **argv)
+{
+	int i = 1;
+
+	while (i < argc) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "mount") || !strcmp(a, "umount"))
+			break;
+		if (!strcmp(a, "-p") || !strcmp(a, "-t") || !strcmp(a, "-o"))
+			i += 2;
+		else if ((a[0] == '-' && strchr("pto", a[1]) && a[1] && a[2]) ||
+			 !strncmp(a, "--partition=", 12) ||
+			 !strncmp(a, "--type=", 7) ||
+			 !strncmp(a, "--options=", 10) || !strcmp(a, "-v") ||
+			 !strcmp(a, "--verbose"))
+			i++;
+		else
+			return false;
+	}
+	if (i >= argc || i == 1)
+		return false;
+	/* the command word first, the options after it, in their order */
+	char *cmd = argv[i];
+
+	for (; i > 1; i--)
+		argv[i] = argv[i - 1];
+	argv[1] = cmd;
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c = { .partition = "auto",
@@ -292,6 +329,8 @@ int main(int argc, char **argv)
 	 */
 	if (argc > 1 &&
 	    (!strcmp(argv[1], "mount") || !strcmp(argv[1], "umount")))
+		return run_mount(argv);
+	if (mount_after_options(argc, argv))
 		return run_mount(argv);
 
 	/* A reader that goes away early is not an error (cli_flush_stdout). */

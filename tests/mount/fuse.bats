@@ -188,6 +188,10 @@ teardown() {
 	"$FSIMG" umount "$T/mnt"
 	"$FSIMG" mount --partition=1 --type=iso9660 "$T/disk.img" "$T/mnt"
 	"$FSIMG" umount "$T/mnt"
+	# before the command word too, as for fsimg's other commands
+	"$FSIMG" -p 1 -t iso9660 mount "$T/disk.img" "$T/mnt"
+	same_tree "$T/src" "$T/mnt"
+	"$FSIMG" umount "$T/mnt"
 	run "$FSIMG" mount -p 1 -t vfat "$T/disk.img" "$T/mnt"
 	[ "$status" -eq 32 ]
 	! is_mounted "$T/mnt"
