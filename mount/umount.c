@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -81,6 +82,48 @@ static struct libmnt_fs *find(struct libmnt_table *tb, const char *path,
 	}
 	mnt_free_iter(it);
 	return found;
+}
+
+/*
+ * fsimg umount unmounts what fsimg mount mounts: a fuse.fsimg mount, or a
+ * kernel mount on a loop device backed by a regular file. Anything else
+ * at that directory (a tmpfs, a disk) is for umount(8). An ordinary user
+ * may unmount only their own FUSE mounts (user_id=): say so plainly
+ * rather than pass on fusermount3's "not found in /etc/mtab".
+ * Returns 0, or an FSM_EX_* code after a message.
+ */
+static int ours(const char *prog, struct libmnt_fs *fs)
+{
+	const char *type = mnt_fs_get_fstype(fs) ?: "";
+	const char *src = mnt_fs_get_source(fs) ?: "";
+	const char *target = mnt_fs_get_target(fs) ?: "";
+	char *backing, *uid = NULL;
+	size_t uidsz = 0;
+	bool whole, autoclear;
+	struct stat st;
+
+	if (!strcmp(type, "fuse.fsimg")) {
+		if (priv_has_cap(CAP_SYS_ADMIN) ||
+		    mnt_optstr_get_option(mnt_fs_get_fs_options(fs), "user_id",
+					  &uid, &uidsz) ||
+		    (unsigned long)atol(uid) == (unsigned long)getuid())
+			return 0;
+		fprintf(stderr,
+			"%s: %s: mounted by user %.*s: only they or root "
+			"may unmount it\n",
+			prog, target, (int)uidsz, uid);
+		return FSM_EX_FAIL;
+	}
+	if (!strncmp(src, "/dev/loop", 9) && !stat(src, &st) &&
+	    S_ISBLK(st.st_mode) &&
+	    !fsm_loop_backing(st.st_rdev, &backing, &whole, &autoclear)) {
+		free(backing);
+		return 0;
+	}
+	fprintf(stderr,
+		"%s: %s: not a mount of fsimg (%s from %s): use umount(8)\n",
+		prog, target, *type ? type : "unknown type", *src ? src : "?");
+	return FSM_EX_FAIL;
 }
 
 static int run_umount8(const char *target)
@@ -209,6 +252,9 @@ int fsimg_umount_main(int argc, char **argv)
 		ex = FSM_EX_FAIL;
 		goto out;
 	}
+	ex = ours(prog, fs);
+	if (ex)
+		goto out;
 	target = strdup(mnt_fs_get_target(fs));
 	type = strdup(mnt_fs_get_fstype(fs) ?: "");
 	if (!target || !type) {

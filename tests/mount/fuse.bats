@@ -237,3 +237,21 @@ teardown() {
 	"$FSIMG" umount "$T/mnt2"
 	"$FSIMG" umount "$T/mnt"
 }
+
+@test "fsimg umount leaves alone what fsimg did not mount, and others' mounts" {
+	mount -t tmpfs none "$T/mnt"
+	run "$FSIMG" umount "$T/mnt"
+	[ "$status" -eq 32 ]
+	[[ "$output" == *"not a mount of fsimg (tmpfs from none): use umount(8)"* ]]
+	is_mounted "$T/mnt"
+	umount "$T/mnt"
+	# root's FUSE mount, and an ordinary user who tries to unmount it
+	chmod 755 "$T"
+	"$FSIMG" mount -o allow_other "$T/img.iso" "$T/mnt"
+	run as_user "$FSIMG" umount "$T/mnt"
+	[ "$status" -eq 32 ]
+	[[ "$output" == *"mounted by user 0: only they or root may unmount it"* ]]
+	[[ "$output" != *mtab* ]]
+	is_mounted "$T/mnt"
+	"$FSIMG" umount "$T/mnt"
+}
