@@ -66,6 +66,27 @@ static ssize_t read_inline(struct ext_fs *e, ext2_filsys h, ext2_ino_t ino,
 }
 
 /*
+ * The end of a mapping of lblk: err from libext2fs, or n blocks from pblk
+ * (0: a hole) that must lie inside the filesystem. 0 or -errno.
+ */
+static int map_result(struct ext_fs *e, ext2_filsys h, ext2_ino_t ino,
+		      blk64_t lblk, errcode_t err, blk64_t pblk, uint64_t n)
+{
+	blk64_t count = ext2fs_blocks_count(h->super);
+
+	if (err)
+		return ext_errno(e, err, "mapping block %llu of inode %u",
+				 (unsigned long long)lblk, ino);
+	if (pblk && (pblk >= count || n > count - pblk))
+		return fsimg_werr(&e->win, -EUCLEAN,
+				  "inode %u: block %llu maps to %llu, "
+				  "past the end of the filesystem",
+				  ino, (unsigned long long)lblk,
+				  (unsigned long long)pblk);
+	return 0;
+}
+
+/*
  * Maps logical block lblk: *pblk 0 for a hole or unwritten extent.
  * block_buf: scratch of 3 blocks for indirect maps.
  */
@@ -79,18 +100,9 @@ static int map_block(struct ext_fs *e, ext2_filsys h, ext2_ino_t ino,
 	*pblk = 0;
 	err = ext2fs_bmap2(h, ino, (struct ext2_inode *)in, block_buf, 0, lblk,
 			   &flags, pblk);
-	if (err)
-		return ext_errno(e, err, "mapping block %llu of inode %u",
-				 (unsigned long long)lblk, ino);
-	if (flags & BMAP_RET_UNINIT)
+	if (!err && (flags & BMAP_RET_UNINIT))
 		*pblk = 0;
-	if (*pblk && *pblk >= ext2fs_blocks_count(h->super))
-		return fsimg_werr(&e->win, -EUCLEAN,
-				  "inode %u: block %llu maps to %llu, "
-				  "past the end of the filesystem",
-				  ino, (unsigned long long)lblk,
-				  (unsigned long long)*pblk);
-	return 0;
+	return map_result(e, h, ino, lblk, err, *pblk, 1);
 }
 
 /*
@@ -145,17 +157,7 @@ static int extent_run(struct ext_fs *e, ext2_filsys h, ext2_ino_t ino,
 		err = 0;
 	}
 	ext2fs_extent_free(eh);
-	if (err)
-		return ext_errno(e, err, "mapping block %llu of inode %u",
-				 (unsigned long long)lblk, ino);
-	if (*pblk && (*pblk >= ext2fs_blocks_count(h->super) ||
-		      *n > ext2fs_blocks_count(h->super) - *pblk))
-		return fsimg_werr(&e->win, -EUCLEAN,
-				  "inode %u: block %llu maps to %llu, "
-				  "past the end of the filesystem",
-				  ino, (unsigned long long)lblk,
-				  (unsigned long long)*pblk);
-	return 0;
+	return map_result(e, h, ino, lblk, err, *pblk, *n);
 }
 
 /*
