@@ -1,13 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Installs what building and testing fsimg needs on Debian 12 (as root).
-# Quiet when everything is already there.
+# Installs what fsimg needs on Debian 12 (as root), quiet when everything
+# is already there:
+#   scripts/deps.sh          building, installing and the demo
+#                            (scripts/quickstart.sh)
+#   scripts/deps.sh --test   also what the test suite needs
+#                            (scripts/test.sh)
 set -euo pipefail
 pkgs=(
-	# build
+	# build, and fuse3 (fusermount3) for the demo's mount
 	gcc meson ninja-build pkg-config
 	libblkid-dev libfuse3-dev libmount-dev libext2fs-dev zlib1g-dev
-	libseccomp-dev libzstd-dev
+	libseccomp-dev libzstd-dev fuse3
+)
+[ "${1:-}" = --test ] && pkgs+=(
 	# fuzzing (libFuzzer comes with clang's runtime)
 	clang libclang-rt-14-dev
 	# tests: image makers, reference readers, runners

@@ -11,7 +11,7 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-scripts/deps.sh || exit 2
+scripts/deps.sh --test || exit 2
 
 logs=()
 run_build() { # NAME DIR SUITE-ARGS -- SETUP-ARGS...
