@@ -185,24 +185,24 @@ static int usage_error(const char *fmt, ...)
  * type=), which mount(8) users write there and which mean -p and -t, as
  * in "fsimg mount -o partition=2".
  */
-static void add_options(struct cli *c, struct strbuf *b, const char *opts)
+static void add_options(struct cli *c, struct strbuf *b, char *opts)
 {
-	char *copy = xstrdup(opts), *save = NULL;
+	char *save = NULL;
 
-	for (char *o = strtok_r(copy, ",", &save); o;
+	/* opts is an argv string, cut in place: what it names stays valid */
+	for (char *o = strtok_r(opts, ",", &save); o;
 	     o = strtok_r(NULL, ",", &save)) {
 		if (!strncmp(o, "partition=", 10))
-			c->partition = xstrdup(o + 10);
+			c->partition = o + 10;
 		else if (!strncmp(o, "fstype=", 7))
-			c->fstype = xstrdup(o + 7);
+			c->fstype = o + 7;
 		else if (!strncmp(o, "type=", 5))
-			c->fstype = xstrdup(o + 5);
+			c->fstype = o + 5;
 		else
 			sb_addopt(b, o, NULL);
 	}
 	if (b->len)
 		sb_checked(b);
-	free(copy);
 }
 
 /*
