@@ -91,11 +91,10 @@ int fsm_parse_cmdline(struct fsm_req *r, struct strbuf *opts, const char **ns,
 			r->optstr = opts->s;
 			break;
 		case 't':
-			/* mount(8) passes -t only for TYPE.SUBTYPE: unused */
-			if (r->helper)
-				break;
-			/* fall through */
 		case 'p':
+			/* mount(8) passes -t only for TYPE.SUBTYPE: unused */
+			if (c == 't' && r->helper)
+				break;
 			if (strpbrk(optarg, ",\"")) {
 				fprintf(stderr,
 					"%s: -%c %s: no comma or quote "
