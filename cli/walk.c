@@ -208,9 +208,23 @@ static void frame_read(struct cli *c, struct frame *f, fsimg_ino ino,
 	f->next = 0;
 }
 
+/* Directories -L may enter a second time, in one walk. */
+#define WALK_MAX_REVISITS 4096u
+
+/* Is ino one of the directories being walked (stack[1..depth-1])? */
+static bool on_path(const struct frame *stack, size_t depth, fsimg_ino ino)
+{
+	for (size_t i = 1; i < depth; i++)
+		if (stack[i].ino == ino)
+			return true;
+	return false;
+}
+
 int walk_tree(struct cli *c, fsimg_ino top, const char *top_path,
 	      void *top_state, const struct walk_ops *ops, void *ctx)
 {
+	unsigned revisits = 0;
+	bool again;
 	struct inoset seen = { 0 };
 	struct frame *stack = NULL;
 	size_t depth = 0, cap = 0;
@@ -279,10 +293,28 @@ int walk_tree(struct cli *c, fsimg_ino top, const char *top_path,
 		}
 		if (rc == 0 || !S_ISDIR(d->st.mode))
 			continue;
-		if (!inoset_add(&seen, d->ino)) {
-			cli_error(c, path.s,
-				  "directory already listed elsewhere in the "
-				  "image (a loop?): not entered again");
+		again = !inoset_add(&seen, d->ino);
+		/*
+		 * -L: a directory reached again through a link is walked again
+		 * (as cp -L copies it twice) unless it is one of its own
+		 * ancestors, up to a budget a hostile image cannot multiply
+		 */
+		if (again && c->dereference && d->ino != top &&
+		    !on_path(stack, depth, d->ino) &&
+		    revisits < WALK_MAX_REVISITS) {
+			revisits++;
+			again = false;
+		}
+		if (again) {
+			cli_error(
+				c, path.s,
+				c->dereference
+					? "a directory reached again (a link "
+					  "to one above it, or too many "
+					  "links): not entered again"
+					: "directory already listed elsewhere "
+					  "in the image (a loop?): not "
+					  "entered again");
 			cli_status(c, EXIT_PARTIAL);
 		} else if (depth >= WALK_MAX_DEPTH) {
 			cli_error(c, path.s,
