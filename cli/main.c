@@ -275,8 +275,8 @@ static const char *option_name(int opt)
 }
 
 /*
- * "fsimg -p 2 mount IMAGE DIR": -p, -t, -o and -v given before mount or
- * umount are the same options of that command (which takes them all).
+ * "fsimg -p 2 mount IMAGE DIR": -p, -t, -o and -v given before mount are
+ * the same options of mount (and -v of umount).
  * When argv is of that form, moves the command word to argv[1] and
  * returns true; otherwise leaves argv alone.
  */
@@ -302,6 +302,12 @@ static bool mount_after_options(int argc, char **argv)
 	}
 	if (i >= argc || i == 1)
 		return false;
+	/* umount takes -v only (its -l is not ours) */
+	if (!strcmp(argv[i], "umount"))
+		for (int k = 1; k < i; k++)
+			if (strcmp(argv[k], "-v") &&
+			    strcmp(argv[k], "--verbose"))
+				return false;
 	/* the command word first, the options after it, in their order */
 	char *cmd = argv[i];
 

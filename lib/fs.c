@@ -198,11 +198,6 @@ static int open_with(fsimg_fs *fs, const struct fsimg_driver *drv,
 }
 
 /*
- * Opens the filesystem of type fstype (NULL or "auto": probe) in the window.
- * A type that came from a probe of this window (probed) is not probed
- * again; one the caller named is checked with its driver's probe.
- */
-/*
  * A filesystem that claims more bytes than its place in the image holds
  * was cut short (a partial download or copy, a partition too small): say
  * so when it is opened, or every later failure would blame the filesystem.
@@ -224,12 +219,18 @@ static void short_warning(fsimg_fs *fs, unsigned volume, uint64_t offset)
 		  "past its end cannot be read",
 		  fs->drv->name, where(fs->img, volume, offset, at, sizeof(at)),
 		  (unsigned long long)fi.size,
-		  fs->win.off + fs->win.len >= fsimg_image_size(fs->img)
+		  volume ? "its logical volume holds"
+		  : fs->win.off + fs->win.len >= fsimg_image_size(fs->img)
 			  ? "the image holds"
 			  : "its partition holds",
 		  (unsigned long long)fs->win.len);
 }
 
+/*
+ * Opens the filesystem of type fstype (NULL or "auto": probe) in the window.
+ * A type that came from a probe of this window (probed) is not probed
+ * again; one the caller named is checked with its driver's probe.
+ */
 static int open_fs(fsimg_image *img, unsigned volume, uint64_t offset,
 		   uint64_t length, const char *fstype, bool probed,
 		   const char *options, fsimg_fs **out)

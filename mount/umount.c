@@ -86,8 +86,9 @@ static struct libmnt_fs *find(struct libmnt_table *tb, const char *path,
 
 /*
  * fsimg umount unmounts what fsimg mount mounts: a fuse.fsimg mount, or a
- * kernel mount on a loop device backed by a regular file. Anything else
- * at that directory (a tmpfs, a disk) is for umount(8). An ordinary user
+ * kernel mount of a block device (the loop device it attached over an
+ * image, or a device it was given). Anything else at that directory (a
+ * tmpfs, a network or virtual filesystem) is for umount(8). An ordinary user
  * may unmount only their own FUSE mounts (user_id=): say so plainly
  * rather than pass on fusermount3's "not found in /etc/mtab".
  * Returns 0, or an FSM_EX_* code after a message.
@@ -97,9 +98,8 @@ static int ours(const char *prog, struct libmnt_fs *fs)
 	const char *type = mnt_fs_get_fstype(fs) ?: "";
 	const char *src = mnt_fs_get_source(fs) ?: "";
 	const char *target = mnt_fs_get_target(fs) ?: "";
-	char *backing, *uid = NULL;
+	char *uid = NULL;
 	size_t uidsz = 0;
-	bool whole, autoclear;
 	struct stat st;
 
 	if (!strcmp(type, "fuse.fsimg")) {
@@ -114,12 +114,9 @@ static int ours(const char *prog, struct libmnt_fs *fs)
 			prog, target, (int)uidsz, uid);
 		return FSM_EX_FAIL;
 	}
-	if (!strncmp(src, "/dev/loop", 9) && !stat(src, &st) &&
-	    S_ISBLK(st.st_mode) &&
-	    !fsm_loop_backing(st.st_rdev, &backing, &whole, &autoclear)) {
-		free(backing);
+	/* a loop device on an image, or a block device mounted directly */
+	if (!stat(src, &st) && S_ISBLK(st.st_mode))
 		return 0;
-	}
 	fprintf(stderr,
 		"%s: %s: not a mount of fsimg (%s from %s): use umount(8)\n",
 		prog, target, *type ? type : "unknown type", *src ? src : "?");

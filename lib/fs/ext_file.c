@@ -112,6 +112,9 @@ static int map_block(struct ext_fs *e, ext2_filsys h, ext2_ino_t ino,
  * block no extent holds is a hole up to the start of the next extent in
  * leaf order (or max blocks). Unwritten extents are holes.
  */
+/* Extents stepped over looking for a hole's end (a leaf holds 340). */
+#define EXT_HOLE_STEPS 1024
+
 static int extent_run(struct ext_fs *e, ext2_filsys h, ext2_ino_t ino,
 		      struct ext2_inode_large *in, blk64_t lblk, uint64_t max,
 		      blk64_t *pblk, uint64_t *n)
@@ -148,11 +151,13 @@ static int extent_run(struct ext_fs *e, ext2_filsys h, ext2_ino_t ino,
 		 */
 		errcode_t e2 = ext2fs_extent_get(eh, EXT2_EXTENT_CURRENT, &x);
 
-		for (int i = 0; !e2 && x.e_lblk <= lblk && i < 8; i++)
+		for (int i = 0; !e2 && x.e_lblk <= lblk && i < EXT_HOLE_STEPS;
+		     i++)
 			e2 = ext2fs_extent_get(eh, EXT2_EXTENT_NEXT_LEAF, &x);
 		if (!e2 && x.e_lblk > lblk && x.e_lblk - lblk < max)
 			*n = x.e_lblk - lblk;
-		else if (e2 != EXT2_ET_EXTENT_NO_NEXT)
+		else if (e2 != EXT2_ET_EXTENT_NO_NEXT &&
+			 e2 != EXT2_ET_NO_CURRENT_NODE) /* no extent at all */
 			*n = 1; /* no sure answer past this block */
 		err = 0;
 	}
