@@ -514,8 +514,9 @@ struct fsimg_part {
  * Lists the partitions of the image with the filesystem found in each.
  * Fills up to max entries and returns how many there are (0 when the image
  * has no partition table), or -errno. With out NULL or max 0 it only
- * counts: no filesystem is probed and no warning given. If table is not NULL it receives the
- * outermost table type ("dos", "gpt", ...; "" for none), tsize bytes.
+ * counts: no filesystem is probed and no warning given. If table is not NULL it
+ * receives the outermost table type ("dos", "gpt", ...; "" for none), tsize
+ * bytes.
  */
 int fsimg_partitions(fsimg_image *img, struct fsimg_part *out, size_t max,
 		     char *table, size_t tsize);
