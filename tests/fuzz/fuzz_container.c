@@ -42,18 +42,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define SPARSE_MAX_SECTORS (64u * 2048)
 #define SPARSE_FIX_SUMS	   0x80000000u
 
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | (uint32_t)p[3];
-}
-
 /* A VHD structure of len bytes at off: its byte-sum checksum at field. */
 static void fix_vpc(int fd, uint64_t off, size_t len, size_t field,
 		    const char *cookie)
@@ -99,8 +87,7 @@ static void fix_sums(int fd, uint64_t file)
 
 	if (file >= 512 && pread(fd, foot, 512, (off_t)(file - 512)) == 512 &&
 	    !memcmp(foot, "conectix", 8)) {
-		uint64_t dyn =
-			(uint64_t)be32(foot + 16) << 32 | be32(foot + 20);
+		uint64_t dyn = get_be64(foot + 16);
 
 		if (dyn < file && file - dyn >= 1024)
 			fix_vpc(fd, dyn, 1024, 36, "cxsparse");
@@ -121,13 +108,13 @@ static int fill(int fd, const uint8_t *data, size_t size)
 
 	if (size < 12 || memcmp(data, SPARSE_MAGIC, 8))
 		return size && write(fd, data, size) != (ssize_t)size ? -1 : 0;
-	file = (uint64_t)((le32(data + 8) & ~SPARSE_FIX_SUMS) %
+	file = (uint64_t)((get_le32(data + 8) & ~SPARSE_FIX_SUMS) %
 			  (SPARSE_MAX_SECTORS + 1)) *
 	       512;
 	if (ftruncate(fd, (off_t)file))
 		return -1;
 	for (pos = 12; size - pos >= 6; pos += len) {
-		off = le32(data + pos);
+		off = get_le32(data + pos);
 		len = (size_t)data[pos + 4] | (size_t)data[pos + 5] << 8;
 		pos += 6;
 		if (len > size - pos)
@@ -139,7 +126,7 @@ static int fill(int fd, const uint8_t *data, size_t size)
 			   (off_t)off) < 0)
 			return -1;
 	}
-	if (le32(data + 8) & SPARSE_FIX_SUMS)
+	if (get_le32(data + 8) & SPARSE_FIX_SUMS)
 		fix_sums(fd, file);
 	return 0;
 }
