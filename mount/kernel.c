@@ -153,3 +153,15 @@ int fsm_loop_backing(dev_t dev, char **backing, bool *whole, bool *autoclear)
 	free(ac);
 	return 0;
 }
+
+bool fsm_loop_backed_by(dev_t dev, const char *path)
+{
+	char *backing;
+	bool whole, autoclear, same;
+
+	if (fsm_loop_backing(dev, &backing, &whole, &autoclear))
+		return false;
+	same = !strcmp(backing, path);
+	free(backing);
+	return same;
+}

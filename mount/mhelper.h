@@ -90,6 +90,8 @@ bool fsm_kernel_knows(const char *type);
  * last close. Returns 0, or -1 when dev is not an attached loop device.
  */
 int fsm_loop_backing(dev_t dev, char **backing, bool *whole, bool *autoclear);
+/* Is dev a loop device whose backing file is path? */
+bool fsm_loop_backed_by(dev_t dev, const char *path);
 
 /* Mounts through libmount with a loop device. Returns an FSM_EX_* code. */
 int fsm_kernel_mount(struct fsm_req *r, const struct fsm_choice *c);

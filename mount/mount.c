@@ -116,19 +116,12 @@ static bool already_mounted(const struct fsm_req *r)
 	while (tb && it && !found && mnt_table_next_fs(tb, it, &fs) == 0) {
 		const char *target = mnt_fs_get_target(fs);
 		const char *src = mnt_fs_get_source(fs);
-		char *backing;
-		bool whole, autoclear;
 
 		if (!target || !src || strcmp(target, r->target))
 			continue;
-		if (!strcmp(src, r->image)) {
-			found = true;
-		} else if (!strncmp(src, "/dev/loop", 9) &&
-			   !fsm_loop_backing(mnt_fs_get_devno(fs), &backing,
-					     &whole, &autoclear)) {
-			found = !strcmp(backing, r->image);
-			free(backing);
-		}
+		found = !strcmp(src, r->image) ||
+			(!strncmp(src, "/dev/loop", 9) &&
+			 fsm_loop_backed_by(mnt_fs_get_devno(fs), r->image));
 	}
 	mnt_free_iter(it);
 	mnt_unref_table(tb);

@@ -46,16 +46,9 @@ static bool is_fuse(const char *type)
 static bool loop_backed_by(const char *dev, const char *path)
 {
 	struct stat st;
-	char *backing;
-	bool whole, autoclear, same;
 
-	if (strncmp(dev, "/dev/loop", 9) || stat(dev, &st) ||
-	    !S_ISBLK(st.st_mode) ||
-	    fsm_loop_backing(st.st_rdev, &backing, &whole, &autoclear))
-		return false;
-	same = !strcmp(backing, path);
-	free(backing);
-	return same;
+	return !strncmp(dev, "/dev/loop", 9) && !stat(dev, &st) &&
+	       S_ISBLK(st.st_mode) && fsm_loop_backed_by(st.st_rdev, path);
 }
 
 static struct libmnt_fs *find(struct libmnt_table *tb, const char *path,
