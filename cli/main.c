@@ -179,9 +179,9 @@ static int usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-/* -o values add up, joined by commas; an empty one adds nothing. */
 /*
- * -o OPTS: the filesystem's options, except partition= and fstype= (or
+ * -o OPTS: values add up, joined by commas (an empty one adds nothing).
+ * They are the filesystem's options, except partition= and fstype= (or
  * type=), which mount(8) users write there and which mean -p and -t, as
  * in "fsimg mount -o partition=2".
  */

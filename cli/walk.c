@@ -75,8 +75,8 @@ static int dent_cmp(const void *a, const void *b)
  * -L: each symlink of the listing (of directory c->ctx_path) stands for
  * what it points to, resolved inside the image like any path (fsimg_resolve
  * bounds the hops); one that leads nowhere is reported and left out, as
- * cp -L and ls -L do. The walk enters each directory once, so a link to an
- * ancestor cannot make it loop.
+ * cp -L and ls -L do. The walk never enters a link to one of the
+ * directories it is in (walk_tree), so a link cannot make it loop.
  */
 static void dereference(struct cli *c, struct dirlist *l)
 {
@@ -211,10 +211,10 @@ static void frame_read(struct cli *c, struct frame *f, fsimg_ino ino,
 /* Directories -L may enter a second time, in one walk. */
 #define WALK_MAX_REVISITS 4096u
 
-/* Is ino one of the directories being walked (stack[1..depth-1])? */
+/* Is ino one of the directories being walked (stack[0..depth-1])? */
 static bool on_path(const struct frame *stack, size_t depth, fsimg_ino ino)
 {
-	for (size_t i = 1; i < depth; i++)
+	for (size_t i = 0; i < depth; i++)
 		if (stack[i].ino == ino)
 			return true;
 	return false;
@@ -241,6 +241,7 @@ int walk_tree(struct cli *c, fsimg_ino top, const char *top_path,
 	memset(&stack[0], 0, sizeof(stack[0]));
 	stack[0].state = top_state;
 	stack[0].pathlen = path.len;
+	stack[0].ino = top;
 	frame_read(c, &stack[0], top, path.s);
 	depth = 1;
 
@@ -299,8 +300,7 @@ int walk_tree(struct cli *c, fsimg_ino top, const char *top_path,
 		 * (as cp -L copies it twice) unless it is one of its own
 		 * ancestors, up to a budget a hostile image cannot multiply
 		 */
-		if (again && c->dereference && d->ino != top &&
-		    !on_path(stack, depth, d->ino) &&
+		if (again && c->dereference && !on_path(stack, depth, d->ino) &&
 		    revisits < WALK_MAX_REVISITS) {
 			revisits++;
 			again = false;

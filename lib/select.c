@@ -527,16 +527,18 @@ static int select_auto(fsimg_image *img, struct plist *l,
 	}
 	if (nfs == 1)
 		return use_part(img, &l->p[fs], loc);
-	if (nfs == 0)
-		return l->n ? list_choices(img, -EINVAL,
-					   "no filesystem we read in any "
-					   "partition",
-					   l)
-			    : fsimg_err(img, -EINVAL,
-					"no filesystem recognised and no "
-					"partition table%s%s",
-					file_hint(img) ? ": " : "",
-					file_hint(img) ?: "");
+	if (nfs == 0 && l->n)
+		return list_choices(img, -EINVAL,
+				    "no filesystem we read in any partition",
+				    l);
+	if (nfs == 0) {
+		const char *hint = file_hint(img);
+
+		return fsimg_err(img, -EINVAL,
+				 "no filesystem recognised and no partition "
+				 "table%s%s",
+				 hint ? ": " : "", hint ? hint : "");
+	}
 	if (nroot == 1)
 		return use_part(img, &l->p[root], loc);
 	if (nk == 1)

@@ -105,6 +105,9 @@ static int map_block(struct ext_fs *e, ext2_filsys h, ext2_ino_t ino,
 	return map_result(e, h, ino, lblk, err, *pblk, 1);
 }
 
+/* Extents stepped over looking for a hole's end (a leaf holds 340). */
+#define EXT_HOLE_STEPS 1024
+
 /*
  * map_run for an extent-mapped inode: one walk down the extent tree
  * (ext2fs_extent_goto2, as ext2fs_bmap2 does for a single block) gives
@@ -112,9 +115,6 @@ static int map_block(struct ext_fs *e, ext2_filsys h, ext2_ino_t ino,
  * block no extent holds is a hole up to the start of the next extent in
  * leaf order (or max blocks). Unwritten extents are holes.
  */
-/* Extents stepped over looking for a hole's end (a leaf holds 340). */
-#define EXT_HOLE_STEPS 1024
-
 static int extent_run(struct ext_fs *e, ext2_filsys h, ext2_ino_t ino,
 		      struct ext2_inode_large *in, blk64_t lblk, uint64_t max,
 		      blk64_t *pblk, uint64_t *n)
