@@ -8,6 +8,7 @@
  */
 #include "broker.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,33 +22,52 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static char image[4096];
 static struct stat ok_st;
 
+/*
+ * The directory has a fixed name, not a mkdtemp() one: libFuzzer traces the
+ * broker's string comparisons against it, and a random name would make two
+ * runs of one seed mutate differently. Parallel jobs share it, so every
+ * step accepts what an earlier job already made.
+ */
+#define DIR "/tmp/fsimg-fuzz-broker"
+
+static void make_file(const char *path, const char *content)
+{
+	int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (fd < 0 || write(fd, content, strlen(content)) !=
+			      (ssize_t)strlen(content))
+		abort();
+	close(fd);
+}
+
+static void make_link(const char *target, const char *path)
+{
+	char buf[64];
+	ssize_t n;
+
+	if (!symlink(target, path))
+		return;
+	n = readlink(path, buf, sizeof(buf) - 1);
+	if (n < 0 || (buf[n] = '\0', strcmp(buf, target)))
+		abort();
+}
+
 static void setup(void)
 {
-	char dir[] = "/tmp/fuzz-broker.XXXXXX", path[4200];
-	int fd;
+	struct stat st;
 
-	if (!mkdtemp(dir))
+	if ((mkdir(DIR, 0700) && errno != EEXIST) || lstat(DIR, &st) ||
+	    !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
 		abort();
-	snprintf(path, sizeof(path), "%s/secret", dir);
-	fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
-	if (fd < 0 || write(fd, "secret", 6) != 6)
+	if ((mkdir(DIR "/inner", 0700) && errno != EEXIST))
 		abort();
-	close(fd);
-	snprintf(path, sizeof(path), "%s/inner", dir);
-	if (mkdir(path, 0700))
+	make_file(DIR "/secret", "secret");
+	make_file(DIR "/inner/ok", "");
+	if (stat(DIR "/inner/ok", &ok_st))
 		abort();
-	snprintf(path, sizeof(path), "%s/inner/ok", dir);
-	fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
-	if (fd < 0 || fstat(fd, &ok_st))
-		abort();
-	close(fd);
-	snprintf(path, sizeof(path), "%s/inner/../secret-link", dir);
-	if (symlink("secret", path))
-		abort();
-	snprintf(path, sizeof(path), "%s/inner/up", dir);
-	if (symlink("../secret", path))
-		abort();
-	snprintf(image, sizeof(image), "%s/inner/disk.qcow2", dir);
+	make_link("secret", DIR "/secret-link");
+	make_link("../secret", DIR "/inner/up");
+	snprintf(image, sizeof(image), "%s", DIR "/inner/disk.qcow2");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
