@@ -84,16 +84,18 @@ out:
 
 int cmd_cat(struct cli *c)
 {
-	char *buf;
-	int rc;
+	char *buf, **paths;
+	int rc, n;
 
 	rc = cli_open(c);
 	if (rc)
 		return rc;
+	paths = glob_operands(c, c->operands, c->noperands, &n);
 	buf = xmalloc(CLI_BUFSIZE);
-	for (int i = 0; i < c->noperands; i++)
-		if (!cat_one(c, c->operands[i], buf))
+	for (int i = 0; i < n; i++)
+		if (!cat_one(c, paths[i], buf))
 			break;
 	free(buf);
+	glob_free(paths, n);
 	return 0;
 }

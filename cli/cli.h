@@ -49,6 +49,8 @@ struct cli {
 	bool quiet, verbose;
 	bool json, long_fmt, recursive, directory, force;
 	bool dereference;	/* -L: symlinks followed inside the image */
+	bool human;		/* ls -h: sizes as 1.5K, 23M */
+	const char *time_style; /* ls --time-style, or NULL */
 	const char *boot_entry; /* boot --entry */
 	const char *boot_get;	/* boot --get DIR */
 	bool pvboot;		/* boot --pvboot */
@@ -163,6 +165,11 @@ struct walk_ops {
 	int (*pre)(void *ctx, const struct walk_node *n, void **state);
 	/* Called after a directory's children, with its state. */
 	void (*post)(void *ctx, const struct walk_node *n, void *state);
+	/*
+	 * Optional: called with a directory's entries once they are read,
+	 * before pre() sees them; depth is theirs.
+	 */
+	void (*listed)(void *ctx, const struct dirlist *l, unsigned depth);
 };
 
 /* Deepest directory nesting a walk follows. */
@@ -196,6 +203,20 @@ int cmd_cat(struct cli *c);
 int cmd_boot(struct cli *c);
 int cmd_eltorito(struct cli *c);
 int cmd_get(struct cli *c);
+int cmd_find(struct cli *c);
+
+/*
+ * PATH operands with shell patterns (glob.c): does s hold * ? or [ not
+ * quoted by a backslash? glob_operands() returns ops[0..n-1] with each
+ * pattern replaced by the image paths it matches (in name order), or kept
+ * as typed when it matches none; free with glob_free().
+ */
+bool glob_has_magic(const char *s);
+char **glob_operands(struct cli *c, char **ops, int n, int *nout);
+void glob_free(char **v, int n);
+
+/* ls --time-style: is style one ls(1) knows (or +FORMAT)? */
+bool time_style_valid(const char *style);
 
 /*
  * Confines this process before it reads the image (common/confine.c);

@@ -695,6 +695,7 @@ static int reader_main(struct cli *c, void *arg, int out)
 	int npaths = c->noperands - 1;
 	struct reader r = { .c = c, .out = out };
 	struct operand *ops;
+	char **paths;
 	int rc;
 
 	/* diagnostics go to the writer, in order with what it does */
@@ -705,10 +706,19 @@ static int reader_main(struct cli *c, void *arg, int out)
 		rc = cli_open_fs(c);
 	if (rc)
 		return rc;
-	ops = xmalloc((size_t)npaths * sizeof(*ops));
-	memset(ops, 0, (size_t)npaths * sizeof(*ops));
+	paths = glob_operands(c, c->operands, npaths, &npaths);
+	if (as && npaths > 1) {
+		cli_error(c, NULL,
+			  "the patterns match %d paths: the destination must "
+			  "be an existing directory",
+			  npaths);
+		glob_free(paths, npaths);
+		return EXIT_DEST;
+	}
+	ops = xmalloc((size_t)(npaths ? npaths : 1) * sizeof(*ops));
+	memset(ops, 0, (size_t)(npaths ? npaths : 1) * sizeof(*ops));
 	for (int i = 0; i < npaths; i++) {
-		ops[i].arg = c->operands[i];
+		ops[i].arg = paths[i];
 		resolve_operand(c, &ops[i]);
 	}
 	if (progress_possible(c->quiet)) {
@@ -738,6 +748,7 @@ static int reader_main(struct cli *c, void *arg, int out)
 	for (int i = 0; i < npaths; i++)
 		free(ops[i].norm);
 	free(ops);
+	glob_free(paths, npaths);
 	free(r.buf);
 	return c->status;
 }

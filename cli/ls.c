@@ -17,11 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 struct ls {
 	struct cli *c;
 	struct json j;
-	bool full_paths; /* -R: print paths from the root */
+	bool full_paths;       /* -R: print paths from the root */
+	struct widths *widths; /* -lR: per depth, the directory being listed */
+	size_t nwidths;
 };
 
 static const char *type_name(uint32_t mode)
@@ -200,21 +203,164 @@ static void print_json(struct ls *x, const char *path, const char *name,
 	json_end_object(j);
 }
 
-/* MODE NLINK UID GID SIZE MTIME NAME[ -> TARGET], one space apart. */
-static void print_long(const char *shown, const struct fsimg_stat *st,
+/* --- the long format ------------------------------------------------------ */
+
+/* Column widths of one directory's -l lines, as ls(1) aligns them. */
+struct widths {
+	int nlink, uid, gid, size;
+};
+
+/* SIZE as -l shows it: a device's numbers, or the size (-h: 1.5K). */
+static void size_field(const struct cli *c, const struct fsimg_stat *st,
+		       char *buf, size_t len)
+{
+	static const char units[] = "KMGTPE";
+	uint64_t div = 1024, tenths, whole, rem;
+	unsigned u = 0;
+
+	if (S_ISCHR(st->mode) || S_ISBLK(st->mode)) {
+		snprintf(buf, len, "%" PRIu32 ", %" PRIu32, st->rdev_major,
+			 st->rdev_minor);
+		return;
+	}
+	if (!c->human || st->size < 1024) {
+		snprintf(buf, len, "%" PRIu64, st->size);
+		return;
+	}
+	/* ls -h: powers of 1024, rounded up, one decimal below 10 */
+	while (st->size / div >= 1024 && u < sizeof(units) - 2) {
+		div *= 1024;
+		u++;
+	}
+	rem = st->size % div;
+	tenths = st->size / div * 10 + (rem * 10 + div - 1) / div;
+	whole = st->size / div + (rem != 0);
+	if (tenths < 100)
+		snprintf(buf, len, "%" PRIu64 ".%" PRIu64 "%c", tenths / 10,
+			 tenths % 10, units[u]);
+	else if (whole < 1024 || u == sizeof(units) - 2)
+		snprintf(buf, len, "%" PRIu64 "%c", whole, units[u]);
+	else
+		snprintf(buf, len, "1.0%c", units[u + 1]);
+}
+
+static int digits(uint64_t v)
+{
+	int n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+static void widths_add(const struct cli *c, struct widths *w,
+		       const struct fsimg_stat *st)
+{
+	char size[48];
+	int n;
+
+	if ((n = digits(st->nlink)) > w->nlink)
+		w->nlink = n;
+	if ((n = digits(st->uid)) > w->uid)
+		w->uid = n;
+	if ((n = digits(st->gid)) > w->gid)
+		w->gid = n;
+	size_field(c, st, size, sizeof(size));
+	if ((n = (int)strlen(size)) > w->size)
+		w->size = n;
+}
+
+static struct widths widths_of(const struct cli *c, const struct dirlist *l)
+{
+	struct widths w = { 0 };
+
+	for (size_t i = 0; i < l->n; i++)
+		widths_add(c, &w, &l->v[i].st);
+	return w;
+}
+
+bool time_style_valid(const char *style)
+{
+	return !strcmp(style, "full-iso") || !strcmp(style, "long-iso") ||
+	       !strcmp(style, "iso") || !strcmp(style, "locale") ||
+	       style[0] == '+';
+}
+
+/*
+ * MTIME as --time-style says, in local time as ls(1) shows it; without
+ * the option, "YYYY-MM-DD HH:MM:SS" in UTC. Styles that differ for recent
+ * times (iso, locale, "+OLD\nRECENT") take recent as ls(1) does: within
+ * the last six months.
+ */
+static void time_field(const struct cli *c, const struct timespec *ts,
+		       char *buf, size_t len)
+{
+	const char *style = c->time_style, *fmt;
+	char custom[256], *nl;
+	time_t t = ts->tv_sec, now = time(NULL);
+	bool recent = t <= now && now - t < 31556952 / 2;
+	struct tm tm;
+
+	if (!style) {
+		time_string(ts, buf, len);
+		return;
+	}
+	if (!localtime_r(&t, &tm)) {
+		snprintf(buf, len, "@%lld", (long long)t);
+		return;
+	}
+	if (!strcmp(style, "full-iso")) {
+		char date[32], zone[16];
+
+		strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S", &tm);
+		strftime(zone, sizeof(zone), "%z", &tm);
+		snprintf(buf, len, "%s.%09ld %s", date, (long)ts->tv_nsec,
+			 zone);
+		return;
+	}
+	if (!strcmp(style, "long-iso"))
+		fmt = "%Y-%m-%d %H:%M";
+	else if (!strcmp(style, "iso"))
+		fmt = recent ? "%m-%d %H:%M" : "%Y-%m-%d ";
+	else if (!strcmp(style, "locale"))
+		fmt = recent ? "%b %e %H:%M" : "%b %e  %Y";
+	else {
+		snprintf(custom, sizeof(custom), "%s", style + 1);
+		nl = strchr(custom, '\n');
+		if (nl) {
+			*nl = '\0';
+			fmt = recent ? nl + 1 : custom;
+		} else {
+			fmt = custom;
+		}
+	}
+	/* the format is the user's own (+FORMAT) or one of the above */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	if (!*fmt || !strftime(buf, len, fmt, &tm))
+		buf[0] = '\0';
+#pragma GCC diagnostic pop
+}
+
+/*
+ * MODE NLINK UID GID SIZE MTIME NAME[ -> TARGET], the numbers right-aligned
+ * in the widths of the directory's entries, as ls -l aligns them. Owners
+ * are the image's numbers: its users are not the host's.
+ */
+static void print_long(const struct cli *c, const struct widths *w,
+		       const char *shown, const struct fsimg_stat *st,
 		       const char *target)
 {
-	char mode[11], when[64];
+	char mode[11], when[256], size[48];
 
 	mode_string(st->mode, mode);
-	time_string(&st->mtime, when, sizeof(when));
-	printf("%s %" PRIu32 " %" PRIu32 " %" PRIu32 " ", mode, st->nlink,
-	       st->uid, st->gid);
-	if (S_ISCHR(st->mode) || S_ISBLK(st->mode))
-		printf("%" PRIu32 ",%" PRIu32, st->rdev_major, st->rdev_minor);
-	else
-		printf("%" PRIu64, st->size);
-	printf(" %s ", when);
+	time_field(c, &st->mtime, when, sizeof(when));
+	size_field(c, st, size, sizeof(size));
+	printf("%s %*" PRIu32 " %*" PRIu32 " %*" PRIu32 " %*s %s ", mode,
+	       w->nlink, st->nlink, w->uid, st->uid, w->gid, st->gid, w->size,
+	       size, when);
 	print_name(stdout, shown);
 	if (target) {
 		fputs(" -> ", stdout);
@@ -227,8 +373,8 @@ static void print_long(const char *shown, const struct fsimg_stat *st,
  * One entry. path is its full image path, name its last component, shown
  * what the text formats print for it.
  */
-static void print_entry(struct ls *x, const char *path, const char *name,
-			const char *shown, fsimg_ino ino,
+static void print_entry(struct ls *x, const struct widths *w, const char *path,
+			const char *name, const char *shown, fsimg_ino ino,
 			const struct fsimg_stat *st)
 {
 	struct cli *c = x->c;
@@ -250,7 +396,7 @@ static void print_entry(struct ls *x, const char *path, const char *name,
 	if (c->json) {
 		print_json(x, path, name, ino, st, target);
 	} else if (c->long_fmt) {
-		print_long(shown, st, target);
+		print_long(c, w, shown, st, target);
 	} else {
 		print_name(stdout, shown);
 		putchar('\n');
@@ -262,20 +408,39 @@ static void print_entry(struct ls *x, const char *path, const char *name,
 static int walk_pre(void *ctx, const struct walk_node *n, void **state)
 {
 	struct ls *x = ctx;
+	const struct widths none = { 0 };
 
 	(void)state;
 	if (ferror(stdout))
 		return -1;
-	print_entry(x, n->path, n->name, n->path, n->ino, n->st);
+	print_entry(x,
+		    n->depth <= x->nwidths ? &x->widths[n->depth - 1] : &none,
+		    n->path, n->name, n->path, n->ino, n->st);
 	return S_ISDIR(n->st->mode) ? 1 : 0;
 }
 
-static const struct walk_ops ls_walk = { .pre = walk_pre };
+/* -lR: each directory's lines aligned among themselves. */
+static void walk_listed(void *ctx, const struct dirlist *l, unsigned depth)
+{
+	struct ls *x = ctx;
+
+	if (!x->c->long_fmt)
+		return;
+	if (depth > x->nwidths) {
+		x->widths = xrealloc(x->widths, depth * sizeof(*x->widths));
+		x->nwidths = depth;
+	}
+	x->widths[depth - 1] = widths_of(x->c, l);
+}
+
+static const struct walk_ops ls_walk = { .pre = walk_pre,
+					 .listed = walk_listed };
 
 static void list_dir(struct ls *x, const char *norm, fsimg_ino ino)
 {
 	struct cli *c = x->c;
 	struct dirlist l;
+	struct widths w;
 	unsigned logged = c->logged;
 	int rc;
 
@@ -286,10 +451,11 @@ static void list_dir(struct ls *x, const char *norm, fsimg_ino ino)
 		cli_path_failed(c, norm, rc, logged);
 		cli_status(c, EXIT_PARTIAL);
 	}
+	w = widths_of(c, &l);
 	for (size_t i = 0; i < l.n && !ferror(stdout); i++) {
 		char *p = path_join(norm, l.v[i].name);
 
-		print_entry(x, p, l.v[i].name, l.v[i].name, l.v[i].ino,
+		print_entry(x, &w, p, l.v[i].name, l.v[i].name, l.v[i].ino,
 			    &l.v[i].st);
 		free(p);
 	}
@@ -334,12 +500,16 @@ int cmd_ls(struct cli *c)
 			list_dir(&x, norm, ino);
 		}
 	} else {
-		print_entry(&x, norm, path_basename(norm), op, ino, &st);
+		struct widths w = { 0 };
+
+		widths_add(c, &w, &st);
+		print_entry(&x, &w, norm, path_basename(norm), op, ino, &st);
 	}
 	if (c->json) {
 		json_end_array(&x.j);
 		json_finish(&x.j);
 	}
+	free(x.widths);
 	free(norm);
 	return 0;
 }

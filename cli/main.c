@@ -32,11 +32,14 @@ static const char usage_text[] =
 	"Commands:\n"
 	"  info [--json] IMAGE           show the image, its filesystem and "
 	"boot entries\n"
-	"  ls [-l] [-R] [-d] [-L] [--json] IMAGE [PATH]\n"
+	"  ls [-lRdLhn] [--json] IMAGE [PATH]\n"
 	"                                list a directory (default /)\n"
 	"  cat IMAGE PATH...             write files to standard output\n"
 	"  get [-f] [-L] IMAGE PATH... DEST\n"
 	"                                extract files and directories\n"
+	"  find IMAGE [PATH]... [EXPRESSION]\n"
+	"                                list the entries below PATH that\n"
+	"                                match (-name, -type, -size, ...)\n"
 	"  boot [--json] IMAGE           list what the image boots: kernels,\n"
 	"                                initrds, arguments, the default\n"
 	"  boot [--entry=E] --get=DIR IMAGE\n"
@@ -49,39 +52,29 @@ static const char usage_text[] =
 	"                                mount through FUSE or a kernel loop\n"
 	"                                mount (see 'fsimg mount --help')\n"
 	"  umount DIR|IMAGE              unmount what 'fsimg mount' mounted\n"
+	"  help [COMMAND]                this help, or a command's\n"
 	"\n"
-	"Options (accepted before or after the command and its operands):\n"
+	"Options of every command (before or after the command and its\n"
+	"operands):\n"
 	"  -p, --partition=SPEC  partition or slice to read (default auto)\n"
 	"  -t, --type=FSTYPE     filesystem type (default: probe); the types\n"
 	"                        are listed below\n"
 	"  -o, --options=OPTS    filesystem options (norock, nojoliet,\n"
-	"                        session=N, uid=, gid=, umask=, ...)\n"
-	"  -l                    ls: long format\n"
-	"  -R, --recursive       ls: list every entry below PATH\n"
-	"  -d, --directory       ls: list PATH itself, not its entries\n"
-	"  -a, --all             ls: accepted; every entry is always listed\n"
-	"      --json            info, ls, boot: print JSON\n"
-	"  -f, --force           get, boot: replace existing regular files\n"
-	"  -L, --dereference     get, ls: follow symlinks (inside the image):\n"
-	"                        get writes what they point to under their\n"
-	"                        names, ls shows it\n"
-	"      --entry=E         boot: the entry to fetch: its number, id,\n"
-	"                        title or GRUB menu path (default: the\n"
-	"                        default entry)\n"
-	"      --get=DIR         boot: fetch the entry's files into DIR\n"
-	"      --pvboot          boot: a Xen PV bootloader in the image\n"
-	"                        (/boot/xen/pvboot-ARCH.elf) is the default\n"
-	"      --output-limit=SIZE  boot --get: the largest file written\n"
-	"                        (K, M, G suffixes; default 512M)\n"
+	"                        session=N, uid=, gid=, umask=, ...);\n"
+	"                        partition= and fstype= mean -p and -t\n"
 	"  -q, --quiet           no warnings, no progress bar\n"
 	"  -v, --verbose         say how the parser is confined; get: print\n"
 	"                        each path extracted\n"
 	"      --no-sandbox      parse without the sandbox (debugging only;\n"
 	"                        privileges are left all the same)\n"
-	"  -h, --help            show this help\n"
+	"  -h, --help            show this help; after a command, that\n"
+	"                        command's help ('fsimg ls --help')\n"
 	"  -V, --version         show the version\n"
 	"      --list-types      print each filesystem type and its other\n"
 	"                        names, one type a line\n"
+	"\n"
+	"In PATH operands of cat and get, * ? and [...] match names inside\n"
+	"the image as the shell does (quote them from the shell).\n"
 	"\n"
 	"Exit status: 0 ok, 1 usage, 2 image or filesystem unreadable,\n"
 	"3 path not found or of the wrong type, 4 some entries failed,\n"
@@ -95,6 +88,9 @@ enum {
 	OPT_GET,
 	OPT_PVBOOT,
 	OPT_LIMIT,
+	OPT_HELP,
+	OPT_HUMAN,
+	OPT_TIME_STYLE,
 };
 
 /* From the driver table: what -t accepts, for --help and --list-types. */
@@ -130,9 +126,12 @@ static const struct option long_options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "force", no_argument, NULL, 'f' },
 	{ "dereference", no_argument, NULL, 'L' },
+	{ "human-readable", no_argument, NULL, OPT_HUMAN },
+	{ "numeric-uid-gid", no_argument, NULL, 'n' },
+	{ "time-style", required_argument, NULL, OPT_TIME_STYLE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
+	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, 'V' },
 	{ "list-types", no_argument, NULL, OPT_LIST_TYPES },
 	{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
@@ -143,25 +142,132 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/*
+ * The options of one command are letters: its own short options, and
+ * J --json, E --entry, G --get, P --pvboot, O --output-limit, H -h or
+ * --human-readable (ls), T --time-style.
+ */
 struct command {
 	const char *name;
 	int (*run)(struct cli *c);
-	const char *options; /* command-specific option letters; J: --json,
-				E: --entry, G: --get, P: --pvboot,
-				O: --output-limit */
+	const char *options; /* the command's own option letters */
 	int min_operands;    /* after IMAGE */
 	int max_operands;    /* -1: any number */
 	bool confined;	     /* parses inside the sandbox (confine.h) */
+	bool expression;     /* find: options stop at IMAGE, which is
+				followed by operands and tests of its own */
+	const char *help;
 };
 
 static const struct command commands[] = {
-	{ "info", cmd_info, "J", 0, 0, true },
-	{ "ls", cmd_ls, "lRdaJL", 0, 1, true },
-	{ "cat", cmd_cat, "", 1, -1, true },
-	{ "get", cmd_get, "fL", 2, -1, false },
-	{ "boot", cmd_boot, "JEGPOf", 0, 1, true },
-	{ "eltorito", cmd_eltorito, "", 1, 1, true },
+	{ "info", cmd_info, "J", 0, 0, true, false,
+	  "Usage: fsimg info [--json] IMAGE\n"
+	  "Show the image: its container, partition table, partitions,\n"
+	  "filesystems (type, label, size, details) and El Torito boot\n"
+	  "images.\n"
+	  "\n"
+	  "      --json      print JSON (its schema is in fsimg(1))\n" },
+	{ "ls", cmd_ls, "lRdaJLHnT", 0, 1, true, false,
+	  "Usage: fsimg ls [OPTION]... IMAGE [PATH]\n"
+	  "List the directory PATH of the image (default /), or PATH\n"
+	  "itself when it is not a directory.\n"
+	  "\n"
+	  "  -l                    long format: mode, links, owner, group,\n"
+	  "                        size, time and name\n"
+	  "  -h, --human-readable  sizes as 1.5K, 23M, 4.0G (powers of 1024)\n"
+	  "  -n, --numeric-uid-gid long format; owners are always shown as\n"
+	  "                        the image's numbers, never host names\n"
+	  "      --time-style=STYLE  full-iso, long-iso, iso, locale or\n"
+	  "                        +FORMAT (strftime), in the local time\n"
+	  "                        zone as ls(1); the default is\n"
+	  "                        YYYY-MM-DD HH:MM:SS in UTC\n"
+	  "  -R, --recursive       list every entry below PATH, by full path\n"
+	  "  -d, --directory       list PATH itself, not its entries\n"
+	  "  -a, --all             accepted: every entry is always listed\n"
+	  "  -L, --dereference     show what symlinks point to (resolved\n"
+	  "                        inside the image)\n"
+	  "      --json            print JSON (its schema is in fsimg(1))\n" },
+	{ "cat", cmd_cat, "", 1, -1, true, false,
+	  "Usage: fsimg cat IMAGE PATH...\n"
+	  "Write the files PATH of the image to standard output, in order.\n"
+	  "Symlinks are followed inside the image; * ? and [...] in PATH\n"
+	  "match names as the shell does.\n" },
+	{ "get", cmd_get, "fL", 2, -1, false, false,
+	  "Usage: fsimg get [-f] [-L] IMAGE PATH... DEST\n"
+	  "Extract files and directories from the image: into DEST when it\n"
+	  "is a directory, else as the new name DEST of a single PATH.\n"
+	  "* ? and [...] in PATH match names as the shell does.\n"
+	  "\n"
+	  "  -f, --force        replace existing regular files\n"
+	  "  -L, --dereference  extract what symlinks point to (resolved\n"
+	  "                     inside the image) under the links' names\n"
+	  "  -v, --verbose      print each path extracted\n" },
+	{ "find", cmd_find, "L", 0, -1, true, true,
+	  "Usage: fsimg find [-L] IMAGE [PATH]... [EXPRESSION]\n"
+	  "Print PATH (default /) and every entry below it that passes all\n"
+	  "the tests of EXPRESSION, one path a line, as find(1) does.\n"
+	  "\n"
+	  "Tests (all must pass):\n"
+	  "  -name GLOB         the name matches GLOB (* ? [...])\n"
+	  "  -iname GLOB        the same, ignoring case\n"
+	  "  -path GLOB         the whole path matches (* matches / too)\n"
+	  "  -type T            f d l b c p s, or several: -type f,l\n"
+	  "  -size [+-]N[bckMG] the size in units, rounded up (b: 512\n"
+	  "                     bytes, the default): +N more, -N less\n"
+	  "  -empty             an empty file or directory\n"
+	  "  -not, !            the next test must fail\n"
+	  "Options:\n"
+	  "  -maxdepth N        descend at most N levels below PATH\n"
+	  "  -mindepth N        print nothing above level N\n"
+	  "  -print0            end each path with a NUL, not a newline\n"
+	  "  -L                 follow symlinks (inside the image)\n" },
+	{ "boot", cmd_boot, "JEGPOf", 0, 1, true, false,
+	  "Usage: fsimg boot [--json] IMAGE\n"
+	  "       fsimg boot [--entry=E] [--pvboot] --get=DIR IMAGE\n"
+	  "List what the image boots (kernels, initrds, arguments, the\n"
+	  "default), from GRUB, BLS, menu.lst, extlinux and installer\n"
+	  "trees, or fetch one entry's files.\n"
+	  "\n"
+	  "      --json       print JSON (its schema is in fsimg(1))\n"
+	  "      --entry=E    the entry to fetch: its number, id, title or\n"
+	  "                   GRUB menu path (default: the default entry)\n"
+	  "      --get=DIR    write the entry's kernel, initrd and cmdline\n"
+	  "                   into the existing directory DIR\n"
+	  "      --pvboot     a Xen PV bootloader in the image\n"
+	  "                   (/boot/xen/pvboot-ARCH.elf) is the default\n"
+	  "      --output-limit=SIZE  the largest file written (K, M, G\n"
+	  "                   suffixes; default 512M)\n"
+	  "  -f, --force      replace existing files in DIR\n" },
+	{ "eltorito", cmd_eltorito, "", 1, 1, true, false,
+	  "Usage: fsimg eltorito IMAGE N\n"
+	  "Write El Torito boot image N (as numbered by 'fsimg info') to\n"
+	  "standard output.\n" },
 };
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(name, commands[i].name))
+			return &commands[i];
+	return NULL;
+}
+
+static void command_help(const struct command *cmd)
+{
+	fputs(cmd->help, stdout);
+	fputs("\nOptions of every command: -p SPEC, -t TYPE, -o OPTS, -q, -v,\n"
+	      "--no-sandbox (see 'fsimg --help'). See fsimg(1).\n",
+	      stdout);
+}
+
+static void global_help(void)
+{
+	fputs(usage_text, stdout);
+	putchar('\n');
+	print_types(stdout, false);
+}
 
 /* --- command line --------------------------------------------------------- */
 
@@ -246,32 +352,33 @@ static int run_mount(char **argv)
 #endif
 }
 
-static const char *option_name(int opt)
+/* The option a letter of struct command stands for, for messages. */
+static const char *option_name(char letter)
 {
-	switch (opt) {
-	case 'l':
-		return "-l";
-	case 'R':
-		return "-R";
-	case 'd':
-		return "-d";
-	case 'a':
-		return "-a";
-	case 'f':
-		return "-f";
-	case 'E':
-		return "--entry";
-	case 'G':
-		return "--get";
-	case 'P':
-		return "--pvboot";
-	case 'L':
-		return "-L";
-	case 'O':
-		return "--output-limit";
-	default:
-		return "--json";
-	}
+	static const struct {
+		char letter;
+		const char *name;
+	} names[] = {
+		{ 'l', "-l" },
+		{ 'R', "-R" },
+		{ 'd', "-d" },
+		{ 'a', "-a" },
+		{ 'f', "-f" },
+		{ 'L', "-L" },
+		{ 'n', "-n" },
+		{ 'H', "-h (--human-readable)" },
+		{ 'J', "--json" },
+		{ 'E', "--entry" },
+		{ 'G', "--get" },
+		{ 'P', "--pvboot" },
+		{ 'O', "--output-limit" },
+		{ 'T', "--time-style" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].letter == letter)
+			return names[i].name;
+	return "?";
 }
 
 /*
@@ -317,16 +424,173 @@ static bool mount_after_options(int argc, char **argv)
 	return true;
 }
 
+/* What parsing the options found, beyond struct cli. */
+struct parse {
+	struct cli *c;
+	struct strbuf options;	   /* -o values */
+	const struct command *cmd; /* NULL before the command word */
+	char used[24];		   /* letters of command options given */
+	size_t nused;
+};
+
+static void mark_used(struct parse *ps, char letter)
+{
+	if (ps->nused < sizeof(ps->used) - 1 && !strchr(ps->used, letter))
+		ps->used[ps->nused++] = letter;
+}
+
+static int show_help(const struct parse *ps)
+{
+	if (ps->cmd)
+		command_help(ps->cmd);
+	else
+		global_help();
+	return EXIT_OK;
+}
+
+/*
+ * One option from getopt_long(). Returns -1 to go on, or the exit status
+ * when the option ends the program (help, version, a usage error).
+ */
+static int take_option(struct parse *ps, int opt, char **argv)
+{
+	struct cli *c = ps->c;
+
+	switch (opt) {
+	case 'p':
+		c->partition = optarg;
+		return -1;
+	case 't':
+		c->fstype = optarg;
+		return -1;
+	case 'o':
+		add_options(c, &ps->options, optarg);
+		return -1;
+	case 'q':
+		c->quiet = true;
+		return -1;
+	case 'v':
+		c->verbose = true;
+		return -1;
+	case 'h':
+		/* ls -h is ls(1)'s: sizes; elsewhere it is help */
+		if (ps->cmd && !strcmp(ps->cmd->name, "ls")) {
+			opt = OPT_HUMAN;
+			break;
+		}
+		return show_help(ps);
+	case OPT_HELP:
+		return show_help(ps);
+	case 'V':
+		printf("fsimg %s (libfsimg %s)\n", FSIMG_VERSION,
+		       fsimg_version());
+		return EXIT_OK;
+	case OPT_LIST_TYPES:
+		print_types(stdout, true);
+		return EXIT_OK;
+	case OPT_NO_SANDBOX:
+		setenv("FSIMG_SANDBOX", "0", 1);
+		return -1;
+	case ':':
+		return usage_error("option '%s' needs an argument",
+				   argv[optind - 1]);
+	case '?':
+		if (optopt)
+			return usage_error("unknown option '-%c'", optopt);
+		return usage_error("unknown option '%s'", argv[optind - 1]);
+	default:
+		break;
+	}
+
+	/* the options of one command or another */
+	switch (opt) {
+	case 'l':
+	case 'R':
+	case 'd':
+	case 'a':
+	case 'f':
+	case 'L':
+	case 'n':
+		mark_used(ps, (char)opt);
+		c->long_fmt |= opt == 'l' || opt == 'n';
+		c->recursive |= opt == 'R';
+		c->directory |= opt == 'd';
+		c->force |= opt == 'f';
+		c->dereference |= opt == 'L';
+		break;
+	case OPT_JSON:
+		mark_used(ps, 'J');
+		c->json = true;
+		break;
+	case OPT_HUMAN:
+		mark_used(ps, 'H');
+		c->human = true;
+		break;
+	case OPT_TIME_STYLE:
+		mark_used(ps, 'T');
+		if (!time_style_valid(optarg))
+			return usage_error(
+				"--time-style: '%s' is not full-iso, long-iso, "
+				"iso, locale or +FORMAT",
+				optarg);
+		c->time_style = optarg;
+		break;
+	case OPT_ENTRY:
+		mark_used(ps, 'E');
+		c->boot_entry = optarg;
+		break;
+	case OPT_GET:
+		mark_used(ps, 'G');
+		c->boot_get = optarg;
+		break;
+	case OPT_PVBOOT:
+		mark_used(ps, 'P');
+		c->pvboot = true;
+		break;
+	case OPT_LIMIT:
+		mark_used(ps, 'O');
+		if (parse_size(optarg, true, &c->boot_limit) || !c->boot_limit)
+			return usage_error("--output-limit: '%s' is not a size",
+					   optarg);
+		break;
+	default:
+		return usage_error("unknown option '%s'", argv[optind - 1]);
+	}
+	return -1;
+}
+
+/* "fsimg help [COMMAND]" */
+static int run_help(int argc, char **argv)
+{
+	const struct command *cmd;
+
+	if (argc < 3) {
+		global_help();
+		return EXIT_OK;
+	}
+	if (argc > 3)
+		return usage_error("help: too many operands");
+	if (!strcmp(argv[2], "mount") || !strcmp(argv[2], "umount")) {
+		char *args[] = { argv[0], argv[2], (char *)"--help", NULL };
+
+		return run_mount(args);
+	}
+	cmd = find_command(argv[2]);
+	if (!cmd)
+		return usage_error("help: unknown command '%s'", argv[2]);
+	command_help(cmd);
+	return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c = { .partition = "auto",
 			 .relay_fd = -1,
 			 .boot_limit = CLI_BOOT_LIMIT };
-	struct strbuf options = { 0 };
-	const struct command *cmd = NULL;
-	char used[16] = "";
-	size_t nused = 0;
-	int opt, rc, first;
+	struct parse ps = { .c = &c };
+	const struct command *cmd;
+	char **sub;
+	int opt, rc, first, nsub;
 
 	/*
 	 * mount and umount take mount(8)'s options (-o, -v, -f mean other
@@ -338,125 +602,64 @@ int main(int argc, char **argv)
 		return run_mount(argv);
 	if (mount_after_options(argc, argv))
 		return run_mount(argv);
+	if (argc > 1 && !strcmp(argv[1], "help"))
+		return run_help(argc, argv);
 
 	/* A reader that goes away early is not an error (cli_flush_stdout). */
 	signal(SIGPIPE, SIG_IGN);
 
+	/*
+	 * Two passes. Options before the command word (any command's, with
+	 * -h meaning help), up to that word; then the command's own, which
+	 * may follow its operands too, with -h meaning what it means there.
+	 */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":p:t:o:lRdafLqvhV", long_options,
-				  NULL)) != -1) {
-		switch (opt) {
-		case 'p':
-			c.partition = optarg;
-			break;
-		case 't':
-			c.fstype = optarg;
-			break;
-		case 'o':
-			add_options(&c, &options, optarg);
-			break;
-		case 'l':
-		case 'R':
-		case 'd':
-		case 'a':
-		case 'f':
-		case 'L':
-		case OPT_JSON:
-			if (nused < sizeof(used) - 1 &&
-			    !strchr(used, opt == OPT_JSON ? 'J' : opt))
-				used[nused++] =
-					opt == OPT_JSON ? 'J' : (char)opt;
-			c.long_fmt |= opt == 'l';
-			c.recursive |= opt == 'R';
-			c.directory |= opt == 'd';
-			c.force |= opt == 'f';
-			c.dereference |= opt == 'L';
-			c.json |= opt == OPT_JSON;
-			break;
-		case 'q':
-			c.quiet = true;
-			break;
-		case 'v':
-			c.verbose = true;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			putchar('\n');
-			print_types(stdout, false);
-			return EXIT_OK;
-		case OPT_NO_SANDBOX:
-			setenv("FSIMG_SANDBOX", "0", 1);
-			break;
-		case OPT_ENTRY:
-		case OPT_GET:
-		case OPT_PVBOOT:
-		case OPT_LIMIT: {
-			char letter = opt == OPT_ENTRY	 ? 'E'
-				      : opt == OPT_GET	 ? 'G'
-				      : opt == OPT_LIMIT ? 'O'
-							 : 'P';
-
-			if (nused < sizeof(used) - 1 && !strchr(used, letter))
-				used[nused++] = letter;
-			if (opt == OPT_LIMIT &&
-			    (parse_size(optarg, true, &c.boot_limit) ||
-			     !c.boot_limit))
-				return usage_error("--output-limit: '%s' is "
-						   "not a size",
-						   optarg);
-			if (opt == OPT_ENTRY)
-				c.boot_entry = optarg;
-			else if (opt == OPT_GET)
-				c.boot_get = optarg;
-			else if (opt == OPT_PVBOOT)
-				c.pvboot = true;
-			break;
-		}
-		case OPT_LIST_TYPES:
-			print_types(stdout, true);
-			return EXIT_OK;
-		case 'V':
-			printf("fsimg %s (libfsimg %s)\n", FSIMG_VERSION,
-			       fsimg_version());
-			return EXIT_OK;
-		case ':':
-			return usage_error("option '%s' needs an argument",
-					   argv[optind - 1]);
-		default:
-			if (optopt)
-				return usage_error("unknown option '-%c'",
-						   optopt);
-			return usage_error("unknown option '%s'",
-					   argv[optind - 1]);
-		}
+	while ((opt = getopt_long(argc, argv, "+:p:t:o:lRdafLnqvhV",
+				  long_options, NULL)) != -1) {
+		rc = take_option(&ps, opt, argv);
+		if (rc >= 0)
+			return rc;
 	}
-
-	c.options = options.s; /* NULL when no -o was given */
 	first = optind;
 	if (first >= argc)
 		return usage_error("no command given");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[first], commands[i].name))
-			cmd = &commands[i];
-	if (!cmd)
+	cmd = find_command(argv[first]);
+	if (!cmd) {
+		if (!strcmp(argv[first], "mount") ||
+		    !strcmp(argv[first], "umount"))
+			return usage_error("only -p, -t, -o and -v may come "
+					   "before '%s'",
+					   argv[first]);
 		return usage_error("unknown command '%s'", argv[first]);
-	for (size_t i = 0; i < nused; i++)
-		if (!strchr(cmd->options, used[i]))
+	}
+	ps.cmd = cmd;
+	sub = argv + first;
+	nsub = argc - first;
+	optind = 0; /* restart getopt on sub, from sub[1] */
+	while ((opt = getopt_long(nsub, sub,
+				  cmd->expression ? "+:p:t:o:lRdafLnqvhV"
+						  : ":p:t:o:lRdafLnqvhV",
+				  long_options, NULL)) != -1) {
+		rc = take_option(&ps, opt, sub);
+		if (rc >= 0)
+			return rc;
+	}
+
+	c.options = ps.options.s; /* NULL when no -o was given */
+	for (size_t i = 0; i < ps.nused; i++)
+		if (!strchr(cmd->options, ps.used[i]))
 			return usage_error("option '%s' does not apply to '%s'",
-					   option_name(used[i] == 'J'
-							       ? OPT_JSON
-							       : used[i]),
-					   cmd->name);
+					   option_name(ps.used[i]), cmd->name);
 	if (c.boot_get && !*c.boot_get)
 		return usage_error("--get wants a directory");
-	if (first + 1 >= argc)
+	if (optind >= nsub)
 		return usage_error("%s: no image given", cmd->name);
 	c.command = cmd->name;
 	c.confine = cmd->confined;
 	c.broker = -1;
-	c.image_path = argv[first + 1];
-	c.operands = argv + first + 2;
-	c.noperands = argc - first - 2;
+	c.image_path = sub[optind];
+	c.operands = sub + optind + 1;
+	c.noperands = nsub - optind - 1;
 	if (c.noperands < cmd->min_operands)
 		return usage_error("%s: missing operand", cmd->name);
 	if (cmd->max_operands >= 0 && c.noperands > cmd->max_operands)

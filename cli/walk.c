@@ -243,6 +243,8 @@ int walk_tree(struct cli *c, fsimg_ino top, const char *top_path,
 	stack[0].pathlen = path.len;
 	stack[0].ino = top;
 	frame_read(c, &stack[0], top, path.s);
+	if (ops->listed)
+		ops->listed(ctx, &stack[0].l, 1);
 	depth = 1;
 
 	while (depth) {
@@ -339,6 +341,8 @@ int walk_tree(struct cli *c, fsimg_ino top, const char *top_path,
 			nf->st = d->st;
 			frame_read(c, nf, d->ino, path.s);
 			depth++;
+			if (ops->listed)
+				ops->listed(ctx, &nf->l, (unsigned)depth);
 			continue;
 		}
 		/* not entered: still give the caller its post() */

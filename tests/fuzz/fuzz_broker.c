@@ -34,8 +34,8 @@ static void make_file(const char *path, const char *content)
 {
 	int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0600);
 
-	if (fd < 0 || write(fd, content, strlen(content)) !=
-			      (ssize_t)strlen(content))
+	if (fd < 0 ||
+	    write(fd, content, strlen(content)) != (ssize_t)strlen(content))
 		abort();
 	close(fd);
 }
