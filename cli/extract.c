@@ -50,6 +50,11 @@ void host_error(struct get *g, const char *ipath, const char *what,
 		g->fatal = true;
 		cli_status(g->c, EXIT_DEST);
 		break;
+	case EACCES:
+	case EPERM:
+		/* not writable here; other places of DEST may still be */
+		cli_status(g->c, EXIT_DEST);
+		break;
 	default:
 		cli_status(g->c, EXIT_PARTIAL);
 	}

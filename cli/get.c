@@ -222,6 +222,8 @@ struct wfile {
 	bool open;	   /* between ENTRY and EOF */
 	int fd;		   /* -1: its data is dropped */
 	bool linkable;	   /* record it for later hard links */
+	int dirfd;	   /* its directory (the parent dirstate's) */
+	char *name;	   /* its name there */
 	uint64_t received; /* data bytes, for the progress bar */
 	struct fsimg_stat st;
 	char *rel, *shown, *ipath;
@@ -234,6 +236,7 @@ static void wfile_reset(struct wfile *f)
 	free(f->rel);
 	free(f->shown);
 	free(f->ipath);
+	free(f->name);
 	memset(f, 0, sizeof(*f));
 	f->fd = -1;
 }
@@ -270,6 +273,8 @@ static void extract(struct get *g, struct dirstate *parent,
 			break;
 		}
 		f->linkable = linkable;
+		f->dirfd = parent->fd;
+		f->name = xstrdup(m->name);
 		f->st = *st;
 		f->rel = rel;
 		f->shown = shown;
@@ -303,9 +308,11 @@ static void finish_file(struct get *g, struct wfile *f, bool complete)
 		int fd = f->fd;
 
 		f->fd = -1; /* close_file() closes it */
-		if (!close_file(g, fd, &f->st, f->ipath, f->shown) &&
-		    f->linkable)
-			link_add(g, &f->st, f->rel);
+		if (!close_file(g, fd, &f->st, f->ipath, f->shown)) {
+			g->files++;
+			if (f->linkable)
+				link_add(g, &f->st, f->rel);
+		}
 	}
 	wfile_reset(f);
 }
@@ -351,8 +358,11 @@ static int on_entry(struct writer *w, const struct gw_msg *m, char *err,
 		cli_status(g->c, EXIT_PARTIAL);
 	} else {
 		if (g->c->verbose) {
+			/* the bar (on the same terminal) never cuts a line */
+			progress_clear(g->c->progress);
 			print_name(stdout, m->path);
 			putchar('\n');
+			fflush(stdout);
 		}
 		extract(g, parent, m, &d, &w->f);
 	}
@@ -384,6 +394,10 @@ static int on_data(struct writer *w, const struct gw_msg *m, char *err,
 		host_error(w->g, f->ipath, "cannot write", f->shown, rc);
 		close(f->fd);
 		f->fd = -1;
+		/* a full disk must not leave a file that looks extracted */
+		if (unlinkat(f->dirfd, f->name, 0) == 0)
+			cli_error(w->g->c, f->ipath, "removed the partial %s",
+				  f->shown);
 		return 0;
 	}
 	f->received += m->len;
@@ -834,7 +848,7 @@ int get_run_reader(struct get *g, struct dirstate *top,
 	rc = get_write_stream(g, top, p[0]);
 	close(p[0]);
 	reap_reader(c, pid, rc < 0 || g->fatal);
-	progress_free(c->progress);
+	progress_done(c->progress, g->files);
 	c->progress = NULL;
 	return 0;
 }

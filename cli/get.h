@@ -22,7 +22,8 @@ struct get {
 	size_t nlinks, caplinks;
 	size_t *hash; /* index + 1 into links, 0 = empty */
 	size_t caphash;
-	bool fatal; /* the destination cannot be written: stop */
+	bool fatal;	     /* the destination cannot be written: stop */
+	unsigned long files; /* regular files written, for the summary */
 };
 
 /* A directory being filled: the walk's per-directory state. */

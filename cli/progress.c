@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Progress bar: "  37% [#######.............] 1.2 GiB / 3.3 GiB  210 MiB/s".
+ * Progress bar:
+ * "  37% [#######.......] 1.2 GiB / 3.3 GiB  210 MiB/s  ETA 0:10".
  * Drawn on stderr with a carriage return, at most five times a second, and
  * only when stderr is a terminal. Messages erase it first (progress_clear).
  */
@@ -71,12 +72,38 @@ static unsigned term_width(void)
 	return 80;
 }
 
+/* "1:05", "2:01:05", or "--:--" before a rate is known. */
+static void duration_string(double secs, char *buf, size_t size)
+{
+	unsigned long s = (unsigned long)(secs + 0.5);
+
+	if (s >= 3600)
+		snprintf(buf, size, "%lu:%02lu:%02lu", s / 3600, s / 60 % 60,
+			 s % 60);
+	else
+		snprintf(buf, size, "%lu:%02lu", s / 60, s % 60);
+}
+
+static void eta_string(const struct progress *p, double elapsed, char *buf,
+		       size_t size)
+{
+	double rate = elapsed > 0 ? (double)p->done / elapsed : 0;
+
+	if (rate <= 0 || elapsed < 0.5) {
+		snprintf(buf, size, "--:--");
+		return;
+	}
+	duration_string(
+		p->done >= p->total ? 0 : (double)(p->total - p->done) / rate,
+		buf, size);
+}
+
 static void draw(struct progress *p, double t)
 {
-	char done[32], total[32], rate[32], bar[64];
+	char done[32], total[32], rate[32], bar[64], eta[32];
 	double elapsed = t - p->start;
 	double frac = p->total ? (double)p->done / (double)p->total : 1;
-	unsigned width = term_width() - 50, fill;
+	unsigned width = term_width() - 60, fill;
 
 	if (frac > 1)
 		frac = 1;
@@ -89,8 +116,9 @@ static void draw(struct progress *p, double t)
 	human((double)p->done, done, sizeof(done));
 	human((double)p->total, total, sizeof(total));
 	human(elapsed > 0 ? (double)p->done / elapsed : 0, rate, sizeof(rate));
-	fprintf(stderr, "\r%4u%% [%s] %s / %s  %s/s\033[K",
-		(unsigned)(frac * 100), bar, done, total, rate);
+	eta_string(p, elapsed, eta, sizeof(eta));
+	fprintf(stderr, "\r%4u%% [%s] %s / %s  %s/s  ETA %s\033[K",
+		(unsigned)(frac * 100), bar, done, total, rate, eta);
 	fflush(stderr);
 	p->shown = true;
 	p->last = t;
@@ -119,5 +147,22 @@ void progress_clear(struct progress *p)
 void progress_free(struct progress *p)
 {
 	progress_clear(p);
+	free(p);
+}
+
+void progress_done(struct progress *p, unsigned long files)
+{
+	char done[32], rate[32], took[32];
+	double elapsed;
+
+	if (!p)
+		return;
+	elapsed = now() - p->start;
+	progress_clear(p);
+	human((double)p->done, done, sizeof(done));
+	human(elapsed > 0 ? (double)p->done / elapsed : 0, rate, sizeof(rate));
+	duration_string(elapsed, took, sizeof(took));
+	fprintf(stderr, "fsimg: %s in %lu file%s, %s, %s/s\n", done, files,
+		files == 1 ? "" : "s", took, rate);
 	free(p);
 }

@@ -21,5 +21,11 @@ void progress_add(struct progress *p, uint64_t bytes);
 void progress_clear(struct progress *p);
 /* Erases the bar and frees it. p may be NULL. */
 void progress_free(struct progress *p);
+/*
+ * The end of a copy that drew a bar: erases it, prints one summary line
+ * ("fsimg: 1.2 GiB in 812 files, 3.4 s, 350 MiB/s"), frees it. p may be
+ * NULL (nothing is printed).
+ */
+void progress_done(struct progress *p, unsigned long files);
 
 #endif

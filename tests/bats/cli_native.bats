@@ -223,3 +223,72 @@ same_as_find() {
 	run -0 fsimg cat "$IMG" '/dir with space/f*'
 	equals "$output" spaced "pattern in a spaced directory"
 }
+
+# --- get: the destination ----------------------------------------------------
+
+@test "get: a full disk stops the copy, exit 5, and leaves no partial file" {
+	need_root
+	mkdir noise small
+	# data, not zeros (zeros become holes, which take no space)
+	head -c 3000000 /dev/urandom >noise/data
+	printf 'after\n' >noise/later
+	mkiso noise.iso -R noise
+	mount -t tmpfs -o size=1m none small
+	run --separate-stderr fsimg get noise.iso /data /later small
+	kept=$(ls -A small)
+	umount small
+	expect_status 5
+	contains "$stderr" "No space left on device" stderr
+	contains "$stderr" "removed the partial small/data" stderr
+	# the copy stops there: nothing after the full disk is tried
+	equals "$kept" "" "what the full disk kept"
+}
+
+@test "get: a read-only or forbidden destination exits 5 alike" {
+	need_root
+	mkdir ro
+	mount -t tmpfs -o size=1m,ro none ro
+	run --separate-stderr fsimg get "$IMG" /boot/vmlinuz-6.1.0 ro
+	umount ro
+	expect_status 5
+	contains "$stderr" "Read-only file system" stderr
+	mkdir -m 755 locked
+	chmod 755 "$BATS_TEST_TMPDIR"
+	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$FSIMG" get "$IMG" /boot/vmlinuz-6.1.0 "$PWD/locked"
+	expect_status 5
+	contains "$stderr" "Permission denied" stderr
+}
+
+@test "get: on a terminal, a progress bar with ETA, a summary, and -v lines whole" {
+	need_cmd script
+	mkdir -p big/sub
+	head -c $((70 << 20)) /dev/zero >big/sub/large
+	printf 'small\n' >big/small
+	mkiso big.iso -R big
+	mkdir out
+	# script(1) gives fsimg a terminal; stdout and stderr both go to it
+	run -0 script -qefc "$FSIMG get -v big.iso / out" /dev/null
+	cmp out/sub/large big/sub/large
+	contains "$output" "ETA " "the bar"
+	[[ $output =~ fsimg:\ 70\.0\ MiB\ in\ 2\ files,\ [0-9]+:[0-9]{2},\ .*/s ]] || {
+		echo "no summary line in: $output" >&2
+		false
+	}
+	# each path -v prints starts its own line: the bar never precedes it
+	local line
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		line=${line##*$'\r'}
+		case $line in
+		*/sub/large | */small) [[ $line == /* ]] || {
+			echo "a cut line: $line" >&2
+			false
+		} ;;
+		esac
+	done <<<"$output"
+	# not on a terminal: no bar, no summary
+	rm -rf out && mkdir out
+	run -0 --separate-stderr fsimg get big.iso / out
+	equals "$stderr" "" "stderr off a terminal"
+}
