@@ -87,6 +87,22 @@ teardown() {
 	! is_mounted "$T/umnt"
 }
 
+@test "fstab with systemd's options: accepted and left to systemd" {
+	# what a systemd user writes (see SYSTEMD in mount.fsimg(8)); mount(8)
+	# and the helper must mount the entry, not refuse these options
+	echo "$T/img.iso $T/mnt fsimg ro,nofail,_netdev,x-systemd.requires-mounts-for=$T,x-systemd.device-timeout=5s,x-systemd.automount,x-systemd.idle-timeout=60,partition=auto 0 0" >>/etc/fstab
+	run mount "$T/mnt"
+	[ "$status" -eq 0 ]
+	same_tree "$T/src" "$T/mnt"
+	run findmnt -rn -o FSTYPE --mountpoint "$T/mnt"
+	[ "$output" = fuse.fsimg ]
+	umount "$T/mnt"
+	# the same options on the command line, as a .mount unit's Options= gives them
+	run mount -t fsimg -o nofail,x-systemd.automount,x-systemd.requires-mounts-for=$T "$T/img.iso" "$T/mnt"
+	[ "$status" -eq 0 ]
+	umount "$T/mnt"
+}
+
 @test "fstab user entry, unreadable image: refused, nothing mounted" {
 	chmod 600 "$T/img.iso"
 	echo "$T/img.iso $T/umnt fsimg user,noauto 0 0" >>/etc/fstab
