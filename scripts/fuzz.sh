@@ -6,7 +6,7 @@
 #   scripts/fuzz.sh --save HARNESS|all      fold the corpus into the repo
 #   scripts/fuzz.sh --coverage HARNESS|all  llvm-cov report of the corpus
 #
-# HARNESS is a kind: iso eltorito ext fat ufs part wire bootcfg xenwire
+# HARNESS is a kind: iso eltorito ext fat ufs udf part wire bootcfg xenwire
 # container broker lvm.
 # The corpus lives in $FSIMG_FUZZ_DIR (default .fuzz/ at the top of the
 # tree, ignored by git) and grows from run to run; every run adds the
@@ -27,7 +27,7 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
-kinds=(iso eltorito ext fat ufs part wire bootcfg xenwire container broker lvm)
+kinds=(iso eltorito ext fat ufs part wire bootcfg xenwire container broker lvm udf)
 build=${FUZZ_BUILD:-build-fuzz}
 # UBSan reports and goes on unless told to stop: a report must end the run
 # as a crash, so that libFuzzer keeps the input (CI's runs say the same
@@ -167,6 +167,7 @@ targets() { # KIND
 	ext) ls lib/fs/ext*.c ;;
 	fat) ls lib/fs/fat*.c ;;
 	ufs) ls lib/fs/ufs*.c ;;
+	udf) ls lib/fs/udf*.c ;;
 	part) ls partitions/*.c ;;
 	wire) echo cli/getwire.c cli/get.c cli/extract.c ;;
 	bootcfg) ls lib/boot/*.c ;;

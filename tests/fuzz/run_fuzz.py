@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Seed corpus and test driver for the fuzz harnesses.
 
-Inputs, per kind (iso, eltorito, ext, fat, ufs, part, wire, bootcfg,
+Inputs, per kind (iso, eltorito, ext, fat, ufs, udf, part, wire, bootcfg,
 xenwire, container, broker):
     generated   crafted images of our own generators and small images made
                 by the real tools (mkcrafted.py, xorriso, mke2fs, mkfs.fat,
@@ -251,6 +251,55 @@ def ufs_seeds(out):
                                stdout=subprocess.DEVNULL)
 
 
+def udf_seeds(out):
+    """Small UDF images: mkudffs (udftools) for each revision and media
+    type it writes with 512-byte blocks, and genisoimage -udf bridge
+    discs, when those tools are installed."""
+    mkudffs = shutil.which("mkudffs") or shutil.which("/sbin/mkudffs")
+    if mkudffs:
+        for name, args in [("hd102", ["-m", "hd", "--udfrev=1.02"]),
+                           ("hd150", ["-m", "hd", "--udfrev=1.50"]),
+                           ("hd201", ["-m", "hd", "--udfrev=2.01"]),
+                           ("hd201_noefe", ["-m", "hd", "--noefe"]),
+                           ("hd201_long", ["-m", "hd", "--ad=long"]),
+                           ("hd201_inicb", ["-m", "hd", "--ad=inicb"]),
+                           ("hd201_s4096", ["-m", "hd", "--strategy=4096"]),
+                           ("cdrw201", ["-m", "cdrw", "--udfrev=2.01"]),
+                           ("cdr150", ["-m", "cdr", "--udfrev=1.50"]),
+                           ("bdr250", ["-m", "bdr", "--udfrev=2.50"]),
+                           ("bdr260", ["-m", "bdr", "--udfrev=2.60"])]:
+            img = os.path.join(out, "mkudffs_" + name + ".img")
+            if os.path.exists(img):
+                os.unlink(img)
+            blocks = "700"
+            if name.startswith(("cd", "bd")):
+                args = args + ["-b", "2048"]
+                blocks = "2000"
+            else:
+                args = args + ["-b", "512"]
+            r = subprocess.run([mkudffs] + args + [img, blocks],
+                               stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+            if r.returncode != 0 and os.path.exists(img):
+                os.unlink(img)
+    genisoimage = shutil.which("genisoimage")
+    if genisoimage:
+        with tempfile.TemporaryDirectory(prefix="fsimg-udf-") as tmp:
+            src = os.path.join(tmp, "src")
+            os.makedirs(os.path.join(src, "dir", "sub"))
+            with open(os.path.join(src, "dir", "file"), "w") as f:
+                f.write("hello\n")
+            with open(os.path.join(src, "big"), "wb") as f:
+                f.write(bytes(range(256)) * 64)
+            with open(os.path.join(src, "Long Name \u00e9t\u00e9.txt"),
+                      "w") as f:
+                f.write("x")
+            subprocess.run([genisoimage, "-quiet", "-udf", "-R", "-J", "-o",
+                            os.path.join(out, "genisoimage_udf.iso"), src],
+                           check=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+
+
 def part_seeds(out):
     """Solaris x86 VTOCs (tests/part/mkvtoc.py), MBR/EBR tables, LVM2."""
     sys.path.insert(0, os.path.join(HERE, "..", "part"))
@@ -490,19 +539,19 @@ def xenwire_seeds(out):
 
 
 KINDS = ("iso", "eltorito", "ext", "fat", "ufs", "part", "wire", "bootcfg",
-         "xenwire", "container", "broker", "lvm")
+         "xenwire", "container", "broker", "lvm", "udf")
 # libFuzzer's -max_len for each kind: the metadata the harness walks
 # lies in the first few hundred KiB of every seed
 MAX_LEN = {"iso": 524288, "eltorito": 131072, "ext": 262144,
            "fat": 262144, "ufs": 262144, "part": 131072, "wire": 65536,
            "bootcfg": 65536, "xenwire": 65536, "container": 262144,
-           "broker": 8192, "lvm": 65536}
+           "broker": 8192, "lvm": 65536, "udf": 1048576}
 # what scripts/fuzz.sh --save keeps of an input in tests/fuzz/corpus/: the
 # committed corpus stays small, and CI's fixed-seed run starts from it
 SAVE_MAX_LEN = {"iso": 131072, "eltorito": 16384, "ext": 65536,
                 "fat": 65536, "ufs": 65536, "part": 65536, "wire": 16384,
                 "bootcfg": 16384, "xenwire": 16384, "container": 65536,
-                "broker": 4096, "lvm": 16384}
+                "broker": 4096, "lvm": 16384, "udf": 262144}
 
 
 # Boot configurations (tests/fuzz/fuzz_bootcfg.c): the first byte picks
@@ -699,6 +748,8 @@ def generated(out, kind, max_size):
         fat_seeds(out, max_size)
     elif kind == "ufs":
         ufs_seeds(out)
+    elif kind == "udf":
+        udf_seeds(out)
     elif kind == "part":
         part_seeds(out)
     elif kind == "wire":

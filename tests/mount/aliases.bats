@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
-# mount.fsimg installed as mount.iso9660 (the mount_aliases build option):
+# mount.fsimg installed as mount.iso9660 and mount.udf (the mount_aliases
+# build option):
 # "mount -t iso9660 file.iso DIR" works where the kernel has no iso9660,
 # and a device is mounted exactly as plain mount(8) would mount it.
 
@@ -14,6 +15,7 @@ setup() {
 	# The alias, in front of the helper directory run.sh set up.
 	mkdir "$T/sbin"
 	ln -s "$MOUNT_FSIMG" "$T/sbin/mount.iso9660"
+	ln -s "$MOUNT_FSIMG" "$T/sbin/mount.udf"
 	sbin=$(readlink -f /sbin)
 	mount -t overlay fsimg-alias -o "lowerdir=$T/sbin:$sbin" "$sbin"
 	make_tree "$T/src"
@@ -39,6 +41,21 @@ loops_of() { # FILE: loop devices backed by it
 	same_tree "$T/src" "$T/mnt"
 	[ -z "$(loops_of "$T/img.iso")" ]
 	umount "$T/img.iso"
+	! is_mounted "$T/mnt"
+}
+
+@test "root: mount -t udf file.iso DIR reads the UDF tree of a bridge disc" {
+	grep -qw udf /proc/filesystems && skip "this kernel has udf: mount(8) needs no help"
+	command -v genisoimage >/dev/null || skip "needs genisoimage"
+	genisoimage -quiet -udf -R -J -o "$T/udf.iso" "$T/src"
+	run mount -t udf "$T/udf.iso" "$T/mnt"
+	[ "$status" -eq 0 ]
+	[ "$(findmnt -rn -o SOURCE,FSTYPE --mountpoint "$T/mnt")" = "$T/udf.iso fuse.fsimg" ]
+	# the UDF tree, not the ISO 9660 one: the info of the mount says so
+	run "$FSIMG" info "$T/udf.iso"
+	[[ "$output" == *"type: udf"* ]]
+	cmp "$T/src/hello.txt" "$T/mnt/hello.txt"
+	umount "$T/mnt"
 	! is_mounted "$T/mnt"
 }
 

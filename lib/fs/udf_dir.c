@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * UDF directories: the file identifier descriptors (4/14.4) of a
+ * directory's data, one after the other (they may cross block ends),
+ * each tag-checked (checksum and CRC over the whole descriptor; its
+ * location is the block its tag starts in). Deleted identifiers and the
+ * parent's are not listed. Names are OSTA compressed Unicode (UDF 2.1.1)
+ * in UTF-8; a '/' or NUL in a name is shown as '_', as Linux does.
+ */
+#include "udf.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+
+/* The longest identifier: header, implementation use, name, padding. */
+#define FID_MAX (38u + 65535u + 255u + 3u)
+
+struct fid {
+	uint64_t off, next; /* in the directory's data */
+	uint8_t flags;	    /* 4/14.4.3 file characteristics */
+	uint16_t part;
+	uint32_t lbn;
+	char name[UDF_NAME_MAX * 3 + 1];
+};
+
+/* Return 0 to go on, > 0 to stop, < 0 for an error. */
+typedef int (*fid_cb)(void *ctx, const struct fid *f);
+
+/* The logical block (in the ICB's partition, or the extent's) of data
+   byte pos of n: where a descriptor starting there says it is. */
+static uint32_t data_lbn(const struct udf_fs *u, const struct udf_node *n,
+			 uint64_t pos)
+{
+	if (n->inline_data)
+		return n->lbn;
+	for (uint32_t i = 0; i < n->next; i++) {
+		const struct udf_extent *e = &n->ext[i];
+
+		if (pos >= e->logical && pos - e->logical < e->length)
+			return e->lbn +
+			       (uint32_t)((pos - e->logical) >> u->bshift);
+	}
+	return UINT32_MAX;
+}
+
+static int fid_walk(struct udf_fs *u, const struct udf_node *dir,
+		    uint64_t cookie, fid_cb cb, void *ctx)
+{
+	uint8_t *buf;
+	uint64_t pos = cookie;
+	int rc = 0;
+
+	if (dir->size > UDF_DIR_MAX)
+		return fsimg_werr(&u->win, -EUCLEAN,
+				  "directory at block %u has %llu bytes",
+				  dir->lbn, (unsigned long long)dir->size);
+	buf = malloc(FID_MAX);
+	if (!buf)
+		return -ENOMEM;
+	while (pos + 38 <= dir->size) {
+		struct fid f = { .off = pos };
+		const char *why = NULL;
+		uint16_t l_iu;
+		uint8_t l_fi;
+		size_t len;
+		ssize_t got;
+		int tag;
+
+		got = udf_read_data(u, dir, buf, 38, pos, true);
+		if (got < 0) {
+			rc = (int)got;
+			break;
+		}
+		l_fi = buf[19];
+		l_iu = get_le16(buf + 36);
+		len = (38u + l_iu + l_fi + 3u) & ~3u;
+		if (pos + 38 + l_iu + l_fi > dir->size) {
+			why = "it runs past the end of the directory";
+			tag = -1;
+		} else {
+			/* the padding too: the CRC may cover it */
+			got = udf_read_data(
+				u, dir, buf,
+				pos + len <= dir->size
+					? len
+					: (size_t)(38u + l_iu + l_fi),
+				pos, true);
+			if (got < 0) {
+				rc = (int)got;
+				break;
+			}
+			tag = udf_tag_check(buf, (size_t)got,
+					    data_lbn(u, dir, pos), &why);
+		}
+		if (tag != UDF_TAG_FID) {
+			rc = fsimg_werr(&u->win, -EUCLEAN,
+					"directory at block %u of "
+					"partition %u, identifier at byte %llu "
+					"of its data: %s",
+					dir->lbn, dir->part,
+					(unsigned long long)pos,
+					tag < 0 ? why
+						: "not a file identifier "
+						  "descriptor");
+			break;
+		}
+		f.next = pos + len;
+		f.flags = buf[18];
+		f.lbn = get_le32(buf + 20 + 4);
+		f.part = get_le16(buf + 20 + 8);
+		pos = f.next;
+		/* 4/14.4.3: deleted, or the parent (".."): not listed */
+		if (f.flags & 0x0c)
+			continue;
+		rc = udf_cs0_to_utf8(buf + 38 + l_iu, l_fi, f.name,
+				     sizeof(f.name));
+		if (rc < 0) {
+			rc = fsimg_werr(&u->win, -EUCLEAN,
+					"directory at block %u, identifier "
+					"at byte %llu of its data: a name %s",
+					dir->lbn, (unsigned long long)f.off,
+					rc == -ENAMETOOLONG
+						? "too long"
+						: "in an unknown encoding");
+			break;
+		}
+		for (int i = 0; i < rc; i++)
+			if (f.name[i] == '/' || f.name[i] == 0)
+				f.name[i] = '_';
+		if (rc == 0 || !strcmp(f.name, ".") || !strcmp(f.name, "..")) {
+			UDF_DBG("directory at block %u: identifier at %llu "
+				"named '%s': skipped",
+				dir->lbn, (unsigned long long)f.off, f.name);
+			rc = 0;
+			continue;
+		}
+		if (f.part >= u->nmaps) {
+			rc = fsimg_werr(&u->win, -EUCLEAN,
+					"directory at block %u: '%s' is in "
+					"partition reference %u, of %u",
+					dir->lbn, f.name, f.part, u->nmaps);
+			break;
+		}
+		rc = cb(ctx, &f);
+		if (rc)
+			break;
+	}
+	free(buf);
+	return rc;
+}
+
+static int dir_node(struct udf_fs *u, fsimg_ino ino, struct udf_node *n)
+{
+	int rc = udf_node_read(u, ino, n, true);
+
+	if (rc)
+		return rc;
+	if (n->file_type != UDF_FT_DIR && n->file_type != UDF_FT_STREAMDIR) {
+		udf_node_free(n);
+		return -ENOTDIR;
+	}
+	return 0;
+}
+
+struct readdir_ctx {
+	struct udf_fs *u;
+	fsimg_dirent_fn fn;
+	void *ctx;
+};
+
+static int readdir_cb(void *priv, const struct fid *f)
+{
+	struct readdir_ctx *c = priv;
+	uint64_t h = udf_handle(f->part, f->lbn);
+	struct udf_node n;
+	struct fsimg_stat st;
+
+	/* a node that cannot be read is listed without a stat: getattr
+	   reports why */
+	if (udf_node_read(c->u, h, &n, false))
+		return c->fn(c->ctx, f->name, h, NULL, f->next) ? 1 : 0;
+	udf_stat_of(c->u, &n, &st);
+	if (f->flags & 0x01)
+		st.attrs |= FSIMG_ATTR_HIDDEN;
+	return c->fn(c->ctx, f->name, h, &st, f->next) ? 1 : 0;
+}
+
+int udf_readdir(fsimg_fs *fs, fsimg_ino dir, uint64_t cookie,
+		fsimg_dirent_fn fn, void *ctx)
+{
+	struct udf_fs *u = udf_of(fs);
+	struct readdir_ctx c = { .u = u, .fn = fn, .ctx = ctx };
+	struct udf_node n;
+	int rc = dir_node(u, dir, &n);
+
+	if (rc)
+		return rc;
+	rc = fid_walk(u, &n, cookie, readdir_cb, &c);
+	udf_node_free(&n);
+	return rc > 0 ? 0 : rc;
+}
+
+struct lookup_ctx {
+	const char *name;
+	uint64_t found;
+	uint8_t flags;
+};
+
+static int lookup_cb(void *priv, const struct fid *f)
+{
+	struct lookup_ctx *c = priv;
+
+	if (strcmp(f->name, c->name))
+		return 0;
+	c->found = udf_handle(f->part, f->lbn);
+	c->flags = f->flags;
+	return 1;
+}
+
+int udf_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
+	       struct fsimg_stat *st)
+{
+	struct udf_fs *u = udf_of(fs);
+	struct lookup_ctx c = { .name = name };
+	struct udf_node n;
+	int rc;
+
+	if (strlen(name) > sizeof(((struct fid *)0)->name) - 1)
+		return -ENAMETOOLONG;
+	rc = dir_node(u, dir, &n);
+	if (rc)
+		return rc;
+	rc = fid_walk(u, &n, 0, lookup_cb, &c);
+	udf_node_free(&n);
+	if (rc < 0)
+		return rc;
+	if (!c.found)
+		return -ENOENT;
+	if (st) {
+		rc = udf_node_read(u, c.found, &n, false);
+		if (rc)
+			return rc;
+		udf_stat_of(u, &n, st);
+		if (c.flags & 0x01)
+			st->attrs |= FSIMG_ATTR_HIDDEN;
+	}
+	*ino = c.found;
+	return 0;
+}
