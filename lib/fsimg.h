@@ -343,9 +343,9 @@ struct fsimg_bootmenu_entry {
 				    --id, a BLS file name, a LABEL; may be "" */
 	const char *source;	 /* "grub2", "bls", "uki", "grub-legacy",
 				    "syslinux", "treeinfo", "debian", "casper",
-				    "freebsd", "pvboot" */
+				    "windows", "freebsd", "pvboot" */
 	const char *kind;	 /* "linux", "solaris", "freebsd", "pvboot",
-				    "uki" */
+				    "uki", "windows" */
 	const char *config_part; /* where the configuration was read */
 	const char *config;	 /* its path, "" when there is none */
 	unsigned line;		 /* the line the entry starts at, 0: none */

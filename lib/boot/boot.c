@@ -39,6 +39,7 @@ extern const struct boot_source boot_source_uki;
 extern const struct boot_source boot_source_treeinfo;
 extern const struct boot_source boot_source_debian;
 extern const struct boot_source boot_source_casper;
+extern const struct boot_source boot_source_windows;
 extern const struct boot_source boot_source_freebsd;
 extern const struct boot_source boot_source_pvboot;
 
@@ -46,8 +47,8 @@ extern const struct boot_source boot_source_pvboot;
 static const struct boot_source *const sources[] = {
 	&boot_source_grub2,  &boot_source_syslinux, &boot_source_grub_legacy,
 	&boot_source_bls,    &boot_source_uki,	    &boot_source_treeinfo,
-	&boot_source_debian, &boot_source_casper,   &boot_source_freebsd,
-	&boot_source_pvboot,
+	&boot_source_debian, &boot_source_casper,   &boot_source_windows,
+	&boot_source_freebsd, &boot_source_pvboot,
 };
 
 struct boot_entry {

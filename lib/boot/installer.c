@@ -14,6 +14,11 @@
  *             .disk/info.
  *   casper    Ubuntu live media: casper/vmlinuz with casper/initrd (.gz,
  *             .lz), booted with boot=casper.
+ *   windows   Windows install media (their files are in the UDF tree):
+ *             the boot manager, /bootmgr for BIOS and
+ *             /efi/boot/bootx64.efi for UEFI, loads the WinPE image
+ *             /sources/boot.wim; entries of kind "windows", the boot
+ *             manager as the kernel and boot.wim as the initrd.
  *
  * Trees hold no boot menu of their own that we have not read already:
  * what the medium's grub.cfg or isolinux.cfg offered comes first, and a
@@ -28,6 +33,7 @@
 extern const struct boot_source boot_source_treeinfo;
 extern const struct boot_source boot_source_debian;
 extern const struct boot_source boot_source_casper;
+extern const struct boot_source boot_source_windows;
 
 #define TREEINFO_MAX_SECTIONS 64
 
@@ -262,6 +268,7 @@ struct layout {
 	const char *id;
 	const char *args;
 	bool deflt;
+	const char *kind; /* NULL: "linux" */
 };
 
 static int add_layout(struct boot_scan *s, const struct boot_source *src,
@@ -293,6 +300,8 @@ static int add_layout(struct boot_scan *s, const struct boot_source *src,
 	boot_entry_initrd(e, fs, initrd);
 	if (l->args)
 		boot_entry_args(e, l->args);
+	if (l->kind)
+		boot_entry_kind(e, l->kind);
 	if (l->deflt)
 		boot_entry_default(e);
 	boot_entry_done(e);
@@ -328,18 +337,20 @@ static int add_layouts(struct boot_scan *s, const struct boot_source *src,
 	  " (text installer)",                                               \
 	  "install." arch,                                                   \
 	  NULL,                                                              \
-	  dflt },                                                            \
+	  dflt,                                                              \
+	  NULL },                                                            \
 		{ "/install." arch,                                          \
 		  "vmlinuz",                                                 \
 		  { "gtk/initrd.gz" },                                       \
 		  " (graphical installer)",                                  \
 		  "install." arch "-gtk",                                    \
 		  NULL,                                                      \
-		  false },                                                   \
+		  false,                                                     \
+		  NULL },                                                    \
 	{                                                                    \
 		"/install." arch "/xen", "vmlinuz", { "initrd.gz" },         \
 			" (Xen PV installer)", "install." arch "-xen", NULL, \
-			false                                                \
+			false, NULL                                          \
 	}
 
 static const struct layout debian_layouts[] = {
@@ -352,14 +363,16 @@ static const struct layout debian_layouts[] = {
 	  " (installer)",
 	  "install",
 	  NULL,
-	  false },
+	  false,
+	  NULL },
 	{ "/debian-installer/amd64",
 	  "linux",
 	  { "initrd.gz" },
 	  " (netboot installer)",
 	  "netboot-amd64",
 	  NULL,
-	  false },
+	  false,
+	  NULL },
 };
 
 static int scan_debian(struct boot_scan *s, struct boot_fs *fs)
@@ -383,14 +396,16 @@ static const struct layout casper_layouts[] = {
 	  " (live)",
 	  "casper",
 	  "boot=casper",
-	  true },
+	  true,
+	  NULL },
 	{ "/casper",
 	  "vmlinuz.efi",
 	  { "initrd", "initrd.gz", "initrd.lz" },
 	  " (live)",
 	  "casper-efi",
 	  "boot=casper",
-	  false },
+	  false,
+	  NULL },
 };
 
 static int scan_casper(struct boot_scan *s, struct boot_fs *fs)
@@ -404,5 +419,48 @@ const struct boot_source boot_source_casper = {
 	"casper",
 	"casper live tree",
 	scan_casper,
+	NULL,
+};
+
+static const struct layout windows_layouts[] = {
+	{ "",
+	  "bootmgr",
+	  { "sources/boot.wim" },
+	  " (BIOS)",
+	  "windows-bios",
+	  NULL,
+	  true,
+	  "windows" },
+	{ "",
+	  "efi/boot/bootx64.efi",
+	  { "sources/boot.wim" },
+	  " (UEFI x64)",
+	  "windows-efi-x64",
+	  NULL,
+	  false,
+	  "windows" },
+	{ "",
+	  "efi/boot/bootaa64.efi",
+	  { "sources/boot.wim" },
+	  " (UEFI ARM64)",
+	  "windows-efi-aa64",
+	  NULL,
+	  false,
+	  "windows" },
+};
+
+static int scan_windows(struct boot_scan *s, struct boot_fs *fs)
+{
+	if (!boot_is_file(s, fs, "/sources/boot.wim"))
+		return 0;
+	return add_layouts(s, &boot_source_windows, fs, windows_layouts,
+			   sizeof(windows_layouts) / sizeof(windows_layouts[0]),
+			   "Windows installer");
+}
+
+const struct boot_source boot_source_windows = {
+	"windows",
+	"Windows install medium",
+	scan_windows,
 	NULL,
 };

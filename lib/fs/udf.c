@@ -13,6 +13,7 @@
  * the anchors of the whole image only.
  */
 #include "udf.h"
+#include "iso9660.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -704,6 +705,33 @@ static int udf_statfs(fsimg_fs *fs, struct fsimg_statfs *st)
 	return 0;
 }
 
+/*
+ * El Torito on UDF media: a bridge disc keeps its boot record among the
+ * ISO 9660 descriptors before the UDF ones (2/9.1: CD001 may precede
+ * BEA01), where the ISO 9660 driver's catalog reader finds it.
+ */
+static int udf_boot_entries(fsimg_fs *fs, struct fsimg_boot_entry *entries,
+			    size_t max)
+{
+	struct udf_fs *u = udf_of(fs);
+	uint8_t vd[0x4b];
+
+	for (unsigned i = 0; i < 64; i++) {
+		uint64_t at = 32768 + (uint64_t)i * 2048;
+
+		if (!fsimg_window_has(&u->win, at, sizeof(vd)) ||
+		    fsimg_wread_cached(&u->win, at, vd, sizeof(vd)) ||
+		    memcmp(vd + 1, "CD001", 5))
+			return 0;
+		if (vd[0] == 0 && !memcmp(vd + 7, "EL TORITO SPECIFICATION", 23))
+			return iso_eltorito_entries(&u->win, get_le32(vd + 0x47),
+						    entries, max);
+		if (vd[0] == 255)
+			return 0; /* the set terminator */
+	}
+	return 0;
+}
+
 const struct fsimg_driver fsimg_udf_driver = {
 	.name = "udf",
 	.label = "UDF",
@@ -722,4 +750,5 @@ const struct fsimg_driver fsimg_udf_driver = {
 	.file_read = udf_file_read,
 	.file_map = udf_file_map,
 	.file_close = udf_file_close,
+	.boot_entries = udf_boot_entries,
 };
