@@ -43,9 +43,11 @@ int udf_read_block(struct udf_fs *u, uint64_t block, void *buf,
 /*
  * 2/9.1: BEA01, then NSR02 or NSR03, in the sectors from byte 32768 on
  * (2048 bytes apart, or a block apart for larger blocks); CD001, BOOT2 and
- * CDW02 may come before. 0 none, 2 or 3 the NSR version, -errno.
+ * CDW02 may come before. 0 none, 2 or 3 the NSR version, -errno. *step
+ * is the distance between the descriptors: 2048, or the block size when
+ * blocks are larger (2/8.3).
  */
-static int vrs_nsr(const struct fsimg_window *w)
+static int vrs_nsr(const struct fsimg_window *w, unsigned *step)
 {
 	static const unsigned steps[] = { 2048, 4096, 8192, 16384, 32768 };
 	uint8_t d[8];
@@ -65,8 +67,10 @@ static int vrs_nsr(const struct fsimg_window *w)
 			if (!memcmp(d + 1, "BEA01", 5))
 				bea = true;
 			else if (bea && (!memcmp(d + 1, "NSR02", 5) ||
-					 !memcmp(d + 1, "NSR03", 5)))
+					 !memcmp(d + 1, "NSR03", 5))) {
+				*step = steps[s];
 				return d[5] - '0';
+			}
 			else if (!memcmp(d + 1, "TEA01", 5))
 				break;
 			else if (memcmp(d + 1, "CD001", 5) &&
@@ -97,18 +101,22 @@ static bool anchor_at(const struct fsimg_window *w, unsigned bs, uint64_t b,
 	return true;
 }
 
-/* 3/10.2, UDF 2.2.3: the block size and anchor of the volume. */
-static bool find_anchor(const struct fsimg_window *w, unsigned *bsize,
-			uint32_t *where, uint32_t vds[4])
+/*
+ * 3/10.2, UDF 2.2.3: the block size and anchor of the volume. A sequence
+ * recorded with a step above 2048 tells the block size; otherwise 2048
+ * (optical media) is tried first, then the sizes of disks.
+ */
+static bool find_anchor(const struct fsimg_window *w, unsigned step,
+			unsigned *bsize, uint32_t *where, uint32_t vds[4])
 {
-	static const unsigned sizes[] = { 2048, 512,   4096, 1024,
-					  8192, 16384, 32768 };
+	static const unsigned sizes[] = { 2048, 512, 1024, 4096, 8192,
+					  16384, 32768 };
 
 	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		uint64_t n = w->len / sizes[i];
 		uint64_t at[4] = { 256, n - 256, n - 1, 512 };
 
-		if (n < 257)
+		if (n < 257 || (step > 2048 && sizes[i] != step))
 			continue;
 		for (unsigned k = 0; k < 4; k++)
 			if (anchor_at(w, sizes[i], at[k], vds)) {
@@ -123,12 +131,12 @@ static bool find_anchor(const struct fsimg_window *w, unsigned *bsize,
 static int udf_probe(const struct fsimg_window *w)
 {
 	uint32_t vds[4], where;
-	unsigned bs;
-	int nsr = vrs_nsr(w);
+	unsigned bs, step = 0;
+	int nsr = vrs_nsr(w, &step);
 
 	if (nsr <= 0)
 		return nsr;
-	if (!find_anchor(w, &bs, &where, vds)) {
+	if (!find_anchor(w, step, &bs, &where, vds)) {
 		UDF_DBG("probe: NSR0%d recognised but no anchor found", nsr);
 		return 0;
 	}
@@ -242,6 +250,55 @@ static int read_vds(struct udf_fs *u, uint32_t loc, uint32_t len, struct vds *v)
 out:
 	free(b);
 	return rc;
+}
+
+/*
+ * The UUID blkid gives a UDF volume, from the first 16 bytes of the volume
+ * set identifier in UTF-8 (UDF 2.2.2.5 wants them unique, the first 8 a
+ * time in hex): as they are where they are hex digits, in hex where not.
+ */
+static void volset_uuid(const uint8_t *d, char uuid[17])
+{
+	uint8_t text[512] = { 0 }, b[17] = { 0 };
+	size_t len = d[127] ? d[127] - 1u : 0, n, nonhex = 16;
+
+	uuid[0] = 0;
+	if (len > 126)
+		len = 126;
+	if (len == 0 || udf_cs0_to_utf8(d, len + 1, (char *)text,
+					sizeof(text)) < 0)
+		return;
+	n = strlen((char *)text);
+	if (n > 16) {
+		/* whole characters only */
+		n = 16;
+		while (n && (text[n] & 0xc0) == 0x80)
+			n--;
+	}
+	if (n < 8)
+		return;
+	memcpy(b, text, n);
+	for (size_t i = 0; i < 16; i++)
+		if (!((b[i] >= '0' && b[i] <= '9') ||
+		      ((b[i] | 0x20) >= 'a' && (b[i] | 0x20) <= 'f'))) {
+			nonhex = i;
+			break;
+		}
+	if (nonhex < 8) {
+		for (int i = 0; i < 8; i++)
+			snprintf(uuid + 2 * i, 3, "%02x", b[i]);
+	} else if (nonhex < 16) {
+		for (int i = 0; i < 8; i++)
+			uuid[i] = (char)(b[i] >= 'A' && b[i] <= 'F' ? b[i] | 0x20
+								     : b[i]);
+		for (int i = 0; i < 4; i++)
+			snprintf(uuid + 8 + 2 * i, 3, "%02x", b[8 + i]);
+	} else {
+		for (int i = 0; i < 16; i++)
+			uuid[i] = (char)(b[i] >= 'A' && b[i] <= 'F' ? b[i] | 0x20
+								     : b[i]);
+		uuid[16] = 0;
+	}
 }
 
 static void regid_text(const uint8_t *r, char *out, size_t room)
@@ -456,11 +513,11 @@ static int udf_open(fsimg_fs *fs, struct fsimg_opts *opts)
 	struct vds v = { 0 };
 	struct udf_node root;
 	uint32_t vds[4];
-	unsigned bs;
+	unsigned bs, step = 0;
 	int rc, nsr;
 
 	(void)opts;
-	nsr = vrs_nsr(&fs->win);
+	nsr = vrs_nsr(&fs->win, &step);
 	if (nsr < 0)
 		return fsimg_werr(&fs->win, nsr,
 				  "cannot read the volume recognition "
@@ -473,7 +530,7 @@ static int udf_open(fsimg_fs *fs, struct fsimg_opts *opts)
 	u->win = fs->win;
 	u->nsr03 = nsr == 3;
 	u->uid_unset = u->gid_unset = 65534;
-	if (!find_anchor(&fs->win, &bs, &u->anchor, vds)) {
+	if (!find_anchor(&fs->win, step, &bs, &u->anchor, vds)) {
 		rc = fsimg_werr(&fs->win, -EUCLEAN,
 				"no anchor volume descriptor pointer at "
 				"block 256, N-256, N-1 or 512 for any block "
@@ -517,6 +574,7 @@ static int udf_open(fsimg_fs *fs, struct fsimg_opts *opts)
 			    sizeof(u->volume_id));
 		udf_dstring(v.pvd_buf + 72, 128, u->volume_set_id,
 			    sizeof(u->volume_set_id));
+		volset_uuid(v.pvd_buf + 72, u->uuid);
 		regid_text(v.pvd_buf + 344, u->app_id, sizeof(u->app_id));
 		udf_timestamp(v.pvd_buf + 376, &u->recorded);
 		u->have_recorded = u->recorded.tv_sec != 0;
@@ -593,7 +651,6 @@ static const char *map_name(enum udf_map_type t)
 static int udf_info(fsimg_fs *fs, struct fsimg_fsinfo *info)
 {
 	struct udf_fs *u = udf_of(fs);
-	size_t i;
 
 	if (u->udf_rev)
 		snprintf(info->version, sizeof(info->version), "UDF %x.%02x",
@@ -604,17 +661,7 @@ static int udf_info(fsimg_fs *fs, struct fsimg_fsinfo *info)
 	/* as blkid: the logical volume's identifier, else the volume's */
 	fsimg_strcpy_trunc(info->label, sizeof(info->label),
 			   u->lv_id[0] ? u->lv_id : u->volume_id);
-	/* as blkid: the volume set identifier's first 16 hex digits */
-	for (i = 0; i < 16 && u->volume_set_id[i]; i++)
-		if (!strchr("0123456789abcdefABCDEF", u->volume_set_id[i]))
-			break;
-	if (i == 16) {
-		for (i = 0; i < 16; i++)
-			info->uuid[i] =
-				(char)(u->volume_set_id[i] |
-				       (u->volume_set_id[i] >= 'A' ? 0x20 : 0));
-		info->uuid[16] = 0;
-	}
+	fsimg_strcpy_trunc(info->uuid, sizeof(info->uuid), u->uuid);
 	/*
 	 * Write-once media (a virtual map) claim the whole disc, of which an
 	 * image holds the part recorded so far: claim no more than that.

@@ -172,6 +172,7 @@ struct udf_fs {
 	/* descriptive, for info and details */
 	char volume_id[128]; /* PVD, UTF-8 */
 	char volume_set_id[512];
+	char uuid[17];		/* as blkid makes it of the volume set id */
 	char lv_id[512];	  /* LVD */
 	char fileset_id[128];	  /* FSD */
 	char app_id[32];	  /* PVD application identifier */
