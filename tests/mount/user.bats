@@ -104,3 +104,20 @@ teardown() {
 	as_user umount "$T/disk.img"
 	! is_mounted "$T/mnt"
 }
+
+@test "user: a UDF bridge disc (genisoimage -udf) mounts, its UDF tree reads back" {
+	command -v genisoimage >/dev/null || skip "needs genisoimage"
+	# genisoimage's UDF tree keeps no symlinks: compare a tree without one
+	cp -a "$T/src" "$T/usrc"
+	rm "$T/usrc/link"
+	genisoimage -quiet -udf -R -J -o "$T/udf.iso" "$T/usrc"
+	chmod 644 "$T/udf.iso"
+	run as_user "$FSIMG" mount "$T/udf.iso" "$T/mnt"
+	[ "$status" -eq 0 ]
+	run "$FSIMG" info "$T/udf.iso"
+	[[ "$output" == *"type: udf"* ]]
+	same_tree "$T/usrc" "$T/mnt" as_user
+	run as_user "$FSIMG" umount "$T/mnt"
+	[ "$status" -eq 0 ]
+	! is_mounted "$T/mnt"
+}
