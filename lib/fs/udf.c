@@ -70,8 +70,7 @@ static int vrs_nsr(const struct fsimg_window *w, unsigned *step)
 					 !memcmp(d + 1, "NSR03", 5))) {
 				*step = steps[s];
 				return d[5] - '0';
-			}
-			else if (!memcmp(d + 1, "TEA01", 5))
+			} else if (!memcmp(d + 1, "TEA01", 5))
 				break;
 			else if (memcmp(d + 1, "CD001", 5) &&
 				 memcmp(d + 1, "CDW02", 5) &&
@@ -109,8 +108,8 @@ static bool anchor_at(const struct fsimg_window *w, unsigned bs, uint64_t b,
 static bool find_anchor(const struct fsimg_window *w, unsigned step,
 			unsigned *bsize, uint32_t *where, uint32_t vds[4])
 {
-	static const unsigned sizes[] = { 2048, 512, 1024, 4096, 8192,
-					  16384, 32768 };
+	static const unsigned sizes[] = { 2048, 512,   1024, 4096,
+					  8192, 16384, 32768 };
 
 	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		uint64_t n = w->len / sizes[i];
@@ -265,8 +264,8 @@ static void volset_uuid(const uint8_t *d, char uuid[17])
 	uuid[0] = 0;
 	if (len > 126)
 		len = 126;
-	if (len == 0 || udf_cs0_to_utf8(d, len + 1, (char *)text,
-					sizeof(text)) < 0)
+	if (len == 0 ||
+	    udf_cs0_to_utf8(d, len + 1, (char *)text, sizeof(text)) < 0)
 		return;
 	n = strlen((char *)text);
 	if (n > 16) {
@@ -289,14 +288,16 @@ static void volset_uuid(const uint8_t *d, char uuid[17])
 			snprintf(uuid + 2 * i, 3, "%02x", b[i]);
 	} else if (nonhex < 16) {
 		for (int i = 0; i < 8; i++)
-			uuid[i] = (char)(b[i] >= 'A' && b[i] <= 'F' ? b[i] | 0x20
-								     : b[i]);
+			uuid[i] =
+				(char)(b[i] >= 'A' && b[i] <= 'F' ? b[i] | 0x20
+								  : b[i]);
 		for (int i = 0; i < 4; i++)
 			snprintf(uuid + 8 + 2 * i, 3, "%02x", b[8 + i]);
 	} else {
 		for (int i = 0; i < 16; i++)
-			uuid[i] = (char)(b[i] >= 'A' && b[i] <= 'F' ? b[i] | 0x20
-								     : b[i]);
+			uuid[i] =
+				(char)(b[i] >= 'A' && b[i] <= 'F' ? b[i] | 0x20
+								  : b[i]);
 		uuid[16] = 0;
 	}
 }
@@ -770,9 +771,10 @@ static int udf_boot_entries(fsimg_fs *fs, struct fsimg_boot_entry *entries,
 		    fsimg_wread_cached(&u->win, at, vd, sizeof(vd)) ||
 		    memcmp(vd + 1, "CD001", 5))
 			return 0;
-		if (vd[0] == 0 && !memcmp(vd + 7, "EL TORITO SPECIFICATION", 23))
-			return iso_eltorito_entries(&u->win, get_le32(vd + 0x47),
-						    entries, max);
+		if (vd[0] == 0 &&
+		    !memcmp(vd + 7, "EL TORITO SPECIFICATION", 23))
+			return iso_eltorito_entries(
+				&u->win, get_le32(vd + 0x47), entries, max);
 		if (vd[0] == 255)
 			return 0; /* the set terminator */
 	}
@@ -797,5 +799,7 @@ const struct fsimg_driver fsimg_udf_driver = {
 	.file_read = udf_file_read,
 	.file_map = udf_file_map,
 	.file_close = udf_file_close,
+	.getxattr = udf_getxattr,
+	.listxattr = udf_listxattr,
 	.boot_entries = udf_boot_entries,
 };

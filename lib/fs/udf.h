@@ -13,7 +13,7 @@
  *               extended file entries, ICB strategy 4096, allocation
  *               descriptors with their continuation extents, getattr
  *   udf_dir.c   file identifier descriptors, OSTA compressed Unicode,
- *               readdir, lookup, symlink path components
+ *               readdir, lookup; named streams as extended attributes
  *   udf_file.c  file data: open, read, map, readlink
  *
  * Section numbers "4/14.9" are ECMA-167 part/clause; "UDF 2.2.13" are the
@@ -172,7 +172,7 @@ struct udf_fs {
 	/* descriptive, for info and details */
 	char volume_id[128]; /* PVD, UTF-8 */
 	char volume_set_id[512];
-	char uuid[17];		/* as blkid makes it of the volume set id */
+	char uuid[17];		  /* as blkid makes it of the volume set id */
 	char lv_id[512];	  /* LVD */
 	char fileset_id[128];	  /* FSD */
 	char app_id[32];	  /* PVD application identifier */
@@ -304,5 +304,9 @@ int udf_readdir(fsimg_fs *fs, fsimg_ino dir, uint64_t cookie,
 		fsimg_dirent_fn fn, void *ctx);
 int udf_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
 	       struct fsimg_stat *st);
+/* Named streams as the extended attributes "user.NAME". */
+ssize_t udf_listxattr(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size);
+ssize_t udf_getxattr(fsimg_fs *fs, fsimg_ino ino, const char *name, void *buf,
+		     size_t size);
 
 #endif /* FSIMG_UDF_H */

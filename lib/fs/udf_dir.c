@@ -247,3 +247,110 @@ int udf_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
 	*ino = c.found;
 	return 0;
 }
+
+/* --- named streams (4/14.17: an extended file entry's stream directory) --- */
+
+/* Streams are shown as the extended attributes "user.NAME". */
+#define UDF_XATTR_PREFIX "user."
+#define UDF_XATTR_MAX	 65536u /* XATTR_SIZE_MAX and XATTR_LIST_MAX */
+
+static int stream_dir(struct udf_fs *u, fsimg_ino ino, struct udf_node *sd)
+{
+	struct udf_node n;
+	int rc = udf_node_read(u, ino, &n, false);
+
+	if (rc)
+		return rc;
+	if (!n.efe || !n.has_streams)
+		return -ENODATA;
+	if (n.stream_part >= u->nmaps)
+		return fsimg_werr(
+			&u->win, -EUCLEAN,
+			"file entry at block %u: its stream directory "
+			"is in partition reference %u, of %u",
+			n.lbn, n.stream_part, u->nmaps);
+	rc = dir_node(u, udf_handle(n.stream_part, n.stream_lbn), sd);
+	if (rc == -ENOTDIR)
+		return fsimg_werr(
+			&u->win, -EUCLEAN,
+			"file entry at block %u: its stream directory "
+			"(block %u) is not a directory",
+			n.lbn, n.stream_lbn);
+	return rc;
+}
+
+struct list_ctx {
+	char *buf;
+	size_t size, len;
+};
+
+static int list_cb(void *priv, const struct fid *f)
+{
+	struct list_ctx *c = priv;
+	size_t n = sizeof(UDF_XATTR_PREFIX) - 1 + strlen(f->name) + 1;
+
+	if (c->len + n > UDF_XATTR_MAX)
+		return -E2BIG;
+	if (c->size) {
+		if (c->len + n > c->size)
+			return -ERANGE;
+		memcpy(c->buf + c->len, UDF_XATTR_PREFIX,
+		       sizeof(UDF_XATTR_PREFIX) - 1);
+		memcpy(c->buf + c->len + sizeof(UDF_XATTR_PREFIX) - 1, f->name,
+		       strlen(f->name) + 1);
+	}
+	c->len += n;
+	return 0;
+}
+
+ssize_t udf_listxattr(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size)
+{
+	struct udf_fs *u = udf_of(fs);
+	struct list_ctx c = { .buf = buf, .size = size };
+	struct udf_node sd;
+	int rc = stream_dir(u, ino, &sd);
+
+	if (rc == -ENODATA)
+		return 0;
+	if (rc)
+		return rc;
+	rc = fid_walk(u, &sd, 0, list_cb, &c);
+	udf_node_free(&sd);
+	return rc < 0 ? rc : (ssize_t)c.len;
+}
+
+ssize_t udf_getxattr(fsimg_fs *fs, fsimg_ino ino, const char *name, void *buf,
+		     size_t size)
+{
+	struct udf_fs *u = udf_of(fs);
+	struct lookup_ctx c = { .name = name + sizeof(UDF_XATTR_PREFIX) - 1 };
+	struct udf_node sd, n;
+	ssize_t got;
+	int rc;
+
+	if (strncmp(name, UDF_XATTR_PREFIX, sizeof(UDF_XATTR_PREFIX) - 1))
+		return -ENODATA;
+	rc = stream_dir(u, ino, &sd);
+	if (rc)
+		return rc;
+	rc = fid_walk(u, &sd, 0, lookup_cb, &c);
+	udf_node_free(&sd);
+	if (rc < 0)
+		return rc;
+	if (!c.found)
+		return -ENODATA;
+	rc = udf_node_read(u, c.found, &n, true);
+	if (rc)
+		return rc;
+	if (n.size > UDF_XATTR_MAX) {
+		got = -E2BIG;
+	} else if (size == 0) {
+		got = (ssize_t)n.size;
+	} else if (size < n.size) {
+		got = -ERANGE;
+	} else {
+		got = udf_read_data(u, &n, buf, (size_t)n.size, 0, true);
+	}
+	udf_node_free(&n);
+	return got;
+}
