@@ -111,6 +111,13 @@ void cli_flush_stdout(struct cli *c);
  * components and "." dropped and ".." taking one away (never above "/").
  */
 char *path_normalize(const char *path);
+/*
+ * path as the image resolves it: the directories it goes through as they
+ * are reached (symlinks followed, ".." taken after them), and its last
+ * component as typed unless that is "." or "..". path_normalize() when
+ * the walk fails.
+ */
+char *path_real(fsimg_fs *fs, const char *path);
 /* The last component of a normalized path ("/" for the root). */
 const char *path_basename(const char *norm);
 /* dir + "/" + name, with no doubled slash after the root. */

@@ -678,7 +678,7 @@ static void resolve_operand(struct cli *c, struct operand *op)
 		cli_path_failed(c, op->arg, rc, logged);
 		return;
 	}
-	op->norm = path_normalize(op->arg);
+	op->norm = path_real(c->fs, op->arg);
 	op->ok = true;
 }
 

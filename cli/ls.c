@@ -487,7 +487,7 @@ int cmd_ls(struct cli *c)
 		cli_path_failed(c, op, rc, logged);
 		return cli_path_status(rc);
 	}
-	norm = path_normalize(op);
+	norm = path_real(c->fs, op);
 	if (c->json) {
 		json_init(&x.j, stdout, 1);
 		json_begin_array(&x.j);

@@ -55,6 +55,43 @@ char *path_normalize(const char *path)
 	return sb_checked(&b);
 }
 
+char *path_real(fsimg_fs *fs, const char *path)
+{
+	char *norm = path_normalize(path), *real = NULL, *dir;
+	const char *last;
+	size_t len = strlen(path);
+	int rc;
+
+	/* the last component as typed, unless it moves ("." or "..") */
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	dir = xstrdup(path);
+	dir[len] = 0;
+	last = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
+	if (*last && strcmp(last, ".") && strcmp(last, "..")) {
+		char *name = xstrdup(last);
+
+		dir[last - dir] = 0;
+		rc = fsimg_realpath(fs, *dir ? dir : "/", 0, &real);
+		if (!rc) {
+			char *joined = path_join(real, name);
+
+			free(real);
+			real = joined;
+		}
+		free(name);
+	} else {
+		rc = fsimg_realpath(fs, *dir ? dir : "/", 0, &real);
+	}
+	free(dir);
+	if (rc || !real) {
+		free(real);
+		return norm;
+	}
+	free(norm);
+	return real;
+}
+
 const char *path_basename(const char *norm)
 {
 	const char *slash = strrchr(norm, '/');

@@ -268,6 +268,13 @@ enum fsimg_resolve_flags {
  */
 int fsimg_resolve(fsimg_fs *fs, const char *path, unsigned flags,
 		  fsimg_ino *ino, struct fsimg_stat *st);
+/*
+ * The path from the root that path resolves to, as fsimg_resolve walks it
+ * (symlinks followed, ".." taken after them): "/" and the names of the
+ * directories gone through, in *out (free() it). With FSIMG_NOFOLLOW a
+ * symlink in the last component is named, not followed.
+ */
+int fsimg_realpath(fsimg_fs *fs, const char *path, unsigned flags, char **out);
 
 /* --- file data ------------------------------------------------------ */
 

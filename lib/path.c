@@ -20,6 +20,10 @@ struct walk {
 	fsimg_ino *stack; /* stack[0] is the root */
 	size_t depth;
 	char *rest; /* what remains to walk, heap, NUL-terminated */
+	/* fsimg_realpath: the names of the stack, "/a/b"; end[i] is the
+	   length of real up to stack[i]'s name */
+	char *real;
+	size_t *end;
 };
 
 /* Replaces w->rest with target + "/" + tail; tail points into w->rest. */
@@ -43,8 +47,8 @@ static int splice_link(struct walk *w, const char *target, const char *tail)
 	return 0;
 }
 
-int fsimg_resolve(fsimg_fs *fs, const char *path, unsigned flags,
-		  fsimg_ino *ino, struct fsimg_stat *st)
+static int resolve(fsimg_fs *fs, const char *path, unsigned flags,
+		   fsimg_ino *ino, struct fsimg_stat *st, char **real)
 {
 	struct walk w = { 0 };
 	struct fsimg_stat cur;
@@ -59,12 +63,20 @@ int fsimg_resolve(fsimg_fs *fs, const char *path, unsigned flags,
 	w.stack = malloc(sizeof(*w.stack) * FSIMG_MAX_DEPTH);
 	w.rest = strdup(path);
 	link = malloc(PATH_MAX);
-	if (!w.stack || !w.rest || !link) {
+	if (real) {
+		w.real = malloc(FSIMG_MAX_PATHBUF);
+		w.end = malloc(sizeof(*w.end) * FSIMG_MAX_DEPTH);
+	}
+	if (!w.stack || !w.rest || !link || (real && (!w.real || !w.end))) {
 		rc = -ENOMEM;
 		goto out;
 	}
 	w.stack[0] = fs->root;
 	w.depth = 1;
+	if (real) {
+		w.real[0] = 0;
+		w.end[0] = 0;
+	}
 	rc = fsimg_getattr(fs, fs->root, &cur);
 	if (rc)
 		goto out;
@@ -151,6 +163,18 @@ int fsimg_resolve(fsimg_fs *fs, const char *path, unsigned flags,
 			rc = -ELOOP;
 			goto out;
 		}
+		if (real) {
+			size_t at = w.end[w.depth - 1];
+
+			if (at + 1 + n + 1 > FSIMG_MAX_PATHBUF) {
+				rc = -ENAMETOOLONG;
+				goto out;
+			}
+			w.real[at] = '/';
+			memcpy(w.real + at + 1, comp, n);
+			w.real[at + 1 + n] = 0;
+			w.end[w.depth] = at + 1 + n;
+		}
 		w.stack[w.depth++] = next;
 		cur = nst;
 	}
@@ -161,10 +185,32 @@ int fsimg_resolve(fsimg_fs *fs, const char *path, unsigned flags,
 	*ino = w.stack[w.depth - 1];
 	if (st)
 		*st = cur;
+	if (real) {
+		w.real[w.end[w.depth - 1]] = 0;
+		if (w.depth == 1)
+			strcpy(w.real, "/");
+		*real = w.real;
+		w.real = NULL;
+	}
 	rc = 0;
 out:
 	free(link);
 	free(w.rest);
 	free(w.stack);
+	free(w.real);
+	free(w.end);
 	return rc;
+}
+
+int fsimg_resolve(fsimg_fs *fs, const char *path, unsigned flags,
+		  fsimg_ino *ino, struct fsimg_stat *st)
+{
+	return resolve(fs, path, flags, ino, st, NULL);
+}
+
+int fsimg_realpath(fsimg_fs *fs, const char *path, unsigned flags, char **out)
+{
+	fsimg_ino ino;
+
+	return resolve(fs, path, flags, &ino, NULL, out);
 }

@@ -85,3 +85,21 @@ setup_file() {
 	run -0 fsimg ls -L --json "$IMG" /boot/vmlinuz
 	contains "$output" '"type": "file"' "ls -L --json"
 }
+
+@test "-L: an operand with .. after a symlink is the directory the image reaches" {
+	local src=$BATS_TEST_TMPDIR/dsrc
+	mkdir -p "$src/x/y/z" "$src/a"
+	printf 'w\n' >"$src/x/y/w"
+	ln -s /x/y/z "$src/a/link"
+	ln -s ../w "$src/x/y/z/upw"
+	mkiso dot.iso -R "$src"
+	# /a/link/.. is /x/y (as the kernel walks it), not /a
+	run -0 fsimg ls -L dot.iso /a/link/..
+	equals "$output" "$(printf 'w\nz')" "ls -L /a/link/.."
+	mkdir out
+	run -0 fsimg get -L dot.iso /a/link/.. out
+	cmp out/y/w "$src/x/y/w"
+	# the link inside resolves from where it really is
+	cmp out/y/z/upw "$src/x/y/w"
+	[[ ! -L out/y/z/upw ]]
+}
