@@ -43,10 +43,49 @@ static uint32_t data_lbn(const struct udf_fs *u, const struct udf_node *n,
 	return UINT32_MAX;
 }
 
+/* Directory data is read this much at a time (plus one identifier). */
+#define FID_CHUNK (64u << 10)
+
+struct fid_buf {
+	uint8_t *p;
+	uint64_t start; /* directory offset of p[0] */
+	size_t len;
+};
+
+/*
+ * Makes [pos, pos + need) of the directory's data available in b; returns
+ * a pointer to pos, or NULL with *rc set.
+ */
+static const uint8_t *fid_bytes(struct udf_fs *u, const struct udf_node *dir,
+				struct fid_buf *b, uint64_t pos, size_t need,
+				int *rc)
+{
+	size_t want;
+	ssize_t got;
+
+	if (pos >= b->start && pos + need <= b->start + b->len)
+		return b->p + (pos - b->start);
+	want = need > FID_CHUNK ? need : FID_CHUNK;
+	if (want > dir->size - pos)
+		want = (size_t)(dir->size - pos);
+	got = udf_read_data(u, dir, b->p, want, pos, true);
+	if (got < 0) {
+		*rc = (int)got;
+		return NULL;
+	}
+	b->start = pos;
+	b->len = (size_t)got;
+	if (b->len < need) {
+		*rc = -EIO;
+		return NULL;
+	}
+	return b->p;
+}
+
 static int fid_walk(struct udf_fs *u, const struct udf_node *dir,
 		    uint64_t cookie, fid_cb cb, void *ctx)
 {
-	uint8_t *buf;
+	struct fid_buf b = { 0 };
 	uint64_t pos = cookie;
 	int rc = 0;
 
@@ -54,23 +93,21 @@ static int fid_walk(struct udf_fs *u, const struct udf_node *dir,
 		return fsimg_werr(&u->win, -EUCLEAN,
 				  "directory at block %u has %llu bytes",
 				  dir->lbn, (unsigned long long)dir->size);
-	buf = malloc(FID_MAX);
-	if (!buf)
+	b.p = malloc(FID_CHUNK + FID_MAX);
+	if (!b.p)
 		return -ENOMEM;
 	while (pos + 38 <= dir->size) {
 		struct fid f = { .off = pos };
 		const char *why = NULL;
+		const uint8_t *buf;
 		uint16_t l_iu;
 		uint8_t l_fi;
-		size_t len;
-		ssize_t got;
+		size_t len, have;
 		int tag;
 
-		got = udf_read_data(u, dir, buf, 38, pos, true);
-		if (got < 0) {
-			rc = (int)got;
+		buf = fid_bytes(u, dir, &b, pos, 38, &rc);
+		if (!buf)
 			break;
-		}
 		l_fi = buf[19];
 		l_iu = get_le16(buf + 36);
 		len = (38u + l_iu + l_fi + 3u) & ~3u;
@@ -78,30 +115,25 @@ static int fid_walk(struct udf_fs *u, const struct udf_node *dir,
 			why = "it runs past the end of the directory";
 			tag = -1;
 		} else {
-			/* the padding too: the CRC may cover it */
-			got = udf_read_data(
-				u, dir, buf,
-				pos + len <= dir->size
-					? len
-					: (size_t)(38u + l_iu + l_fi),
-				pos, true);
-			if (got < 0) {
-				rc = (int)got;
+			/* the padding too, when there: the CRC may cover it */
+			have = pos + len <= dir->size
+				       ? len
+				       : (size_t)(38u + l_iu + l_fi);
+			buf = fid_bytes(u, dir, &b, pos, have, &rc);
+			if (!buf)
 				break;
-			}
-			tag = udf_tag_check(buf, (size_t)got,
-					    data_lbn(u, dir, pos), &why);
+			tag = udf_tag_check(buf, have, data_lbn(u, dir, pos),
+					    &why);
 		}
 		if (tag != UDF_TAG_FID) {
-			rc = fsimg_werr(&u->win, -EUCLEAN,
-					"directory at block %u of "
-					"partition %u, identifier at byte %llu "
-					"of its data: %s",
-					dir->lbn, dir->part,
-					(unsigned long long)pos,
-					tag < 0 ? why
-						: "not a file identifier "
-						  "descriptor");
+			rc = fsimg_werr(
+				&u->win, -EUCLEAN,
+				"directory at block %u of partition %u, "
+				"identifier at byte %llu of its data: %s",
+				dir->lbn, dir->part, (unsigned long long)pos,
+				tag < 0 ? why
+					: "not a file identifier "
+					  "descriptor");
 			break;
 		}
 		f.next = pos + len;
@@ -116,8 +148,8 @@ static int fid_walk(struct udf_fs *u, const struct udf_node *dir,
 				     sizeof(f.name));
 		if (rc < 0) {
 			rc = fsimg_werr(&u->win, -EUCLEAN,
-					"directory at block %u, identifier "
-					"at byte %llu of its data: a name %s",
+					"directory at block %u, identifier at "
+					"byte %llu of its data: a name %s",
 					dir->lbn, (unsigned long long)f.off,
 					rc == -ENAMETOOLONG
 						? "too long"
@@ -145,7 +177,7 @@ static int fid_walk(struct udf_fs *u, const struct udf_node *dir,
 		if (rc)
 			break;
 	}
-	free(buf);
+	free(b.p);
 	return rc;
 }
 
