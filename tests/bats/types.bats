@@ -19,10 +19,11 @@ setup_file() {
 	[ "$(wc -l <"$TYPES")" -ge 4 ]
 	local names
 	names=$(cut -d' ' -f1 "$TYPES" | tr '\n' ' ')
-	# the drivers of this version, in probe order: ISO9660 (found at
-	# 32 KiB) before the formats of the first sector, so that a hybrid ISO
-	# is read as an ISO; the table may grow, these stay
-	[[ $names == "iso9660 vfat "* ]]
+	# the drivers of this version, in probe order: UDF first (a bridge
+	# disc is UDF, as blkid says), then ISO9660 (found at 32 KiB) before
+	# the formats of the first sector, so that a hybrid ISO is read as an
+	# ISO; the table may grow, these stay
+	[[ $names == "udf iso9660 vfat "* ]]
 	[[ $names == *" ext4 "* && $names == *" ufs "* ]]
 	grep -qx "ext4 ext2 ext3" "$TYPES"
 }
