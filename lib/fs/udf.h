@@ -288,6 +288,8 @@ static inline uint64_t udf_handle(uint16_t part, uint32_t lbn)
 /* --- data (udf_file.c)
  * -------------------------------------------------------- */
 
+/* The extent holding byte off of n (a binary search), or NULL. */
+const struct udf_extent *udf_extent_at(const struct udf_node *n, uint64_t off);
 /* Reads size bytes of n's data at off (inside its size). */
 ssize_t udf_read_data(struct udf_fs *u, const struct udf_node *n, void *buf,
 		      size_t size, uint64_t off, bool cached);

@@ -31,16 +31,13 @@ typedef int (*fid_cb)(void *ctx, const struct fid *f);
 static uint32_t data_lbn(const struct udf_fs *u, const struct udf_node *n,
 			 uint64_t pos)
 {
+	const struct udf_extent *e;
+
 	if (n->inline_data)
 		return n->lbn;
-	for (uint32_t i = 0; i < n->next; i++) {
-		const struct udf_extent *e = &n->ext[i];
-
-		if (pos >= e->logical && pos - e->logical < e->length)
-			return e->lbn +
-			       (uint32_t)((pos - e->logical) >> u->bshift);
-	}
-	return UINT32_MAX;
+	e = udf_extent_at(n, pos);
+	return e ? e->lbn + (uint32_t)((pos - e->logical) >> u->bshift)
+		 : UINT32_MAX;
 }
 
 /* Directory data is read this much at a time (plus one identifier). */

@@ -13,9 +13,7 @@
 /* Blocks one file_map run covers at most. */
 #define UDF_MAP_MERGE 256u
 
-/* The extent holding byte off of n, or NULL past the last one. */
-static const struct udf_extent *extent_at(const struct udf_node *n,
-					  uint64_t off)
+const struct udf_extent *udf_extent_at(const struct udf_node *n, uint64_t off)
 {
 	uint32_t lo = 0, hi = n->next;
 
@@ -49,7 +47,7 @@ ssize_t udf_read_data(struct udf_fs *u, const struct udf_node *n, void *buf,
 	}
 	while (done < size) {
 		uint64_t pos = off + done, in_ext, block;
-		const struct udf_extent *e = extent_at(n, pos);
+		const struct udf_extent *e = udf_extent_at(n, pos);
 		uint32_t lbn, in_block, run;
 		size_t len;
 		int rc;
@@ -156,7 +154,7 @@ int udf_file_map(fsimg_file *f, uint64_t off, struct fsimg_extent *ext)
 		return -ENXIO;
 	if (n->inline_data)
 		return -EOPNOTSUPP; /* in the ICB, among other bytes */
-	e = extent_at(n, off);
+	e = udf_extent_at(n, off);
 	if (!e)
 		return -EUCLEAN;
 	end = e->logical + e->length < n->size ? e->logical + e->length

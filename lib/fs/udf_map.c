@@ -86,22 +86,18 @@ int udf_map_block(struct udf_fs *u, uint16_t part, uint32_t lbn,
 		if (!f || off >= f->size)
 			return outside(u, part, lbn,
 				       "past the end of the metadata file");
-		for (uint32_t i = 0; i < f->next; i++) {
-			const struct udf_extent *e = &f->ext[i];
+		const struct udf_extent *e = udf_extent_at(f, off);
 
-			if (off < e->logical || off - e->logical >= e->length)
-				continue;
-			if (e->type != 0)
-				return outside(u, part, lbn,
-					       "not recorded in the metadata "
-					       "file");
-			return map_physical(
-				u, &u->map[m->phys], m->phys,
-				e->lbn + (uint32_t)((off - e->logical) >>
-						    u->bshift),
-				block);
-		}
-		return outside(u, part, lbn, "a hole in the metadata file");
+		if (!e)
+			return outside(u, part, lbn,
+				       "past the extents of the metadata file");
+		if (e->type != 0)
+			return outside(u, part, lbn,
+				       "not recorded in the metadata file");
+		return map_physical(
+			u, &u->map[m->phys], m->phys,
+			e->lbn + (uint32_t)((off - e->logical) >> u->bshift),
+			block);
 	}
 	}
 	return -EINVAL;
