@@ -278,6 +278,9 @@ int udf_node_read(struct udf_fs *u, uint64_t handle, struct udf_node *n,
 void udf_node_free(struct udf_node *n);
 void udf_stat_of(const struct udf_fs *u, const struct udf_node *n,
 		 struct fsimg_stat *st);
+/* udf_stat_of, and a symlink's size the length of its target */
+int udf_stat_node(struct udf_fs *u, const struct udf_node *n,
+		  struct fsimg_stat *st);
 int udf_getattr(fsimg_fs *fs, fsimg_ino ino, struct fsimg_stat *st);
 
 static inline uint64_t udf_handle(uint16_t part, uint32_t lbn)
@@ -298,6 +301,9 @@ ssize_t udf_file_read(fsimg_file *f, void *buf, size_t size, uint64_t off);
 int udf_file_map(fsimg_file *f, uint64_t off, struct fsimg_extent *ext);
 void udf_file_close(fsimg_file *f);
 int udf_readlink(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size);
+/* The target of the symlink at handle, as readlink gives it. */
+int udf_link_target(struct udf_fs *u, uint64_t handle, char *buf,
+		    size_t size);
 
 /* --- directories (udf_dir.c)
  * --------------------------------------------------- */

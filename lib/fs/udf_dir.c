@@ -206,9 +206,8 @@ static int readdir_cb(void *priv, const struct fid *f)
 
 	/* a node that cannot be read is listed without a stat: getattr
 	   reports why */
-	if (udf_node_read(c->u, h, &n, false))
+	if (udf_node_read(c->u, h, &n, false) || udf_stat_node(c->u, &n, &st))
 		return c->fn(c->ctx, f->name, h, NULL, f->next) ? 1 : 0;
-	udf_stat_of(c->u, &n, &st);
 	if (f->flags & 0x01)
 		st.attrs |= FSIMG_ATTR_HIDDEN;
 	return c->fn(c->ctx, f->name, h, &st, f->next) ? 1 : 0;
@@ -269,7 +268,9 @@ int udf_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
 		rc = udf_node_read(u, c.found, &n, false);
 		if (rc)
 			return rc;
-		udf_stat_of(u, &n, st);
+		rc = udf_stat_node(u, &n, st);
+		if (rc)
+			return rc;
 		if (c.flags & 0x01)
 			st->attrs |= FSIMG_ATTR_HIDDEN;
 	}

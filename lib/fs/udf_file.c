@@ -247,15 +247,15 @@ static int components(struct udf_fs *u, const struct udf_node *n,
 	return (int)o;
 }
 
-int udf_readlink(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size)
+int udf_link_target(struct udf_fs *u, uint64_t handle, char *buf,
+		    size_t size)
 {
-	struct udf_fs *u = udf_of(fs);
 	struct udf_node n;
 	uint8_t *data = NULL;
 	ssize_t got;
 	int rc;
 
-	rc = udf_node_read(u, ino, &n, true);
+	rc = udf_node_read(u, handle, &n, true);
 	if (rc)
 		return rc;
 	if (n.file_type != UDF_FT_SYMLINK) {
@@ -284,4 +284,9 @@ out:
 	free(data);
 	udf_node_free(&n);
 	return rc;
+}
+
+int udf_readlink(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size)
+{
+	return udf_link_target(udf_of(fs), ino, buf, size);
 }

@@ -544,6 +544,23 @@ void udf_stat_of(const struct udf_fs *u, const struct udf_node *n,
 	}
 }
 
+int udf_stat_node(struct udf_fs *u, const struct udf_node *n,
+		  struct fsimg_stat *st)
+{
+	udf_stat_of(u, n, st);
+	if (S_ISLNK(st->mode)) {
+		/* the target's length, as Linux's udf_symlink_getattr gives
+		   it, not the bytes of its path components */
+		char target[UDF_LINK_MAX + 1];
+		int rc = udf_link_target(u, n->handle, target, sizeof(target));
+
+		if (rc < 0)
+			return rc;
+		st->size = (uint64_t)rc;
+	}
+	return 0;
+}
+
 int udf_getattr(fsimg_fs *fs, fsimg_ino ino, struct fsimg_stat *st)
 {
 	struct udf_fs *u = udf_of(fs);
@@ -552,6 +569,5 @@ int udf_getattr(fsimg_fs *fs, fsimg_ino ino, struct fsimg_stat *st)
 
 	if (rc)
 		return rc;
-	udf_stat_of(u, &n, st);
-	return 0;
+	return udf_stat_node(u, &n, st);
 }

@@ -282,6 +282,29 @@ def udf_seeds(out):
                                stderr=subprocess.DEVNULL)
             if r.returncode != 0 and os.path.exists(img):
                 os.unlink(img)
+    # our generator: revisions, layouts and a metadata partition that
+    # mkudffs does not write, with a small tree, 512-byte blocks
+    with tempfile.TemporaryDirectory(prefix="fsimg-udf-") as tmp:
+        src = os.path.join(tmp, "src")
+        os.makedirs(os.path.join(src, "dir", "sub"))
+        with open(os.path.join(src, "dir", "file"), "w") as f:
+            f.write("hello\n")
+        with open(os.path.join(src, "multi"), "wb") as f:
+            f.write(bytes(range(256)) * 40)
+        os.symlink("../dir/file", os.path.join(src, "dir", "sub", "up"))
+        os.link(os.path.join(src, "dir", "file"), os.path.join(src, "hard"))
+        mkudf = os.path.join(HERE, "..", "udf", "mkudf.py")
+        for name, args in [("102", ["--revision", "1.02"]),
+                           ("201_long_inline", ["--ad", "long", "--inline"]),
+                           ("250_meta", ["--revision", "2.50",
+                                         "--meta-blocks", "32"]),
+                           ("260_aed", ["--revision", "2.60",
+                                        "--meta-blocks", "32",
+                                        "--max-extent", "512"])]:
+            subprocess.run([sys.executable, mkudf, "--block-size", "512"] +
+                           args + [src, os.path.join(out, "mkudf_" + name +
+                                                     ".img")],
+                           check=True, stdout=subprocess.DEVNULL)
     genisoimage = shutil.which("genisoimage")
     if genisoimage:
         with tempfile.TemporaryDirectory(prefix="fsimg-udf-") as tmp:
