@@ -308,6 +308,33 @@ static void show_all(struct info *x, const struct fsimg_part *parts, int n)
 	c->partition = saved;
 }
 
+/*
+ * A bridge disc holds ISO 9660 beside the UDF filesystem read by default:
+ * shown after it, as -t iso9660 reads it.
+ */
+static void show_bridge(struct info *x)
+{
+	struct cli *c = x->c;
+	fsimg_fs *udf = c->fs, *iso = NULL;
+	bool mute = c->mute;
+	int rc;
+
+	if (c->fstype || strcmp(fsimg_fs_type(udf), "udf"))
+		return;
+	c->mute = true; /* no ISO 9660 there is no news */
+	rc = fsimg_fs_open(c->img, c->part_offset, c->part_length, "iso9660",
+			   c->options, &iso);
+	c->mute = mute;
+	if (rc)
+		return;
+	if (!c->json)
+		printf("also (-t iso9660):\n");
+	c->fs = iso;
+	show_fs(x);
+	c->fs = udf;
+	fsimg_fs_close(iso);
+}
+
 int cmd_info(struct cli *c)
 {
 	struct info x = { .c = c };
@@ -376,8 +403,10 @@ int cmd_info(struct cli *c)
 	}
 	if (all)
 		show_all(&x, parts, np);
-	else if (!rc)
+	else if (!rc) {
 		show_fs(&x);
+		show_bridge(&x);
+	}
 	if (c->json) {
 		json_end_array(&x.j);
 		json_end_object(&x.j);

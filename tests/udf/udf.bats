@@ -98,6 +98,10 @@ PY
 	run -0 fsimg info g.iso
 	contains "$output" "type: udf" info
 	contains "$output" "version: UDF 1.02" info
+	# info shows both trees, UDF first, with their volume identifiers
+	run -0 fsimg info --json g.iso
+	equals "$(jq -c '[.filesystems[] | [.type, .label]]' <<<"$output")" \
+		'[["udf","BRIDGE"],["iso9660","BRIDGE"]]' "filesystems"
 	rm -rf out
 	get_tree g.iso out
 	compare_trees "$src" out type,size
