@@ -180,15 +180,15 @@ static int fid_walk(struct udf_fs *u, const struct udf_node *dir,
 
 static int dir_node(struct udf_fs *u, fsimg_ino ino, struct udf_node *n)
 {
-	int rc = udf_node_read(u, ino, n, true);
+	/* the type first: a file whose descriptors are broken is still
+	   not a directory (found by fuzz_udf) */
+	int rc = udf_node_read(u, ino, n, false);
 
 	if (rc)
 		return rc;
-	if (n->file_type != UDF_FT_DIR && n->file_type != UDF_FT_STREAMDIR) {
-		udf_node_free(n);
+	if (n->file_type != UDF_FT_DIR && n->file_type != UDF_FT_STREAMDIR)
 		return -ENOTDIR;
-	}
-	return 0;
+	return udf_node_read(u, ino, n, true);
 }
 
 struct readdir_ctx {
