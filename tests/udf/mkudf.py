@@ -100,7 +100,10 @@ class Image:
         self.rev = {"1.02": 0x0102, "1.50": 0x0150, "2.01": 0x0201,
                     "2.50": 0x0250, "2.60": 0x0260}[a.revision]
         self.nsr = 3 if self.rev >= 0x0200 else 2
-        self.meta = self.rev >= 0x0250 and not a.no_metadata
+        self.meta = self.rev >= 0x0250 and not a.no_metadata and not a.vat
+        self.vat = a.vat
+        # ICBs in a logical partition (reference 1), data in the physical
+        self.split = self.meta or self.vat
         self.efe = self.rev >= 0x0200 and not a.fe
         self.blocks = {}          # absolute block -> bytes
         self.part_start = 272
@@ -110,26 +113,26 @@ class Image:
         self.unique = 16
         self.files = self.dirs = 0
         self.where = {}           # source path -> its ICB's lbn
-        if self.meta:
-            self.next_data = 4 + 2 * self.meta_blocks
+        if self.split:
+            self.next_data = 4 + (2 if self.meta else 1) * self.meta_blocks
         else:
             self.next_data = None  # shares the ICB allocator
 
     # -- allocation ------------------------------------------------------
     def icb_part(self):
-        return 1 if self.meta else 0
+        return 1 if self.split else 0
 
     def alloc_icb(self, n=1):
         lbn = self.next_icb
         self.next_icb += n
-        if self.meta and self.next_icb > self.meta_blocks:
+        if self.split and self.next_icb > self.meta_blocks:
             sys.exit("mkudf.py: the metadata partition is full: "
                      "raise --meta-blocks")
         return lbn
 
     def alloc_data(self, nbytes):
         n = max(1, (nbytes + self.bs - 1) // self.bs)
-        if self.meta:
+        if self.split:
             lbn = self.next_data
             self.next_data += n
         else:
@@ -138,10 +141,11 @@ class Image:
 
     def put(self, part, lbn, data):
         """data at logical block lbn of partition reference part."""
-        if part == 1:  # metadata: block k is physical block 4 + k
+        if part == 1:  # metadata or virtual: block k is physical 4 + k
             assert lbn < self.meta_blocks
             self._put_phys(4 + lbn, data)
-            self._put_phys(4 + self.meta_blocks + lbn, data)  # mirror
+            if self.meta:
+                self._put_phys(4 + self.meta_blocks + lbn, data)  # mirror
         else:
             self._put_phys(lbn, data)
 
@@ -152,7 +156,8 @@ class Image:
 
     # -- file entries ----------------------------------------------------
     def entry(self, lbn, ftype, st, size, ads, nlink=1, inline=None,
-              eas=b"", strategy=4, flags_extra=0, ad_kind=None):
+              eas=b"", strategy=4, flags_extra=0, ad_kind=None,
+              streams=None):
         """A file entry (4/14.9) or extended file entry (4/14.17)."""
         a = self.a
         part = self.icb_part()
@@ -193,7 +198,8 @@ class Image:
             body += timestamp(atime) + timestamp(mtime) + \
                 timestamp(mtime - 3600) + timestamp(mtime)
             body += struct.pack("<II", 1, 0) + long_ad(0, 0, 0) + \
-                long_ad(0, 0, 0) + impl
+                (long_ad(self.bs, streams, self.icb_part()) if streams
+                 else long_ad(0, 0, 0)) + impl
             body += struct.pack("<QII", unique, len(eas), len(adbytes))
             body = icbtag + body + eas + adbytes
             ident = 266
@@ -243,7 +249,7 @@ class Image:
         extents of at most --max-extent bytes (several for large files)."""
         ads, done = [], 0
         kind = self.a.ad
-        if self.meta and part == 0:
+        if self.split and part == 0:
             kind = "long"  # a short_ad would name the metadata partition
         step = self.a.max_extent // self.bs * self.bs
         while done < nbytes:
@@ -327,6 +333,38 @@ class Image:
             self.build_node(p, child, lbn, inodes)
         return nlink
 
+    def streams(self, p, owner):
+        """4/14.17 (UDF 3.3.5): user.NAME extended attributes of p as the
+        named streams NAME of its stream directory; its ICB, or None."""
+        names = sorted(n for n in os.listxattr(p, follow_symlinks=False)
+                       if n.startswith("user."))
+        if not names or not self.efe:
+            return None
+        part = self.icb_part()
+        sdir = self.alloc_icb()
+        fids = [self.fid(None, owner, part, 0x0A)[0]]
+        for n in names:
+            value = os.getxattr(p, n, follow_symlinks=False)
+            slbn = self.alloc_icb()
+            if value:
+                ads, kind = self.write_file_data(value)
+            else:
+                ads, kind = [], None
+            self.put(part, slbn, self.entry(slbn, 5, None, len(value), ads,
+                                            1, ad_kind=kind))
+            fids.append(self.fid(n[5:], slbn, part)[0])
+        size = sum(16 + len(b) for b in fids)
+        dlbn = self.alloc_icb((size + self.bs - 1) // self.bs)
+        out, pos = b"", 0
+        for body in fids:
+            out += tag(257, body, dlbn + pos // self.bs, self.nsr)
+            pos += 16 + len(body)
+        self.put(part, dlbn, out)
+        ads = [long_ad(len(out), dlbn, part) if self.a.ad == "long"
+               else short_ad(len(out), dlbn)]
+        self.put(part, sdir, self.entry(sdir, 13, None, len(out), ads, 1))
+        return sdir
+
     def build_node(self, p, lbn, parent, inodes):
         self.where[os.path.relpath(p, self.a.src)] = lbn
         st = os.lstat(p)
@@ -347,7 +385,7 @@ class Image:
             else:
                 ads, kind = self.write_file_data(data)
                 fe = self.entry(lbn, 5, st, len(data), ads, st.st_nlink,
-                                ad_kind=kind)
+                                ad_kind=kind, streams=self.streams(p, lbn))
         elif stat.S_ISLNK(m):
             target = os.readlink(p)
             comps = b""
@@ -386,13 +424,19 @@ class Image:
         inodes = {}
         self.build_dir(a.src, 2, 2, inodes)
         icb_end = self.next_icb
-        data_end = self.next_data if self.meta else icb_end
+        data_end = self.next_data if self.split else icb_end
         part_len = max(data_end, (4 + 2 * self.meta_blocks)
                        if self.meta else 0) + 16
-        nblocks = self.part_start + part_len + 2
-        if nblocks < 512 + 2:
-            nblocks = 514
-            part_len = nblocks - 2 - self.part_start
+        if self.vat:
+            vat = self.vat_file()
+            vat_blocks = (len(vat) + bs - 1) // bs
+            part_len = max(part_len, 300) + vat_blocks + 1
+            nblocks = self.part_start + part_len
+        else:
+            nblocks = self.part_start + part_len + 2
+            if nblocks < 512 + 2:
+                nblocks = 514
+                part_len = nblocks - 2 - self.part_start
         last = nblocks - 1
         ipart = self.icb_part()
         ts = timestamp(a.time)
@@ -405,6 +449,18 @@ class Image:
         fsd += long_ad(0, 0, 0) + long_ad(0, 0, 0) + bytes(32)
         self.put(ipart, 0, tag(256, fsd, 0, self.nsr))
         self.put(ipart, 1, tag(8, bytes(496), 1, self.nsr))
+        if self.vat:
+            # UDF 2.2.11: the VAT's entry is the last block recorded
+            vlbn = part_len - 1
+            dlbn = vlbn - vat_blocks
+            self._put_phys(dlbn, vat)
+            saved = self.efe
+            self.efe = self.rev >= 0x0200
+            fe = self.entry(vlbn, 248 if self.rev >= 0x0200 else 0, None,
+                            len(vat), [short_ad(len(vat), dlbn)], 1,
+                            ad_kind="short")
+            self.efe = saved
+            self._put_phys(vlbn, fe)
         if self.meta:
             for k, (lbn, ftype, start) in enumerate(
                     ((0, 250, 4), (1, 251, 4 + self.meta_blocks))):
@@ -436,14 +492,18 @@ class Image:
                 regid(b"*UDF Metadata Partition", udf_suffix(self.rev)) + \
                 struct.pack("<HHIIIIHB5s", 1, 0, 0, 1, 0xFFFFFFFF,
                             self.meta_blocks, 1, 0, b"")
+        if self.vat:
+            maps += struct.pack("<BBH", 2, 64, 0) + \
+                regid(b"*UDF Virtual Partition", udf_suffix(self.rev)) + \
+                struct.pack("<HH24s", 1, 0, b"")
         lvd = struct.pack("<I", 4) + charspec() + dstring(a.label, 128) + \
             struct.pack("<I", bs) + \
             regid(b"*OSTA UDF Compliant", udf_suffix(self.rev)) + \
             long_ad(bs, 0, ipart) + \
-            struct.pack("<II", len(maps), 2 if self.meta else 1) + impl + \
+            struct.pack("<II", len(maps), 2 if self.split else 1) + impl + \
             bytes(128) + struct.pack("<II", bs, 269) + maps
         usd = struct.pack("<II", 5, 0)
-        nmaps = 2 if self.meta else 1
+        nmaps = 2 if self.split else 1
         lvid = ts + struct.pack("<I", 1) + struct.pack("<II", 0, 0) + \
             struct.pack("<Q", self.unique + 1) + bytes(24) + \
             struct.pack("<II", nmaps, 46) + \
@@ -461,7 +521,7 @@ class Image:
         self.blocks[269] = tag(9, lvid, 269, self.nsr)
         self.blocks[270] = tag(8, bytes(496), 270, self.nsr)
         avdp = struct.pack("<IIII", 6 * bs, 257, 6 * bs, 263) + bytes(480)
-        for b in (256, last):
+        for b in (256,) if self.vat else (256, last):
             self.blocks[b] = tag(2, avdp, b, self.nsr)
         # the image
         img = bytearray(nblocks * bs)
@@ -476,10 +536,22 @@ class Image:
         with open(out, "wb") as f:
             f.write(img)
 
+    def vat_file(self):
+        """UDF 2.2.11: virtual block v is physical partition block 4 + v."""
+        entries = struct.pack("<%dI" % self.next_icb,
+                              *[4 + v for v in range(self.next_icb)])
+        if self.rev >= 0x0200:
+            hdr = struct.pack("<HH", 152, 0) + dstring(self.a.label, 128) + \
+                struct.pack("<IIIHHHH", 0xFFFFFFFF, self.files, self.dirs,
+                            self.rev, self.rev, self.rev, 0)
+            return hdr + entries
+        return entries + regid(b"*UDF Virtual Alloc Tbl") + \
+            struct.pack("<I", 0xFFFFFFFF)
+
     # -- hostile variants ----------------------------------------------------
     def icb_offset(self, lbn):
         """Byte offset of block lbn of the ICB partition (main copy)."""
-        return (self.part_start + (4 + lbn if self.meta else lbn)) * self.bs
+        return (self.part_start + (4 + lbn if self.split else lbn)) * self.bs
 
     def retag(self, img, off):
         crclen = struct.unpack_from("<H", img, off + 10)[0]
@@ -583,7 +655,11 @@ def main():
                     help="small files and directories in their ICB")
     ap.add_argument("--no-metadata", action="store_true",
                     help="UDF 2.50+: no metadata partition")
-    ap.add_argument("--meta-blocks", type=int, default=256)
+    ap.add_argument("--meta-blocks", type=int, default=256,
+                    help="blocks of the metadata (or virtual) partition")
+    ap.add_argument("--vat", action="store_true",
+                    help="write-once media: a virtual partition (UDF "
+                    ">= 1.50) and its VAT")
     ap.add_argument("--max-extent", type=int, default=1 << 20,
                     help="bytes of one extent: large files get several")
     ap.add_argument("--label", default="FSIMG UDF")

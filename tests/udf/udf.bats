@@ -3,7 +3,8 @@
 #
 # UDF round trip: a tree holding every kind of object UDF records is
 # written by tests/udf/mkudf.py (our generator, checked by udftools'
-# udfinfo) in each revision, block size and entry layout, and by
+# udfinfo) in each revision, block size and entry layout, with type 1,
+# metadata and virtual (VAT) partitions, and by
 # genisoimage -udf (UDF 1.02 bridge discs); fsimg extracts it and the
 # result is compared with the source field by field. mkudffs's images (it
 # writes empty filesystems) open in every revision and media type. Hostile
@@ -64,8 +65,21 @@ round_trip() {
 --revision 2.01 --block-size 512
 --revision 2.60 --block-size 512 --inline
 --revision 2.60 --block-size 1024 --max-extent 4096
+--revision 1.50 --vat
+--revision 2.01 --vat
+--revision 2.60 --vat --inline
 CASES
-	((n == 15))
+	((n == 18))
+}
+
+@test "named streams of extended file entries: the xattrs user.NAME" {
+	"$MKUDF" --revision 2.60 "$USRC" s.img
+	run -0 fsimg ls --json s.img /hello.txt
+	equals "$(jq -c '.[0].xattrs' <<<"$output")" '{"user.comment":"a stream"}' "streams"
+	# file entries (UDF 1.50) have no stream directory
+	"$MKUDF" --revision 1.50 "$USRC" f.img
+	run -0 fsimg ls --json f.img /hello.txt
+	equals "$(jq -c '.[0].xattrs' <<<"$output")" null "no streams"
 }
 
 @test "UDF 2.50 metadata partition: read through its mirror when the metadata file is damaged" {

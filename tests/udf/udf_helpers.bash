@@ -10,6 +10,8 @@ udf_tree() {
 	local d=$1
 	mkdir -p "$d/dir/sub" "$d/with space" "$d/empty"
 	echo hello >"$d/hello.txt"
+	# a named stream, for extended file entries
+	setfattr -n user.comment -v "a stream" "$d/hello.txt"
 	touch -d '2001-02-03 04:05:06 UTC' "$d/hello.txt"
 	head -c 3000000 /dev/urandom >"$d/dir/big"
 	head -c 100 /dev/urandom >"$d/small"
