@@ -19,8 +19,9 @@ pkgs=(
 	# tests: image makers, reference readers, runners
 	bats jq python3 xorriso makefs libarchive-tools xz-utils gzip unzip xxd
 	dosfstools mtools attr gdisk strace
-	# UDF: mkudffs and udfinfo, genisoimage's -udf bridge discs
-	udftools genisoimage
+	# UDF: mkudffs and udfinfo, genisoimage's -udf bridge discs, 7-Zip as
+	# a second reader
+	udftools genisoimage 7zip
 	fuse3 util-linux mount fdisk e2fsprogs bzip2
 	# real ISOs shipped in Debian, compared with bsdtar
 	grub-rescue-pc ipxe memtest86+

@@ -72,6 +72,38 @@ CASES
 	((n == 18))
 }
 
+@test "mkudf.py images as 7-Zip reads them: the same files as fsimg gets" {
+	need_cmd 7zz
+	# 7-Zip reads regular files and directories only (symlinks, devices
+	# and FIFOs are an "unsupported feature" to it), and no VAT
+	local src=$BATS_TEST_TMPDIR/plain args
+	mkdir -p "$src/d/sub" "$src/with space"
+	echo a >"$src/a"
+	cp "$USRC/dir/big" "$src/d/big"
+	echo x >"$src/with space/é ü"
+	echo y >"$src/d/日本語"
+	while read -r args; do
+		# shellcheck disable=SC2086
+		"$MKUDF" $args "$src" p.img
+		rm -rf z f
+		7zz x -tudf -oz p.img >7z.out 2>&1 || {
+			echo "7-Zip cannot read the image of: $args" >&2
+			cat 7z.out >&2
+			false
+		}
+		get_tree p.img f
+		diff -r z f
+		diff -r "$src" f
+	done <<'CASES'
+--revision 1.02
+--revision 1.50 --ad long
+--revision 2.01
+--revision 2.01 --inline
+--revision 2.50
+--revision 2.60 --block-size 512
+CASES
+}
+
 @test "named streams of extended file entries: the xattrs user.NAME" {
 	"$MKUDF" --revision 2.60 "$USRC" s.img
 	run -0 fsimg ls --json s.img /hello.txt
