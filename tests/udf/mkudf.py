@@ -486,7 +486,13 @@ class Image:
             regid(b"+NSR0%d" % self.nsr) + bytes(128) + \
             struct.pack("<III", 1, self.part_start, part_len) + impl + \
             bytes(128) + bytes(156)
-        maps = struct.pack("<BBHH", 1, 6, 1, 0)
+        if a.sparable:
+            # UDF 2.2.9: packets of 32 blocks, one sparing table at 271
+            maps = struct.pack("<BBH", 2, 64, 0) + \
+                regid(b"*UDF Sparable Partition", udf_suffix(self.rev)) + \
+                struct.pack("<HHHBBII12s", 1, 0, 32, 1, 0, bs, 271, b"")
+        else:
+            maps = struct.pack("<BBHH", 1, 6, 1, 0)
         if self.meta:
             maps += struct.pack("<BBH", 2, 64, 0) + \
                 regid(b"*UDF Metadata Partition", udf_suffix(self.rev)) + \
@@ -520,6 +526,19 @@ class Image:
                                              self.nsr)
         self.blocks[269] = tag(9, lvid, 269, self.nsr)
         self.blocks[270] = tag(8, bytes(496), 270, self.nsr)
+        if a.sparable:
+            # the packet holding the root is relocated past the partition
+            spare = self.part_start + part_len
+            nblocks += 32
+            table = regid(b"*UDF Sparing Table", udf_suffix(self.rev)) + \
+                struct.pack("<HHI", 2, 0, 1) + \
+                struct.pack("<IIII", 0, spare - 0, 0xFFFFFFF0, 0)
+            self.blocks[271] = tag(0, table, 271, self.nsr)
+            for k in range(32):
+                b = self.part_start + k
+                if b in self.blocks:
+                    self.blocks[spare + k] = self.blocks.pop(b)
+            last = nblocks - 1
         avdp = struct.pack("<IIII", 6 * bs, 257, 6 * bs, 263) + bytes(480)
         for b in (256,) if self.vat else (256, last):
             self.blocks[b] = tag(2, avdp, b, self.nsr)
@@ -657,6 +676,9 @@ def main():
                     help="UDF 2.50+: no metadata partition")
     ap.add_argument("--meta-blocks", type=int, default=256,
                     help="blocks of the metadata (or virtual) partition")
+    ap.add_argument("--sparable", action="store_true",
+                    help="a sparable partition (UDF >= 1.50) whose first "
+                    "packet, holding the root, is relocated")
     ap.add_argument("--vat", action="store_true",
                     help="write-once media: a virtual partition (UDF "
                     ">= 1.50) and its VAT")

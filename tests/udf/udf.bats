@@ -104,6 +104,16 @@ CASES
 CASES
 }
 
+@test "a sparable partition: the relocated packet is read where the sparing table says" {
+	# mkudf.py moves the partition's first packet (the file set and the
+	# root) past the partition and leaves zeroes behind: nothing reads
+	# unless the sparing table is followed (udfinfo cannot check this one)
+	"$MKUDF" --revision 2.01 --sparable "$USRC" sp.img
+	run -0 fsimg info sp.img
+	contains "$output" "partition_map_0: sparable" info
+	round_trip sp.img
+}
+
 @test "named streams of extended file entries: the xattrs user.NAME" {
 	"$MKUDF" --revision 2.60 "$USRC" s.img
 	run -0 fsimg ls --json s.img /hello.txt
