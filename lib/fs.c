@@ -198,6 +198,27 @@ static int open_with(fsimg_fs *fs, const struct fsimg_driver *drv,
 }
 
 /*
+ * A bridge disc whose UDF side cannot be read (a layout not read, a damaged
+ * descriptor) is still a disc: its ISO 9660 tree is read instead, as the
+ * type found by probing, and the UDF error stays on record. rc otherwise.
+ */
+static int bridge_fallback(fsimg_fs *fs, const struct fsimg_driver **drv,
+			   struct fsimg_opts *o, int rc)
+{
+	const struct fsimg_driver *iso = fsimg_driver_find("iso9660");
+
+	if (strcmp((*drv)->name, "udf") || !iso || iso->probe(&fs->win) != 1)
+		return rc;
+	fsimg_err(fs->img, rc,
+		  "the UDF filesystem cannot be read: reading the disc's "
+		  "ISO 9660 tree instead");
+	if (open_with(fs, iso, o))
+		return rc;
+	*drv = iso;
+	return 0;
+}
+
+/*
  * A filesystem that claims more bytes than its place in the image holds
  * was cut short (a partial download or copy, a partition too small): say
  * so when it is opened, or every later failure would blame the filesystem.
@@ -297,6 +318,8 @@ static int open_fs(fsimg_image *img, unsigned volume, uint64_t offset,
 	}
 
 	rc = open_with(fs, drv, &o);
+	if (rc && (!fstype || !strcmp(fstype, "auto") || probed))
+		rc = bridge_fallback(fs, &drv, &o, rc);
 	if (rc)
 		goto err_opts;
 	left = fsimg_opts_untaken(&o);

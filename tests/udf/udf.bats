@@ -164,6 +164,23 @@ PY
 	rm -rf iso
 	get_tree g.iso iso -t iso9660
 	compare_trees "$src" iso type,size
+	# a damaged UDF side: the disc is still read, through its ISO tree
+	python3 - g.iso <<'PY'
+import struct, sys
+with open(sys.argv[1], "r+b") as f:
+    d = bytearray(f.read())
+    for off in range(0, len(d), 2048):  # the file set descriptor
+        if struct.unpack_from("<H", d, off)[0] == 256:
+            d[off + 8] ^= 0xFF
+            break
+    f.seek(0)
+    f.write(d)
+PY
+	rm -rf fb
+	run --separate-stderr fsimg get g.iso / fb
+	expect_status 0
+	contains "$stderr" "reading the disc's ISO 9660 tree instead" stderr
+	compare_trees "$src" fb type,size
 	# a Windows-like medium: ISO 9660 holds a README only, UDF the rest
 	mkdir -p win/sources win/efi/boot
 	echo bootmgr >win/bootmgr
