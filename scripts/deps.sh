@@ -19,6 +19,8 @@ pkgs=(
 	# tests: image makers, reference readers, runners
 	bats jq python3 xorriso makefs libarchive-tools xz-utils gzip unzip xxd
 	dosfstools mtools attr gdisk strace
+	# the zsh and fish completions are run by their shells
+	zsh fish
 	fuse3 util-linux mount fdisk e2fsprogs bzip2
 	# real ISOs shipped in Debian, compared with bsdtar
 	grub-rescue-pc ipxe memtest86+
