@@ -104,6 +104,8 @@ CMDS="boot cat eltorito find get help info ls mount umount"
 	run -0 bcomp fsimg mount -
 	grep -qx -- -f <<<"$output"
 	grep -qx -- -n <<<"$output"
+	run -0 bcomp fsimg mount -o backend=
+	[ "$(echo $output)" = "backend=auto backend=fuse backend=kernel" ]
 	run -0 bcomp fsimg umount -
 	grep -qx -- -v <<<"$output"
 	! grep -qx -- --json <<<"$output"
@@ -139,7 +141,7 @@ CMDS="boot cat eltorito find get help info ls mount umount"
 	[ "$output" = /inpart/ ]
 }
 
-@test "bash: mount completes host directories, umount mount points" {
+@test "mount completes host directories; umount offers fsimg mount points (bash, zsh, fish)" {
 	run -0 bcomp fsimg mount x.iso h
 	[ "$(echo $(sort <<<"$output"))" = 'host\ dir/ hostdir2/' ]
 	run -0 bcomp fsimg umount x
@@ -152,6 +154,14 @@ CMDS="boot cat eltorito find get help info ls mount umount"
 	grep -qxF -- "$MNT" <<<"$output"
 	run -0 bcomp fsimg umount /
 	grep -qxF -- "$MNT" <<<"$output"
+	if command -v zsh >/dev/null; then
+		run -0 zcomp "fsimg umount /"
+		grep -qxF -- "MATCH:${MNT// /\\ }" <<<"$output"
+	fi
+	if command -v fish >/dev/null; then
+		run -0 fcomp "fsimg umount /"
+		grep -qxF -- "$MNT" <<<"$output"
+	fi
 }
 
 @test "zsh: the function loads from the completions directory" {
@@ -181,6 +191,8 @@ CMDS="boot cat eltorito find get help info ls mount umount"
 	done
 	run -0 zcomp "fsimg mount -"
 	grep -qx -- "MATCH:-n" <<<"$output"
+	run -0 zcomp "fsimg mount -o ro,allow_"
+	grep -qxF 'BUFFER:fsimg mount -o ro,allow_other,' <<<"$output"
 	run -0 zcomp "fsimg -t "
 	[ "$(sed -n 's/^MATCH://p' <<<"$output" | grep -v '^auto$' | sort)" = "$(cat types)" ]
 	run -0 zcomp "fsimg ls mbr.img -p "
@@ -216,6 +228,8 @@ CMDS="boot cat eltorito find get help info ls mount umount"
 		-mindepth -print0; do
 		grep -qx -- "$o" <<<"$output"
 	done
+	run -0 fcomp "fsimg mount -o backend=k"
+	[ "$output" = backend=kernel ]
 	run -0 fcomp "fsimg -t "
 	[ "$(grep -v '^auto$' <<<"$output" | sort)" = "$(cat types)" ]
 	run -0 fcomp "fsimg ls mbr.img -p "

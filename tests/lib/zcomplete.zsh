@@ -50,14 +50,16 @@ EOF
 zpty -w z "source ${(q)init}"
 local line out
 integer ok=0
-repeat 50; do
+float deadline=$(( SECONDS + 30 ))
+while (( SECONDS < deadline )); do
 	zpty -r -t z line 2>/dev/null || { sleep 0.1; continue }
 	[[ $line == READY-READY* ]] && { ok=1; break }
 done
 (( ok )) || { print -u2 "zcomplete: the shell did not start"; exit 2 }
 zpty -w -n z "$cmdline"$'\t'$'\x18'
 ok=0
-repeat 100; do
+deadline=$(( SECONDS + 30 ))
+while (( SECONDS < deadline )); do
 	zpty -r -t z line 2>/dev/null || { sleep 0.1; continue }
 	[[ $line == *DONE-DONE* ]] && { ok=1; break }
 done
