@@ -22,6 +22,8 @@ pkgs=(
 	# UDF: mkudffs and udfinfo, genisoimage's -udf bridge discs, 7-Zip as
 	# a second reader
 	udftools genisoimage 7zip
+	# the zsh and fish completions are run by their shells
+	zsh fish
 	fuse3 util-linux mount fdisk e2fsprogs bzip2
 	# real ISOs shipped in Debian, compared with bsdtar
 	grub-rescue-pc ipxe memtest86+
