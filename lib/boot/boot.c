@@ -45,9 +45,9 @@ extern const struct boot_source boot_source_pvboot;
 
 /* In priority order: pygrub's three first, in pygrub's order. */
 static const struct boot_source *const sources[] = {
-	&boot_source_grub2,  &boot_source_syslinux, &boot_source_grub_legacy,
-	&boot_source_bls,    &boot_source_uki,	    &boot_source_treeinfo,
-	&boot_source_debian, &boot_source_casper,   &boot_source_windows,
+	&boot_source_grub2,   &boot_source_syslinux, &boot_source_grub_legacy,
+	&boot_source_bls,     &boot_source_uki,	     &boot_source_treeinfo,
+	&boot_source_debian,  &boot_source_casper,   &boot_source_windows,
 	&boot_source_freebsd, &boot_source_pvboot,
 };
 

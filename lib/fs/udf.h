@@ -302,8 +302,7 @@ int udf_file_map(fsimg_file *f, uint64_t off, struct fsimg_extent *ext);
 void udf_file_close(fsimg_file *f);
 int udf_readlink(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size);
 /* The target of the symlink at handle, as readlink gives it. */
-int udf_link_target(struct udf_fs *u, uint64_t handle, char *buf,
-		    size_t size);
+int udf_link_target(struct udf_fs *u, uint64_t handle, char *buf, size_t size);
 
 /* --- directories (udf_dir.c)
  * --------------------------------------------------- */

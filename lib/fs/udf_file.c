@@ -247,8 +247,7 @@ static int components(struct udf_fs *u, const struct udf_node *n,
 	return (int)o;
 }
 
-int udf_link_target(struct udf_fs *u, uint64_t handle, char *buf,
-		    size_t size)
+int udf_link_target(struct udf_fs *u, uint64_t handle, char *buf, size_t size)
 {
 	struct udf_node n;
 	uint8_t *data = NULL;
