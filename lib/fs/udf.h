@@ -35,8 +35,8 @@
  * followed (16), descriptors read in a sequence (4096), ICB hops of
  * strategy 4096 (1024, as Linux), continuation extents of allocation
  * descriptors (4096) and extents per file (1 << 20), directory size
- * (256 MiB), symlink size (4096 bytes), sparing table entries (the table
- * size the map gives, at most 1 << 20).
+ * (256 MiB), symlink size (4096 bytes), sparing table entries (65535,
+ * what its 16-bit count can say).
  */
 #ifndef FSIMG_UDF_H
 #define FSIMG_UDF_H
@@ -89,17 +89,15 @@ enum {
 	UDF_FT_METABITMAP = 252,
 };
 
-#define UDF_MAX_PARTMAPS    16u
-#define UDF_MAX_VDP	    16u
-#define UDF_MAX_VDS_DESC    4096u
-#define UDF_MAX_ICB_HOPS    1024u
-#define UDF_MAX_AED	    4096u
-#define UDF_MAX_EXTENTS	    (1u << 20)
-#define UDF_DIR_MAX	    (256ull << 20)
-#define UDF_LINK_MAX	    4096u
-#define UDF_NAME_MAX	    255u /* UTF-8 bytes a name may take, as NAME_MAX */
-#define UDF_SPARING_MAX	    (1u << 20)
-#define UDF_ROOT_MIN_HANDLE (1ull << 32)
+#define UDF_MAX_PARTMAPS 16u
+#define UDF_MAX_VDP	 16u
+#define UDF_MAX_VDS_DESC 4096u
+#define UDF_MAX_ICB_HOPS 1024u
+#define UDF_MAX_AED	 4096u
+#define UDF_MAX_EXTENTS	 (1u << 20)
+#define UDF_DIR_MAX	 (256ull << 20)
+#define UDF_LINK_MAX	 4096u
+#define UDF_NAME_MAX	 255u /* UTF-8 bytes a name may take, as NAME_MAX */
 
 enum udf_map_type {
 	UDF_MAP_PHYSICAL, /* type 1 */
@@ -253,7 +251,6 @@ struct udf_node {
 	uint16_t nlink;
 	uint64_t size;	 /* information length */
 	uint64_t blocks; /* logical blocks recorded */
-	uint64_t unique_id;
 	struct timespec atime, mtime, ctime, btime;
 	bool has_btime;
 	uint32_t rdev_major, rdev_minor;

@@ -178,17 +178,24 @@ static int fid_walk(struct udf_fs *u, const struct udf_node *dir,
 	return rc;
 }
 
+static bool is_dir(const struct udf_node *n)
+{
+	return n->file_type == UDF_FT_DIR || n->file_type == UDF_FT_STREAMDIR;
+}
+
 static int dir_node(struct udf_fs *u, fsimg_ino ino, struct udf_node *n)
 {
-	/* the type first: a file whose descriptors are broken is still
-	   not a directory (found by fuzz_udf) */
-	int rc = udf_node_read(u, ino, n, false);
+	int rc = udf_node_read(u, ino, n, true);
 
-	if (rc)
-		return rc;
-	if (n->file_type != UDF_FT_DIR && n->file_type != UDF_FT_STREAMDIR)
+	if (!rc && !is_dir(n)) {
+		udf_node_free(n);
 		return -ENOTDIR;
-	return udf_node_read(u, ino, n, true);
+	}
+	/* descriptors that cannot be read: a file is still not a
+	   directory, as getattr (which reads none) says (fuzz_udf) */
+	if (rc && !udf_node_read(u, ino, n, false) && !is_dir(n))
+		return -ENOTDIR;
+	return rc;
 }
 
 struct readdir_ctx {

@@ -291,6 +291,17 @@ static int parse_ads(struct udf_fs *u, struct udf_node *n, const uint8_t *p,
 					n->lbn, e.part, u->nmaps);
 			break;
 		}
+		/* its blocks must be numbers: lbn + n never wraps */
+		if (e.type == 0 &&
+		    (uint64_t)e.lbn + ((elen + u->bsize - 1) >> u->bshift) >
+			    UINT32_MAX) {
+			rc = fsimg_werr(&u->win, -EUCLEAN,
+					"file entry at block %u: an extent of "
+					"%u bytes at block %u runs past block "
+					"number 2^32",
+					n->lbn, elen, e.lbn);
+			break;
+		}
 		e.logical = logical;
 		e.length = elen;
 		rc = add_extent(u, n, &cap, &e);
@@ -349,7 +360,6 @@ static int node_decode(struct udf_fs *u, struct udf_node *n, const uint8_t *b,
 		udf_timestamp(b + 104, &n->btime);
 		udf_timestamp(b + 116, &n->ctime);
 		n->has_btime = true;
-		n->unique_id = get_le64(b + 200);
 		n->stream_lbn = get_le32(b + 152 + 4);
 		n->stream_part = get_le16(b + 152 + 8);
 		n->has_streams = (get_le32(b + 152) & 0x3fffffffu) != 0;
@@ -360,7 +370,6 @@ static int node_decode(struct udf_fs *u, struct udf_node *n, const uint8_t *b,
 		udf_timestamp(b + 72, &n->atime);
 		udf_timestamp(b + 84, &n->mtime);
 		udf_timestamp(b + 96, &n->ctime);
-		n->unique_id = get_le64(b + 160);
 		l_ea = get_le32(b + 168);
 		l_ad = get_le32(b + 172);
 	}
