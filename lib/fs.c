@@ -198,23 +198,26 @@ static int open_with(fsimg_fs *fs, const struct fsimg_driver *drv,
 }
 
 /*
- * A bridge disc whose UDF side cannot be read (a layout not read, a damaged
- * descriptor) is still a disc: its ISO 9660 tree is read instead, as the
- * type found by probing, and the UDF error stays on record. rc otherwise.
+ * Media holding two filesystems (a bridge disc: UDF and ISO 9660) stay
+ * readable when the one probing chose cannot be opened: its driver's
+ * fallback is opened instead, after its error and a message saying so.
+ * Returns rc when there is none, or it fails too.
  */
-static int bridge_fallback(fsimg_fs *fs, const struct fsimg_driver **drv,
-			   struct fsimg_opts *o, int rc)
+static int open_fallback(fsimg_fs *fs, const struct fsimg_driver **drv,
+			 struct fsimg_opts *o, int rc)
 {
-	const struct fsimg_driver *iso = fsimg_driver_find("iso9660");
+	const struct fsimg_driver *alt =
+		(*drv)->fallback ? fsimg_driver_find((*drv)->fallback) : NULL;
 
-	if (strcmp((*drv)->name, "udf") || !iso || iso->probe(&fs->win) != 1)
+	if (!alt || alt->probe(&fs->win) != 1)
 		return rc;
 	fsimg_err(fs->img, rc,
-		  "the UDF filesystem cannot be read: reading the disc's "
-		  "ISO 9660 tree instead");
-	if (open_with(fs, iso, o))
+		  "the %s filesystem cannot be read: reading the %s one "
+		  "beside it instead",
+		  (*drv)->label, alt->label);
+	if (open_with(fs, alt, o))
 		return rc;
-	*drv = iso;
+	*drv = alt;
 	return 0;
 }
 
@@ -319,7 +322,7 @@ static int open_fs(fsimg_image *img, unsigned volume, uint64_t offset,
 
 	rc = open_with(fs, drv, &o);
 	if (rc && (!fstype || !strcmp(fstype, "auto") || probed))
-		rc = bridge_fallback(fs, &drv, &o, rc);
+		rc = open_fallback(fs, &drv, &o, rc);
 	if (rc)
 		goto err_opts;
 	left = fsimg_opts_untaken(&o);

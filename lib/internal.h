@@ -386,6 +386,12 @@ struct fsimg_driver {
 			     size_t size);
 	int (*boot_entries)(fsimg_fs *fs, struct fsimg_boot_entry *entries,
 			    size_t max);
+	/*
+	 * Optional: the driver of a second filesystem the same media may
+	 * hold beside this one (UDF bridge discs: "iso9660"), opened instead
+	 * when probing chose this driver and its open failed.
+	 */
+	const char *fallback;
 };
 
 /* lib/fs/drivers.c: the driver table, in probe order. */

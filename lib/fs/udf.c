@@ -802,4 +802,5 @@ const struct fsimg_driver fsimg_udf_driver = {
 	.getxattr = udf_getxattr,
 	.listxattr = udf_listxattr,
 	.boot_entries = udf_boot_entries,
+	.fallback = "iso9660", /* the other tree of a bridge disc */
 };

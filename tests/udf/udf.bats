@@ -179,7 +179,7 @@ PY
 	rm -rf fb
 	run --separate-stderr fsimg get g.iso / fb
 	expect_status 0
-	contains "$stderr" "reading the disc's ISO 9660 tree instead" stderr
+	contains "$stderr" "the UDF filesystem cannot be read: reading the ISO 9660 one beside it instead" stderr
 	compare_trees "$src" fb type,size
 	# a Windows-like medium: ISO 9660 holds a README only, UDF the rest
 	mkdir -p win/sources win/efi/boot
