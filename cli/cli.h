@@ -213,12 +213,11 @@ int cmd_get(struct cli *c);
 int cmd_find(struct cli *c);
 
 /*
- * PATH operands with shell patterns (glob.c): does s hold * ? or [ not
- * quoted by a backslash? glob_operands() returns ops[0..n-1] with each
- * pattern replaced by the image paths it matches (in name order), or kept
- * as typed when it matches none; free with glob_free().
+ * PATH operands with shell patterns (glob.c): ops[0..n-1] with each
+ * pattern (* ? or [ not quoted by a backslash) replaced by the image paths
+ * it matches (in name order), or kept as typed when it matches none; free
+ * with glob_free().
  */
-bool glob_has_magic(const char *s);
 char **glob_operands(struct cli *c, char **ops, int n, int *nout);
 void glob_free(char **v, int n);
 

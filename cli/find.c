@@ -20,7 +20,29 @@
 #include <string.h>
 #include <sys/stat.h>
 
-enum test_kind { T_NAME, T_INAME, T_PATH, T_TYPE, T_SIZE, T_EMPTY };
+/* the tests, and (never stored as tests) the depth options */
+enum test_kind {
+	T_NAME,
+	T_INAME,
+	T_PATH,
+	T_TYPE,
+	T_SIZE,
+	T_EMPTY,
+	O_MAXDEPTH,
+	O_MINDEPTH,
+};
+
+static const struct {
+	const char *name;
+	enum test_kind kind;
+	bool arg; /* takes the next word */
+} primaries[] = {
+	{ "-name", T_NAME, true },	   { "-iname", T_INAME, true },
+	{ "-path", T_PATH, true },	   { "-wholename", T_PATH, true },
+	{ "-type", T_TYPE, true },	   { "-size", T_SIZE, true },
+	{ "-empty", T_EMPTY, false },	   { "-maxdepth", O_MAXDEPTH, true },
+	{ "-mindepth", O_MINDEPTH, true },
+};
 
 struct test {
 	enum test_kind kind;
@@ -180,46 +202,44 @@ static int parse_expression(struct find *f, char **args, int n)
 			f->print0 |= !strcmp(a, "-print0");
 			continue;
 		}
-		if (!strcmp(a, "-empty")) {
-			t.kind = T_EMPTY;
-			f->tests[f->ntests++] = t;
-			negate = false;
-			continue;
-		}
-		if (strcmp(a, "-name") && strcmp(a, "-iname") &&
-		    strcmp(a, "-path") && strcmp(a, "-wholename") &&
-		    strcmp(a, "-type") && strcmp(a, "-size") &&
-		    strcmp(a, "-maxdepth") && strcmp(a, "-mindepth"))
+		size_t k;
+
+		for (k = 0; k < sizeof(primaries) / sizeof(primaries[0]); k++)
+			if (!strcmp(a, primaries[k].name))
+				break;
+		if (k == sizeof(primaries) / sizeof(primaries[0]))
 			return find_usage("unknown test '%s'", a);
-		if (!val)
+		if (primaries[k].arg && !val)
 			return find_usage("'%s' wants an argument", a);
-		if (!strcmp(a, "-name"))
-			t.kind = T_NAME;
-		else if (!strcmp(a, "-iname"))
-			t.kind = T_INAME;
-		else if (!strcmp(a, "-path") || !strcmp(a, "-wholename"))
-			t.kind = T_PATH;
-		else if (!strcmp(a, "-type")) {
-			t.kind = T_TYPE;
+		t.kind = primaries[k].kind;
+		switch (t.kind) {
+		case T_TYPE:
 			if (!parse_types(val, &t.types))
 				return find_usage("-type %s: want f, d, l, b, "
 						  "c, p or s, or several "
 						  "joined by commas",
 						  val);
-		} else if (!strcmp(a, "-size")) {
-			t.kind = T_SIZE;
+			break;
+		case T_SIZE:
 			if (!parse_size_test(val, &t))
 				return find_usage("-size %s: want [+-]N with "
 						  "a unit b, c, w, k, M or G",
 						  val);
-		} else if (!strcmp(a, "-maxdepth") || !strcmp(a, "-mindepth")) {
+			break;
+		case O_MAXDEPTH:
+		case O_MINDEPTH:
 			takes = false;
-			if (!parse_depth(val, a[2] == 'a' ? &f->maxdepth
-							  : &f->mindepth))
+			if (!parse_depth(val, t.kind == O_MAXDEPTH
+						      ? &f->maxdepth
+						      : &f->mindepth))
 				return find_usage("'%s': not a depth", val);
+			break;
+		default:
+			break;
 		}
 		t.glob = val;
-		i++;
+		if (primaries[k].arg)
+			i++;
 		if (takes) {
 			f->tests[f->ntests++] = t;
 			negate = false;
@@ -293,6 +313,9 @@ static bool passes(struct find *f, const char *path, const char *name,
 		case T_EMPTY:
 			ok = is_empty(f, ino, st);
 			break;
+		case O_MAXDEPTH:
+		case O_MINDEPTH:
+			break; /* options, never tests */
 		}
 		if (ok == t->negate)
 			return false;

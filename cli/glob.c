@@ -22,7 +22,7 @@
  * turn into unbounded memory. */
 #define GLOB_MAX 65536u
 
-bool glob_has_magic(const char *s)
+static bool glob_has_magic(const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '\\' && s[1])

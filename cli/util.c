@@ -57,38 +57,34 @@ char *path_normalize(const char *path)
 
 char *path_real(fsimg_fs *fs, const char *path)
 {
-	char *norm = path_normalize(path), *real = NULL, *dir;
-	const char *last;
-	size_t len = strlen(path);
+	char *dir = xstrdup(path), *real = NULL, *slash;
+	const char *name;
+	size_t len = strlen(dir);
 	int rc;
 
-	/* the last component as typed, unless it moves ("." or "..") */
-	while (len > 1 && path[len - 1] == '/')
-		len--;
-	dir = xstrdup(path);
-	dir[len] = 0;
-	last = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
-	if (*last && strcmp(last, ".") && strcmp(last, "..")) {
-		char *name = xstrdup(last);
-
-		dir[last - dir] = 0;
-		rc = fsimg_realpath(fs, *dir ? dir : "/", 0, &real);
+	while (len > 1 && dir[len - 1] == '/')
+		dir[--len] = 0;
+	slash = strrchr(dir, '/');
+	name = slash ? slash + 1 : dir;
+	if (*name && strcmp(name, ".") && strcmp(name, "..")) {
+		/* the directories as walked, the last component as typed */
+		if (slash)
+			*slash = 0;
+		rc = fsimg_realpath(fs, slash && *dir ? dir : "/", 0, &real);
 		if (!rc) {
 			char *joined = path_join(real, name);
 
 			free(real);
 			real = joined;
 		}
-		free(name);
 	} else {
 		rc = fsimg_realpath(fs, *dir ? dir : "/", 0, &real);
 	}
 	free(dir);
-	if (rc || !real) {
+	if (rc) {
 		free(real);
-		return norm;
+		return path_normalize(path);
 	}
-	free(norm);
 	return real;
 }
 
