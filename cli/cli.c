@@ -309,6 +309,7 @@ int cli_open_fs(struct cli *c)
 	}
 	c->part_offset = loc.offset;
 	c->part_length = loc.length;
+	c->part_volume = loc.volume;
 	logged = c->logged;
 	rc = fsimg_fs_open_location(c->img, &loc, c->options, &c->fs);
 	if (rc) {

@@ -66,6 +66,7 @@ struct cli {
 	fsimg_image *img;
 	fsimg_fs *fs;
 	uint64_t part_offset, part_length;
+	unsigned part_volume; /* fsimg_location.volume of fs */
 
 	/* diagnostics */
 	const char *ctx_path; /* image path the library is working on */

@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * fsimg info: the image, the filesystem selected by -p, its format-specific
- * details and its El Torito boot entries, as text or JSON. "filesystems" is
- * an array so that listing every partition later keeps the same shape.
+ * fsimg info: the image, its partitions, the filesystems in it (the one -p
+ * selects, or every one of a partitioned image), their format-specific
+ * details and El Torito boot entries, as text or JSON. The JSON is a
+ * stable interface, versioned by schema_version and described by
+ * man/fsimg-info.schema.json: names as lsblk(8) has them (pttype, ptuuid,
+ * parttype, partlabel, partuuid, partflags, fstype, fsver), numbers as
+ * numbers, null for what is absent.
  */
 #include "cli.h"
 #include "json.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,19 +19,51 @@
 
 /* A boot catalog holds few entries; this bounds what we ask for. */
 #define BOOT_ENTRIES_MAX 4096
+/* The version of the JSON shape: raised when a member changes meaning. */
+#define INFO_SCHEMA_VERSION 1
 
 struct info {
 	struct cli *c;
 	struct json j;
+	const struct fsimg_part *parts;
+	int np;
 };
 
-static int detail_fn(void *ctx, const char *key, const char *value)
+/* s, or null when it is empty */
+static void json_text(struct json *j, const char *s)
+{
+	if (s && *s)
+		json_string(j, s);
+	else
+		json_null(j);
+}
+
+static int detail_fn(void *ctx, const char *key, enum fsimg_detail_kind kind,
+		     const char *value)
 {
 	struct info *x = ctx;
 
 	if (x->c->json) {
+		char *end;
+		unsigned long long n;
+
 		json_key(&x->j, key);
-		json_string(&x->j, value);
+		switch (kind) {
+		case FSIMG_DETAIL_NUMBER:
+			errno = 0;
+			n = strtoull(value, &end, 10);
+			if (*value >= '0' && *value <= '9' && !*end && !errno)
+				json_uint(&x->j, n);
+			else
+				json_text(&x->j, value);
+			break;
+		case FSIMG_DETAIL_BOOL:
+			json_bool(&x->j, !strcmp(value, "yes"));
+			break;
+		default:
+			json_text(&x->j, value);
+			break;
+		}
 	} else {
 		printf("    %s: ", key);
 		print_clean(stdout, value);
@@ -108,7 +145,36 @@ static void boot_text(const struct fsimg_boot_entry *e)
 	       e->sector_count, e->lba, e->offset, e->length);
 }
 
-static void show_fs(struct info *x)
+/*
+ * The -p spec of the partition fs lies in: the one typed when it names
+ * one, else the deepest whose window starts where fs does; NULL for the
+ * whole image.
+ */
+static const char *spec_of(const struct info *x)
+{
+	const struct cli *c = x->c;
+	const char *spec = NULL;
+	int depth = -1;
+
+	for (int i = 0; i < x->np; i++)
+		if (!strcmp(x->parts[i].spec, c->partition))
+			return x->parts[i].spec;
+	for (int i = 0; i < x->np; i++) {
+		const struct fsimg_part *p = &x->parts[i];
+		bool here = c->part_volume
+				    ? p->volume == c->part_volume
+				    : !p->volume && p->start == c->part_offset;
+
+		if (here && p->depth > depth) {
+			spec = p->spec;
+			depth = p->depth;
+		}
+	}
+	return spec;
+}
+
+/* The filesystem open in x->c->fs; selected: the one commands read. */
+static void show_fs(struct info *x, const char *spec, bool selected)
 {
 	struct cli *c = x->c;
 	struct fsimg_fsinfo fi;
@@ -129,26 +195,28 @@ static void show_fs(struct info *x)
 
 		json_begin_object(j);
 		json_key(j, "partition");
-		json_string(j, c->partition);
+		json_text(j, spec);
+		json_key(j, "selected");
+		json_bool(j, selected);
 		json_key(j, "offset");
 		json_uint(j, fi.offset);
 		json_key(j, "size");
 		json_uint(j, fi.size);
-		json_key(j, "type");
-		json_string(j, fi.type);
-		json_key(j, "version");
-		json_string(j, fi.version);
+		json_key(j, "fstype");
+		json_text(j, fi.type);
+		json_key(j, "fsver");
+		json_text(j, fi.version);
 		json_key(j, "label");
-		json_string(j, fi.label);
+		json_text(j, fi.label);
 		json_key(j, "uuid");
-		json_string(j, fi.uuid);
+		json_text(j, fi.uuid);
 		json_key(j, "block_size");
 		json_uint(j, fi.block_size);
 		json_key(j, "details");
 		json_begin_object(j);
 	} else {
-		printf("filesystem:\n");
-		text_field("partition", c->partition);
+		printf("filesystem%s:\n", selected ? " (selected)" : "");
+		text_field("partition", spec ? spec : "none (the whole image)");
 		text_field("type", fi.type);
 		text_field("version", fi.version);
 		text_field("label", fi.label);
@@ -160,7 +228,7 @@ static void show_fs(struct info *x)
 	}
 
 	logged = c->logged;
-	rc = fsimg_fs_details(c->fs, detail_fn, x);
+	rc = fsimg_fs_details_typed(c->fs, detail_fn, x);
 	if (rc < 0) {
 		cli_path_failed(c, NULL, rc, logged);
 		cli_status(c, EXIT_PARTIAL);
@@ -197,55 +265,74 @@ static void show_fs(struct info *x)
 /* Partitions listed at most; libfsimg considers no more. */
 #define PARTS_MAX 256
 
+static const struct {
+	unsigned bit;
+	const char *name;
+} problems[] = {
+	{ FSIMG_PART_CONTAINER, "container" },
+	{ FSIMG_PART_TRUNCATED, "past-end" },
+	{ FSIMG_PART_OUTSIDE, "outside" },
+	{ FSIMG_PART_OVERLAP, "overlap" },
+	{ FSIMG_PART_DAMAGED, "damaged" },
+	{ FSIMG_PART_UNREADABLE, "unreadable" },
+	{ FSIMG_PART_UNSUPPORTED, "unsupported" },
+};
+
 static void state_text(unsigned st, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s%s%s%s%s%s%s",
-		 st & FSIMG_PART_CONTAINER ? " container" : "",
-		 st & FSIMG_PART_TRUNCATED ? " past-end" : "",
-		 st & FSIMG_PART_OUTSIDE ? " outside" : "",
-		 st & FSIMG_PART_OVERLAP ? " overlap" : "",
-		 st & FSIMG_PART_DAMAGED ? " damaged" : "",
-		 st & FSIMG_PART_UNREADABLE ? " unreadable" : "",
-		 st & FSIMG_PART_UNSUPPORTED ? " unsupported" : "");
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; i < sizeof(problems) / sizeof(problems[0]); i++)
+		if (st & problems[i].bit && n < size)
+			n += (size_t)snprintf(buf + n, size - n, " %s",
+					      problems[i].name);
 }
 
 static void part_json(struct json *j, const struct fsimg_part *p)
 {
-	char st[96];
+	char flags[16];
 
-	state_text(p->state, st, sizeof(st));
+	snprintf(flags, sizeof(flags), "0x%x", p->flags);
 	json_begin_object(j);
 	json_key(j, "spec");
 	json_string(j, p->spec);
-	json_key(j, "partno");
-	json_int(j, p->partno);
+	json_key(j, "partn");
+	if (p->partno > 0)
+		json_int(j, p->partno);
+	else
+		json_null(j);
 	json_key(j, "start");
 	json_uint(j, p->start);
 	json_key(j, "size");
 	json_uint(j, p->size);
-	json_key(j, "table");
-	json_string(j, p->table);
-	json_key(j, "type");
-	json_string(j, p->type);
-	json_key(j, "name");
-	json_string(j, p->name);
-	json_key(j, "uuid");
-	json_string(j, p->uuid);
-	json_key(j, "flags");
-	json_uint(j, p->flags);
+	json_key(j, "pttype");
+	json_text(j, p->table);
+	json_key(j, "parttype");
+	json_text(j, p->type);
+	json_key(j, "partlabel");
+	json_text(j, p->name);
+	json_key(j, "partuuid");
+	json_text(j, p->uuid);
+	json_key(j, "partflags");
+	json_text(j, p->flags ? flags : NULL);
 	json_key(j, "depth");
 	json_int(j, p->depth);
 	json_key(j, "problems");
-	json_string(j, st[0] ? st + 1 : "");
+	json_begin_array(j);
+	for (size_t i = 0; i < sizeof(problems) / sizeof(problems[0]); i++)
+		if (p->state & problems[i].bit)
+			json_string(j, problems[i].name);
+	json_end_array(j);
 	json_key(j, "fstype");
-	if (p->fstype[0])
-		json_string(j, p->fstype);
+	json_text(j, p->fstype);
+	json_key(j, "label");
+	json_text(j, p->label);
+	json_key(j, "volume");
+	if (p->volume)
+		json_uint(j, p->volume);
 	else
 		json_null(j);
-	json_key(j, "label");
-	json_string(j, p->label);
-	json_key(j, "volume");
-	json_uint(j, p->volume);
 	json_end_object(j);
 }
 
@@ -277,14 +364,26 @@ static void part_text(const struct fsimg_part *p)
 	putchar('\n');
 }
 
-/* Every filesystem of a partitioned image, when -p is not given. */
-static void show_all(struct info *x, const struct fsimg_part *parts, int n)
+/*
+ * Every filesystem of a partitioned image, when -p is not given; the one
+ * commands read without -p is marked selected.
+ */
+static void show_all(struct info *x)
 {
 	struct cli *c = x->c;
-	const char *saved = c->partition;
+	const char *chosen = NULL;
+	struct fsimg_location sel;
+	bool mute = c->mute;
 
-	for (int i = 0; i < n; i++) {
-		const struct fsimg_part *p = &parts[i];
+	c->mute = true; /* its messages come when a command reads it */
+	if (!fsimg_locate(c->img, "auto", c->fstype, &sel)) {
+		c->part_offset = sel.offset;
+		c->part_volume = sel.volume;
+		chosen = spec_of(x);
+	}
+	c->mute = mute;
+	for (int i = 0; i < x->np; i++) {
+		const struct fsimg_part *p = &x->parts[i];
 		/* the type the listing found, checked by its driver */
 		struct fsimg_location loc = { .offset = p->start,
 					      .length = p->size,
@@ -299,13 +398,12 @@ static void show_all(struct info *x, const struct fsimg_part *parts, int n)
 		snprintf(loc.type, sizeof(loc.type), "%s", p->fstype);
 		if (fsimg_fs_open_location(c->img, &loc, c->options, &c->fs))
 			continue;
-		c->partition = p->spec;
 		c->part_offset = p->start;
-		show_fs(x);
+		c->part_volume = p->volume;
+		show_fs(x, p->spec, chosen && !strcmp(chosen, p->spec));
 		fsimg_fs_close(c->fs);
 		c->fs = NULL;
 	}
-	c->partition = saved;
 }
 
 /*
@@ -330,7 +428,7 @@ static void show_bridge(struct info *x)
 	if (!c->json)
 		printf("also (-t iso9660):\n");
 	c->fs = iso;
-	show_fs(x);
+	show_fs(x, spec_of(x), false);
 	c->fs = udf;
 	fsimg_fs_close(iso);
 }
@@ -339,23 +437,26 @@ int cmd_info(struct cli *c)
 {
 	struct info x = { .c = c };
 	struct fsimg_part *parts;
-	char table[16] = "";
-	const char *type;
+	struct fsimg_ptable table = { "", "" };
+	const char *type, *format;
 	int rc, np;
 	bool all = false, raw;
 
 	rc = cli_open_image(c);
 	if (rc)
 		return rc;
-	raw = !strcmp(fsimg_image_format(c->img), "raw");
+	format = fsimg_image_format(c->img);
+	raw = !format || !strcmp(format, "raw");
 	parts = xmalloc(PARTS_MAX * sizeof(*parts));
-	np = fsimg_partitions(c->img, parts, PARTS_MAX, table, sizeof(table));
+	np = fsimg_partitions_table(c->img, parts, PARTS_MAX, &table);
 	if (np < 0) {
 		cli_warn(c, NULL, "partition table: %s", strerror(-np));
 		np = 0;
 	}
 	if (np > PARTS_MAX)
 		np = PARTS_MAX;
+	x.parts = parts;
+	x.np = np;
 	/* no -p, a partitioned image and no filesystem at offset 0 */
 	if (!strcmp(c->partition, "auto") && np > 0 &&
 	    fsimg_probe(c->img, 0, 0, &type) == 0)
@@ -366,20 +467,26 @@ int cmd_info(struct cli *c)
 	if (c->json) {
 		json_init(&x.j, stdout, JSON_MAX_DEPTH);
 		json_begin_object(&x.j);
+		json_key(&x.j, "schema_version");
+		json_uint(&x.j, INFO_SCHEMA_VERSION);
 		json_key(&x.j, "image");
 		json_string(&x.j, c->image_path);
 		json_key(&x.j, "size");
 		json_uint(&x.j, fsimg_image_size(c->img));
+		json_key(&x.j, "format");
+		json_text(&x.j, format);
 		json_key(&x.j, "container");
 		if (raw) {
 			json_null(&x.j);
 		} else {
 			json_begin_object(&x.j);
-			fsimg_image_details(c->img, detail_fn, &x);
+			fsimg_image_details_typed(c->img, detail_fn, &x);
 			json_end_object(&x.j);
 		}
-		json_key(&x.j, "table");
-		json_string(&x.j, table);
+		json_key(&x.j, "pttype");
+		json_text(&x.j, table.type);
+		json_key(&x.j, "ptuuid");
+		json_text(&x.j, table.uuid);
 		json_key(&x.j, "partitions");
 		json_begin_array(&x.j);
 		for (int i = 0; i < np; i++)
@@ -393,18 +500,21 @@ int cmd_info(struct cli *c)
 		printf("\nsize: %" PRIu64 "\n", fsimg_image_size(c->img));
 		if (!raw) {
 			printf("container:\n");
-			fsimg_image_details(c->img, detail_fn, &x);
+			fsimg_image_details_typed(c->img, detail_fn, &x);
 		}
 		if (np > 0) {
-			printf("table: %s\npartitions:\n", table);
+			printf("table: %s\n", table.type);
+			if (table.uuid[0])
+				printf("table uuid: %s\n", table.uuid);
+			printf("partitions:\n");
 			for (int i = 0; i < np; i++)
 				part_text(&parts[i]);
 		}
 	}
-	if (all)
-		show_all(&x, parts, np);
-	else if (!rc) {
-		show_fs(&x);
+	if (all) {
+		show_all(&x);
+	} else if (!rc) {
+		show_fs(&x, spec_of(&x), true);
 		show_bridge(&x);
 	}
 	if (c->json) {

@@ -415,7 +415,7 @@ int fsimg_fs_info(fsimg_fs *fs, struct fsimg_fsinfo *info)
 	return fs->drv->info ? fs->drv->info(fs, info) : 0;
 }
 
-int fsimg_fs_details(fsimg_fs *fs, fsimg_detail_fn fn, void *ctx)
+int fsimg_fs_details_typed(fsimg_fs *fs, fsimg_typed_detail_fn fn, void *ctx)
 {
 	return fs->drv->details ? fs->drv->details(fs, fn, ctx) : 0;
 }

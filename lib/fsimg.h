@@ -137,6 +137,20 @@ typedef int (*fsimg_dirent_fn)(void *ctx, const char *name, fsimg_ino ino,
 
 /* key/value pairs describing a filesystem; return non-zero to stop. */
 typedef int (*fsimg_detail_fn)(void *ctx, const char *key, const char *value);
+/*
+ * How a detail's value (always given as text, as fsimg_detail_fn has it)
+ * is meant: free text, an unsigned decimal number, or "yes"/"no". A key
+ * keeps its kind from image to image, so that typed output (JSON) has one
+ * type per key.
+ */
+enum fsimg_detail_kind {
+	FSIMG_DETAIL_TEXT,
+	FSIMG_DETAIL_NUMBER,
+	FSIMG_DETAIL_BOOL,
+};
+typedef int (*fsimg_typed_detail_fn)(void *ctx, const char *key,
+				     enum fsimg_detail_kind kind,
+				     const char *value);
 
 /* --- images --------------------------------------------------------- */
 
@@ -214,6 +228,9 @@ const char *fsimg_image_format(fsimg_image *img);
 /* The container's details (format, virtual_size, cluster_size, backing
  * chain...) as key/value pairs; none for a raw image. */
 int fsimg_image_details(fsimg_image *img, fsimg_detail_fn fn, void *ctx);
+/* The same with each value's kind. */
+int fsimg_image_details_typed(fsimg_image *img, fsimg_typed_detail_fn fn,
+			      void *ctx);
 
 /*
  * Which filesystem driver recognises the byte window [offset, offset+length)
@@ -242,6 +259,8 @@ fsimg_ino fsimg_fs_root(const fsimg_fs *fs);
 int fsimg_fs_info(fsimg_fs *fs, struct fsimg_fsinfo *info);
 /* Format-specific facts (volume ids, dates, extensions in use, flavour). */
 int fsimg_fs_details(fsimg_fs *fs, fsimg_detail_fn fn, void *ctx);
+/* The same with each value's kind. */
+int fsimg_fs_details_typed(fsimg_fs *fs, fsimg_typed_detail_fn fn, void *ctx);
 int fsimg_statfs(fsimg_fs *fs, struct fsimg_statfs *st);
 
 int fsimg_getattr(fsimg_fs *fs, fsimg_ino ino, struct fsimg_stat *st);
@@ -527,6 +546,15 @@ struct fsimg_part {
  */
 int fsimg_partitions(fsimg_image *img, struct fsimg_part *out, size_t max,
 		     char *table, size_t tsize);
+/* The outermost partition table: its type and identifier. */
+struct fsimg_ptable {
+	char type[16]; /* as fsimg_partitions() names it; "" for none */
+	char uuid[40]; /* PTUUID as blkid gives it (the GPT disk GUID, the
+			  MBR disk signature in hex), "" when it has none */
+};
+/* fsimg_partitions() with the table's identifier too. */
+int fsimg_partitions_table(fsimg_image *img, struct fsimg_part *out, size_t max,
+			   struct fsimg_ptable *table);
 
 const char *fsimg_version(void);
 /*

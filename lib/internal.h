@@ -364,7 +364,7 @@ struct fsimg_driver {
 	void (*close)(fsimg_fs *fs);
 
 	int (*info)(fsimg_fs *fs, struct fsimg_fsinfo *info);
-	int (*details)(fsimg_fs *fs, fsimg_detail_fn fn, void *ctx);
+	int (*details)(fsimg_fs *fs, fsimg_typed_detail_fn fn, void *ctx);
 	int (*statfs)(fsimg_fs *fs, struct fsimg_statfs *st);
 
 	int (*getattr)(fsimg_fs *fs, fsimg_ino ino, struct fsimg_stat *st);
@@ -411,6 +411,17 @@ size_t fsimg_utf8_put(char *dst, size_t room, uint32_t cp);
  */
 int fsimg_utf16_to_utf8(const uint8_t *src, size_t units, bool big_endian,
 			char *dst, size_t room);
+
+/*
+ * A detail of each kind (fsimg_typed_detail_fn): text, an unsigned
+ * number, yes/no. They return what fn returns.
+ */
+int fsimg_detail_text(fsimg_typed_detail_fn fn, void *ctx, const char *key,
+		      const char *value);
+int fsimg_detail_num(fsimg_typed_detail_fn fn, void *ctx, const char *key,
+		     uint64_t value);
+int fsimg_detail_bool(fsimg_typed_detail_fn fn, void *ctx, const char *key,
+		      bool value);
 
 /* Days since the epoch of a proleptic Gregorian date (UTC). */
 int64_t fsimg_days_from_civil(int64_t y, unsigned m, unsigned d);

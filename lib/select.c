@@ -773,6 +773,17 @@ int fsimg_locate(fsimg_image *img, const char *spec, const char *fstype,
 int fsimg_partitions(fsimg_image *img, struct fsimg_part *out, size_t max,
 		     char *table, size_t tsize)
 {
+	struct fsimg_ptable t;
+	int rc = fsimg_partitions_table(img, out, max, &t);
+
+	if (rc >= 0 && table && tsize)
+		snprintf(table, tsize, "%s", t.type);
+	return rc;
+}
+
+int fsimg_partitions_table(fsimg_image *img, struct fsimg_part *out, size_t max,
+			   struct fsimg_ptable *table)
+{
 	struct plist *l;
 	int rc;
 
@@ -788,8 +799,12 @@ int fsimg_partitions(fsimg_image *img, struct fsimg_part *out, size_t max,
 	if (!rc) {
 		for (int i = 0; out && i < l->n && (size_t)i < max; i++)
 			out[i] = l->p[i];
-		if (table && tsize)
-			snprintf(table, tsize, "%s", l->pttype);
+		if (table) {
+			snprintf(table->type, sizeof(table->type), "%s",
+				 l->pttype);
+			snprintf(table->uuid, sizeof(table->uuid), "%s",
+				 l->ptuuid);
+		}
 		rc = l->n;
 	}
 	free(l);

@@ -22,13 +22,14 @@
 #ifndef FSIMG_SOURCE_H
 #define FSIMG_SOURCE_H
 
+#include "fsimg.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 typedef struct fsimg_image fsimg_image;
-typedef int (*fsimg_detail_fn)(void *ctx, const char *key, const char *value);
 struct fsimg_cache;
 struct fsimg_source;
 
@@ -59,7 +60,8 @@ struct fsimg_source_ops {
 	int (*read_other)(struct fsimg_source *s, uint64_t off, void *buf,
 			  size_t len);
 	/* Optional: key/value pairs for fsimg info ("cluster_size"). */
-	int (*details)(struct fsimg_source *s, fsimg_detail_fn fn, void *ctx);
+	int (*details)(struct fsimg_source *s, fsimg_typed_detail_fn fn,
+		       void *ctx);
 	/* Optional: frees s->priv. The core closes lower and backing. */
 	void (*close)(struct fsimg_source *s);
 };

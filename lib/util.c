@@ -290,6 +290,56 @@ int64_t fsimg_days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + doe - 719468;
 }
 
+int fsimg_detail_text(fsimg_typed_detail_fn fn, void *ctx, const char *key,
+		      const char *value)
+{
+	return fn(ctx, key, FSIMG_DETAIL_TEXT, value);
+}
+
+int fsimg_detail_num(fsimg_typed_detail_fn fn, void *ctx, const char *key,
+		     uint64_t value)
+{
+	char v[24];
+
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)value);
+	return fn(ctx, key, FSIMG_DETAIL_NUMBER, v);
+}
+
+int fsimg_detail_bool(fsimg_typed_detail_fn fn, void *ctx, const char *key,
+		      bool value)
+{
+	return fn(ctx, key, FSIMG_DETAIL_BOOL, value ? "yes" : "no");
+}
+
+/* fsimg_detail_fn as fsimg_typed_detail_fn: the kind dropped */
+struct untyped {
+	fsimg_detail_fn fn;
+	void *ctx;
+};
+
+static int untyped_fn(void *ctx, const char *key, enum fsimg_detail_kind kind,
+		      const char *value)
+{
+	struct untyped *u = ctx;
+
+	(void)kind;
+	return u->fn(u->ctx, key, value);
+}
+
+int fsimg_fs_details(fsimg_fs *fs, fsimg_detail_fn fn, void *ctx)
+{
+	struct untyped u = { fn, ctx };
+
+	return fsimg_fs_details_typed(fs, untyped_fn, &u);
+}
+
+int fsimg_image_details(fsimg_image *img, fsimg_detail_fn fn, void *ctx)
+{
+	struct untyped u = { fn, ctx };
+
+	return fsimg_image_details_typed(img, untyped_fn, &u);
+}
+
 const char *fsimg_version(void)
 {
 	return FSIMG_VERSION;

@@ -146,9 +146,12 @@ static int blkid_list(fsimg_image *img, struct plist *l, unsigned sectsz)
 		goto out; /* no table: not an error */
 	{
 		blkid_parttable tab = blkid_partlist_get_table(pl);
-		if (tab)
+		if (tab) {
 			fsimg_strcpy_trunc(l->pttype, sizeof(l->pttype),
 					   blkid_parttable_get_type(tab));
+			fsimg_strcpy_trunc(l->ptuuid, sizeof(l->ptuuid),
+					   blkid_parttable_get_id(tab));
+		}
 	}
 	n = blkid_partlist_numof_partitions(pl);
 	for (int i = 0; i < n; i++) {

@@ -297,13 +297,12 @@ static int lv_map(struct fsimg_source *s, uint64_t off, uint64_t len,
 	return 0;
 }
 
-static int lv_details(struct fsimg_source *s, fsimg_detail_fn fn, void *ctx)
+static int lv_details(struct fsimg_source *s, fsimg_typed_detail_fn fn,
+		      void *ctx)
 {
 	const struct lv_priv *p = s->priv;
-	char v[32];
 
-	snprintf(v, sizeof(v), "%u", p->nseg);
-	return fn(ctx, "segments", v);
+	return fsimg_detail_num(fn, ctx, "segments", p->nseg);
 }
 
 static void lv_close(struct fsimg_source *s)

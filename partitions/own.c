@@ -466,9 +466,11 @@ static int to_plist(fsimg_image *img, const struct own_list *ls,
 {
 	int nbsd = 0;
 
-	if (ls->ntabs)
+	if (ls->ntabs) {
 		fsimg_strcpy_trunc(l->pttype, sizeof(l->pttype),
 				   ls->tab[0].type);
+		fsimg_strcpy_trunc(l->ptuuid, sizeof(l->ptuuid), ls->tab[0].id);
+	}
 	for (int i = 0; i < ls->n; i++) {
 		const struct own_part *p = &ls->p[i];
 		const struct own_tab *t = &ls->tab[p->tab];

@@ -15,6 +15,7 @@
 
 struct plist {
 	char pttype[16]; /* the outermost table ("dos", "gpt"), or "" */
+	char ptuuid[40]; /* its identifier as blkid gives it (PTUUID), or "" */
 	int n;
 	struct fsimg_part p[FSIMG_PARTS_MAX];
 };

@@ -17,7 +17,7 @@ pkgs=(
 	# fuzzing (libFuzzer comes with clang's runtime)
 	clang libclang-rt-14-dev
 	# tests: image makers, reference readers, runners
-	bats jq python3 xorriso makefs libarchive-tools xz-utils gzip unzip xxd
+	bats jq python3 python3-jsonschema xorriso makefs libarchive-tools xz-utils gzip unzip xxd
 	dosfstools mtools attr gdisk strace
 	# UDF: mkudffs and udfinfo, genisoimage's -udf bridge discs, 7-Zip as
 	# a second reader

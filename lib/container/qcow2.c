@@ -358,30 +358,26 @@ static int qcow2_read_other(struct fsimg_source *s, uint64_t off, void *buf,
 
 /* --- details, close ------------------------------------------------------ */
 
-static int qcow2_details(struct fsimg_source *s, fsimg_detail_fn fn, void *ctx)
+static int qcow2_details(struct fsimg_source *s, fsimg_typed_detail_fn fn,
+			 void *ctx)
 {
 	struct qcow2 *q = s->priv;
-	char v[32];
 	int rc;
 
-	snprintf(v, sizeof(v), "%llu", (unsigned long long)q->cluster);
-	if ((rc = fn(ctx, "cluster_size", v)) ||
-	    (rc = fn(ctx, "compat", q->version == 2 ? "0.10" : "1.1")) ||
-	    (rc = fn(ctx, "compression_type",
-		     q->compression ? "zstd" : "zlib")) ||
-	    (rc = fn(ctx, "extended_l2", q->extl2 ? "yes" : "no")))
+	if ((rc = fsimg_detail_num(fn, ctx, "cluster_size", q->cluster)) ||
+	    (rc = fsimg_detail_text(fn, ctx, "compat",
+				    q->version == 2 ? "0.10" : "1.1")) ||
+	    (rc = fsimg_detail_text(fn, ctx, "compression_type",
+				    q->compression ? "zstd" : "zlib")) ||
+	    (rc = fsimg_detail_bool(fn, ctx, "extended_l2", q->extl2)) ||
+	    (rc = fsimg_detail_num(fn, ctx, "snapshots", q->nb_snapshots)))
 		return rc;
-	snprintf(v, sizeof(v), "%u", q->nb_snapshots);
-	if ((rc = fn(ctx, "snapshots", v)))
+	if (q->snapshot[0] &&
+	    (rc = fsimg_detail_text(fn, ctx, "snapshot", q->snapshot)))
 		return rc;
-	if (q->snapshot[0] && (rc = fn(ctx, "snapshot", q->snapshot)))
-		return rc;
-	if (q->incompat & INCOMPAT_DIRTY &&
-	    (rc = fn(ctx, "dirty",
-		     "yes (refcounts not rebuilt: reading is "
-		     "unaffected)")))
-		return rc;
-	return 0;
+	/* refcounts not rebuilt: reading is unaffected */
+	return fsimg_detail_bool(fn, ctx, "dirty",
+				 q->incompat & INCOMPAT_DIRTY);
 }
 
 static void qcow2_close(struct fsimg_source *s)

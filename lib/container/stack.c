@@ -173,7 +173,8 @@ const char *fsimg_image_format(fsimg_image *img)
 	return fsimg_image_ready(img) ? NULL : img->top->format;
 }
 
-int fsimg_image_details(fsimg_image *img, fsimg_detail_fn fn, void *ctx)
+int fsimg_image_details_typed(fsimg_image *img, fsimg_typed_detail_fn fn,
+			      void *ctx)
 {
 	unsigned level = 0;
 	int rc = fsimg_image_ready(img);
@@ -182,36 +183,33 @@ int fsimg_image_details(fsimg_image *img, fsimg_detail_fn fn, void *ctx)
 		return rc;
 	/* the container, then each backing file: backing_file, _2, ... */
 	for (struct fsimg_source *s = img->top; s; s = s->backing, level++) {
-		char v[32], key[32];
+		char key[32];
 
 		if (level) {
 			snprintf(key, sizeof(key),
 				 level > 1 ? "backing_file_%u" : "backing_file",
 				 level);
-			if ((rc = fn(ctx, key, s->name)))
+			if ((rc = fsimg_detail_text(fn, ctx, key, s->name)))
 				return rc;
 			snprintf(key, sizeof(key),
 				 level > 1 ? "backing_format_%u"
 					   : "backing_format",
 				 level);
-			if ((rc = fn(ctx, key, s->format)))
+			if ((rc = fsimg_detail_text(fn, ctx, key, s->format)))
 				return rc;
 			continue;
 		}
-		if ((rc = fn(ctx, "format", s->format)))
+		if ((rc = fsimg_detail_text(fn, ctx, "format", s->format)))
 			return rc;
 		if (!s->ops)
 			return 0;
-		snprintf(v, sizeof(v), "%llu", (unsigned long long)s->size);
-		if ((rc = fn(ctx, "virtual_size", v)))
+		if ((rc = fsimg_detail_num(fn, ctx, "virtual_size", s->size)))
 			return rc;
 		if (s->ops->details && (rc = s->ops->details(s, fn, ctx)))
 			return rc;
-		if (s->backing) {
-			snprintf(v, sizeof(v), "%u", s->depth);
-			if ((rc = fn(ctx, "backing_chain", v)))
-				return rc;
-		}
+		if (s->backing &&
+		    (rc = fsimg_detail_num(fn, ctx, "backing_chain", s->depth)))
+			return rc;
 	}
 	return 0;
 }

@@ -306,31 +306,21 @@ static int vhdx_map(struct fsimg_source *s, uint64_t off, uint64_t len,
 	return 0;
 }
 
-static int vhdx_details(struct fsimg_source *s, fsimg_detail_fn fn, void *ctx)
+static int vhdx_details(struct fsimg_source *s, fsimg_typed_detail_fn fn,
+			void *ctx)
 {
 	struct vhdx *v = s->priv;
-	char num[32];
 	int rc;
 
-	snprintf(num, sizeof(num), "%llu", (unsigned long long)v->block_size);
-	if ((rc = fn(ctx, "block_size", num)))
+	if ((rc = fsimg_detail_num(fn, ctx, "block_size", v->block_size)) ||
+	    (rc = fsimg_detail_num(fn, ctx, "logical_sector_size", v->lss)) ||
+	    (rc = fsimg_detail_num(fn, ctx, "physical_sector_size", v->pss)) ||
+	    (rc = fsimg_detail_bool(fn, ctx, "leave_blocks_allocated",
+				    v->leave_allocated)) ||
+	    (rc = fsimg_detail_num(fn, ctx, "header", v->header)) ||
+	    (rc = fsimg_detail_num(fn, ctx, "sequence_number", v->seq)))
 		return rc;
-	snprintf(num, sizeof(num), "%u", v->lss);
-	if ((rc = fn(ctx, "logical_sector_size", num)))
-		return rc;
-	snprintf(num, sizeof(num), "%u", v->pss);
-	if ((rc = fn(ctx, "physical_sector_size", num)))
-		return rc;
-	if ((rc = fn(ctx, "leave_blocks_allocated",
-		     v->leave_allocated ? "yes" : "no")))
-		return rc;
-	snprintf(num, sizeof(num), "%u", v->header);
-	if ((rc = fn(ctx, "header", num)))
-		return rc;
-	snprintf(num, sizeof(num), "%llu", (unsigned long long)v->seq);
-	if ((rc = fn(ctx, "sequence_number", num)))
-		return rc;
-	if (v->parent && (rc = fn(ctx, "parent", v->parent)))
+	if (v->parent && (rc = fsimg_detail_text(fn, ctx, "parent", v->parent)))
 		return rc;
 	return 0;
 }

@@ -597,33 +597,27 @@ static int vmdk_read_other(struct fsimg_source *s, uint64_t off, void *buf,
 	return rc;
 }
 
-static int vmdk_details(struct fsimg_source *s, fsimg_detail_fn fn, void *ctx)
+static int vmdk_details(struct fsimg_source *s, fsimg_typed_detail_fn fn,
+			void *ctx)
 {
 	struct vmdk *v = s->priv;
 	const struct vmdk_extent *sp = NULL;
-	char num[32];
 	int rc;
 
 	for (unsigned i = 0; i < v->n_ext && !sp; i++)
 		if (v->ext[i].type == VMDK_EXT_SPARSE)
 			sp = &v->ext[i];
-	if (v->create_type[0] && (rc = fn(ctx, "create_type", v->create_type)))
+	if (v->create_type[0] &&
+	    (rc = fsimg_detail_text(fn, ctx, "create_type", v->create_type)))
 		return rc;
-	snprintf(num, sizeof(num), "%u", v->n_ext);
-	if ((rc = fn(ctx, "extents", num)))
+	if ((rc = fsimg_detail_num(fn, ctx, "extents", v->n_ext)))
 		return rc;
-	if (sp) {
-		snprintf(num, sizeof(num), "%llu",
-			 (unsigned long long)sp->grain);
-		if ((rc = fn(ctx, "grain_size", num)))
-			return rc;
-		snprintf(num, sizeof(num), "%u", sp->version);
-		if ((rc = fn(ctx, "version", num)))
-			return rc;
-		if ((rc = fn(ctx, "compressed", sp->compressed ? "yes" : "no")))
-			return rc;
-	}
-	if (v->parent && (rc = fn(ctx, "parent", v->parent)))
+	if (sp &&
+	    ((rc = fsimg_detail_num(fn, ctx, "grain_size", sp->grain)) ||
+	     (rc = fsimg_detail_num(fn, ctx, "version", sp->version)) ||
+	     (rc = fsimg_detail_bool(fn, ctx, "compressed", sp->compressed))))
+		return rc;
+	if (v->parent && (rc = fsimg_detail_text(fn, ctx, "parent", v->parent)))
 		return rc;
 	return 0;
 }

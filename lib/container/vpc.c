@@ -210,22 +210,20 @@ static int vpc_map(struct fsimg_source *s, uint64_t off, uint64_t len,
 	return 0;
 }
 
-static int vpc_details(struct fsimg_source *s, fsimg_detail_fn fn, void *ctx)
+static int vpc_details(struct fsimg_source *s, fsimg_typed_detail_fn fn,
+		       void *ctx)
 {
 	struct vpc *v = s->priv;
-	char num[32];
 	int rc;
 
-	if ((rc = fn(ctx, "subformat", vpc_type_names[v->type])))
+	if ((rc = fsimg_detail_text(fn, ctx, "subformat",
+				    vpc_type_names[v->type])) ||
+	    (rc = fsimg_detail_text(fn, ctx, "creator", v->creator)))
 		return rc;
-	if ((rc = fn(ctx, "creator", v->creator)))
+	if (v->type != VPC_TYPE_FIXED &&
+	    (rc = fsimg_detail_num(fn, ctx, "block_size", v->block_size)))
 		return rc;
-	if (v->type != VPC_TYPE_FIXED) {
-		snprintf(num, sizeof(num), "%u", v->block_size);
-		if ((rc = fn(ctx, "block_size", num)))
-			return rc;
-	}
-	if (v->parent && (rc = fn(ctx, "parent", v->parent)))
+	if (v->parent && (rc = fsimg_detail_text(fn, ctx, "parent", v->parent)))
 		return rc;
 	return 0;
 }

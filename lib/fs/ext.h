@@ -120,6 +120,6 @@ ssize_t ext_listxattr(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size);
 const char *ext_type_of(uint32_t compat, uint32_t incompat, uint32_t ro);
 const char *ext_type_name(const struct ext2_super_block *sb);
 int ext_info(fsimg_fs *fs, struct fsimg_fsinfo *info);
-int ext_details(fsimg_fs *fs, fsimg_detail_fn fn, void *ctx);
+int ext_details(fsimg_fs *fs, fsimg_typed_detail_fn fn, void *ctx);
 
 #endif /* FSIMG_EXT_H */

@@ -104,7 +104,7 @@ int ext_info(fsimg_fs *fs, struct fsimg_fsinfo *info)
 	return 0;
 }
 
-static int emit_time(fsimg_detail_fn fn, void *ctx, const char *key,
+static int emit_time(fsimg_typed_detail_fn fn, void *ctx, const char *key,
 		     uint32_t lo, uint8_t hi)
 {
 	time_t t = (time_t)((int64_t)lo | (int64_t)hi << 32);
@@ -112,21 +112,26 @@ static int emit_time(fsimg_detail_fn fn, void *ctx, const char *key,
 	char buf[64];
 
 	if (!lo && !hi)
-		return fn(ctx, key, "never");
+		return fsimg_detail_text(fn, ctx, key, "never");
 	if (!gmtime_r(&t, &tm) ||
 	    !strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm))
 		snprintf(buf, sizeof(buf), "%lld", (long long)t);
-	return fn(ctx, key, buf);
+	return fsimg_detail_text(fn, ctx, key, buf);
 }
 
-#define EMIT(k, ...)                                 \
-	do {                                         \
-		snprintf(v, sizeof(v), __VA_ARGS__); \
-		if ((rc = fn(ctx, k, v)))            \
-			return rc;                   \
+#define EMIT(k, ...)                                         \
+	do {                                                 \
+		snprintf(v, sizeof(v), __VA_ARGS__);         \
+		if ((rc = fsimg_detail_text(fn, ctx, k, v))) \
+			return rc;                           \
+	} while (0)
+#define EMIT_NUM(k, n)                                        \
+	do {                                                  \
+		if ((rc = fsimg_detail_num(fn, ctx, k, (n)))) \
+			return rc;                            \
 	} while (0)
 
-int ext_details(fsimg_fs *fs, fsimg_detail_fn fn, void *ctx)
+int ext_details(fsimg_fs *fs, fsimg_typed_detail_fn fn, void *ctx)
 {
 	struct ext_fs *e = ext_of(fs);
 	struct ext2_super_block *sb = &e->sb;
@@ -142,15 +147,16 @@ int ext_details(fsimg_fs *fs, fsimg_detail_fn fn, void *ctx)
 		if (words[features[i].kind] & features[i].mask)
 			n += (size_t)snprintf(v + n, sizeof(v) - n, "%s%s",
 					      n ? " " : "", features[i].name);
-	if ((rc = fn(ctx, "features", v)))
+	if ((rc = fsimg_detail_text(fn, ctx, "features", v)))
 		return rc;
 	EMIT("state", "%s%s",
 	     sb->s_state & EXT2_VALID_FS ? "clean" : "not clean",
 	     sb->s_state & EXT2_ERROR_FS ? " with errors" : "");
-	EMIT("needs_recovery", "%s",
-	     ext2fs_has_feature_journal_needs_recovery(sb)
-		     ? "yes (journal not replayed: read as on disk)"
-		     : "no");
+	/* a journal not replayed: read as on disk */
+	if ((rc = fsimg_detail_bool(
+		     fn, ctx, "needs_recovery",
+		     ext2fs_has_feature_journal_needs_recovery(sb))))
+		return rc;
 	if (ext2fs_has_feature_journal(sb)) {
 		if (sb->s_journal_inum)
 			EMIT("journal", "internal, inode %u",
@@ -163,14 +169,13 @@ int ext_details(fsimg_fs *fs, fsimg_detail_fn fn, void *ctx)
 	copy_label(label, sizeof(label), sb);
 	EMIT("label", "%s", label);
 	EMIT("revision", "%u.%u", sb->s_rev_level, sb->s_minor_rev_level);
-	EMIT("block_size", "%u", e->blocksize);
-	EMIT("inode_size", "%u", e->inode_size);
-	EMIT("blocks", "%llu", (unsigned long long)ext2fs_blocks_count(sb));
-	EMIT("free_blocks", "%llu",
-	     (unsigned long long)ext2fs_free_blocks_count(sb));
-	EMIT("inodes", "%u", sb->s_inodes_count);
-	EMIT("free_inodes", "%u", sb->s_free_inodes_count);
-	EMIT("mount_count", "%u", sb->s_mnt_count);
+	EMIT_NUM("block_size", e->blocksize);
+	EMIT_NUM("inode_size", e->inode_size);
+	EMIT_NUM("blocks", ext2fs_blocks_count(sb));
+	EMIT_NUM("free_blocks", ext2fs_free_blocks_count(sb));
+	EMIT_NUM("inodes", sb->s_inodes_count);
+	EMIT_NUM("free_inodes", sb->s_free_inodes_count);
+	EMIT_NUM("mount_count", sb->s_mnt_count);
 	EMIT("last_mounted_on", "%.*s", (int)sizeof(sb->s_last_mounted),
 	     (const char *)sb->s_last_mounted);
 	if ((rc = emit_time(fn, ctx, "created", sb->s_mkfs_time,
@@ -187,6 +192,6 @@ int ext_details(fsimg_fs *fs, fsimg_detail_fn fn, void *ctx)
 	     : sb->s_creator_os == EXT2_OS_HURD	   ? "GNU/Hurd"
 	     : sb->s_creator_os == EXT2_OS_FREEBSD ? "FreeBSD"
 						   : "other");
-	EMIT("handles", "%u", e->max);
+	EMIT_NUM("handles", e->max);
 	return 0;
 }

@@ -351,40 +351,35 @@ static int fat_info(fsimg_fs *fs, struct fsimg_fsinfo *info)
 	return 0;
 }
 
-static int fat_details(fsimg_fs *fs, fsimg_detail_fn fn, void *ctx)
+static int fat_details(fsimg_fs *fs, fsimg_typed_detail_fn fn, void *ctx)
 {
 	struct fat_fs *f = fat_of(fs);
 	char v[64];
-	int rc;
 
-#define DETAIL(k, ...)                               \
-	do {                                         \
-		snprintf(v, sizeof(v), __VA_ARGS__); \
-		if ((rc = fn(ctx, k, v)))            \
-			return 0;                    \
-	} while (0)
-
-	DETAIL("fat_bits", "%u", f->b.bits);
+	if (fsimg_detail_num(fn, ctx, "fat_bits", f->b.bits))
+		return 0;
 	fat_label_name((const uint8_t *)f->b.oem, f->cp, v, sizeof(v));
-	if ((rc = fn(ctx, "oem_name", v)))
+	if (fsimg_detail_text(fn, ctx, "oem_name", v))
 		return 0;
 	if (f->b.bs_label[0]) {
 		fat_label_name((const uint8_t *)f->b.bs_label, f->cp, v,
 			       sizeof(v));
-		if ((rc = fn(ctx, "boot_label", v)))
+		if (fsimg_detail_text(fn, ctx, "boot_label", v))
 			return 0;
 	}
-	DETAIL("bytes_per_sector", "%u", f->b.bps);
-	DETAIL("cluster_size", "%u", f->b.cluster_size);
-	DETAIL("clusters", "%u", f->b.clusters);
-	DETAIL("fats", "%u", f->b.nfats);
-	DETAIL("media", "0x%02x", f->b.media);
-	if (f->b.bits == 32)
-		DETAIL("root_cluster", "%u", f->b.root_cluster);
-	else
-		DETAIL("root_entries", "%u", f->b.root_entries);
-	DETAIL("codepage", "%u", f->codepage);
-#undef DETAIL
+	snprintf(v, sizeof(v), "0x%02x", f->b.media);
+	if (fsimg_detail_num(fn, ctx, "bytes_per_sector", f->b.bps) ||
+	    fsimg_detail_num(fn, ctx, "cluster_size", f->b.cluster_size) ||
+	    fsimg_detail_num(fn, ctx, "clusters", f->b.clusters) ||
+	    fsimg_detail_num(fn, ctx, "fats", f->b.nfats) ||
+	    fsimg_detail_text(fn, ctx, "media", v))
+		return 0;
+	if (f->b.bits == 32 ? fsimg_detail_num(fn, ctx, "root_cluster",
+					       f->b.root_cluster)
+			    : fsimg_detail_num(fn, ctx, "root_entries",
+					       f->b.root_entries))
+		return 0;
+	fsimg_detail_num(fn, ctx, "codepage", f->codepage);
 	return 0;
 }
 

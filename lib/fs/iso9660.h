@@ -290,7 +290,7 @@ int iso_root_of(struct iso_fs *ifs, const uint8_t *vd, uint64_t *root);
 /* Looks for SUSP/Rock Ridge in the root's "." record. */
 int iso_detect_rr(struct iso_fs *ifs);
 int iso_info(fsimg_fs *fs, struct fsimg_fsinfo *info);
-int iso_details(fsimg_fs *fs, fsimg_detail_fn fn, void *ctx);
+int iso_details(fsimg_fs *fs, fsimg_typed_detail_fn fn, void *ctx);
 
 /* --- nodes (iso9660_dir.c) ------------------------------------------------ */
 

@@ -144,7 +144,7 @@ static void fmt_date(const uint8_t *p, char *out, size_t room)
 	strftime(out, room, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-int iso_details(fsimg_fs *fs, fsimg_detail_fn fn, void *ctx)
+int iso_details(fsimg_fs *fs, fsimg_typed_detail_fn fn, void *ctx)
 {
 	static const struct {
 		const char *key;
@@ -175,39 +175,28 @@ int iso_details(fsimg_fs *fs, fsimg_detail_fn fn, void *ctx)
 
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		vd_string(ifs, ids[i].off, ids[i].len, v, sizeof(v));
-		if (*v && fn(ctx, ids[i].key, v))
+		if (*v && fsimg_detail_text(fn, ctx, ids[i].key, v))
 			return 0;
 	}
 	for (size_t i = 0; i < sizeof(dates) / sizeof(dates[0]); i++) {
 		fmt_date(ifs->pvd + dates[i].off, v, sizeof(v));
-		if (*v && fn(ctx, dates[i].key, v))
+		if (*v && fsimg_detail_text(fn, ctx, dates[i].key, v))
 			return 0;
 	}
-	snprintf(v, sizeof(v), "%s",
-		 !ifs->rr_present ? "no"
-		 : *ifs->rr_id	  ? ifs->rr_id
-				  : "yes");
-	if (fn(ctx, "rock_ridge", v))
+	if (fsimg_detail_bool(fn, ctx, "rock_ridge", ifs->rr_present) ||
+	    (ifs->rr_present && *ifs->rr_id &&
+	     fsimg_detail_text(fn, ctx, "rock_ridge_id", ifs->rr_id)) ||
+	    fsimg_detail_bool(fn, ctx, "joliet", ifs->have_joliet) ||
+	    (ifs->have_joliet &&
+	     fsimg_detail_num(fn, ctx, "joliet_level", ifs->joliet_level)))
 		return 0;
-	if (ifs->have_joliet)
-		snprintf(v, sizeof(v), "%u", ifs->joliet_level);
-	else
-		snprintf(v, sizeof(v), "no");
-	if (fn(ctx, "joliet", v))
+	/* the session read: its number when known, and its first sector */
+	if ((ifs->session != UINT32_MAX &&
+	     fsimg_detail_num(fn, ctx, "session", ifs->session)) ||
+	    fsimg_detail_num(fn, ctx, "session_sector", ifs->session_start) ||
+	    fsimg_detail_num(fn, ctx, "sessions", ifs->sessions) ||
+	    fsimg_detail_text(fn, ctx, "tree", trees[ifs->tree]))
 		return 0;
-	if (ifs->session == UINT32_MAX)
-		snprintf(v, sizeof(v), "sector %llu",
-			 (unsigned long long)ifs->session_start);
-	else
-		snprintf(v, sizeof(v), "%u (sector %llu)", ifs->session,
-			 (unsigned long long)ifs->session_start);
-	if (fn(ctx, "session", v))
-		return 0;
-	snprintf(v, sizeof(v), "%u", ifs->sessions);
-	if (fn(ctx, "sessions", v))
-		return 0;
-	if (fn(ctx, "tree", trees[ifs->tree]))
-		return 0;
-	fn(ctx, "el_torito", ifs->have_boot ? "yes" : "no");
+	fsimg_detail_bool(fn, ctx, "el_torito", ifs->have_boot);
 	return 0;
 }

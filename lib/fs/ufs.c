@@ -400,58 +400,70 @@ static const char *ufs_clean_name(const struct ufs_fs *u)
 	}
 }
 
-static int ufs_details(fsimg_fs *fs, fsimg_detail_fn fn, void *ctx)
+static int ufs_details(fsimg_fs *fs, fsimg_typed_detail_fn fn, void *ctx)
 {
 	struct ufs_fs *u = ufs_of(fs);
 	char v[96];
 
-#define DETAIL(k, ...)                               \
-	do {                                         \
-		snprintf(v, sizeof(v), __VA_ARGS__); \
-		if (fn(ctx, k, v))                   \
-			return 0;                    \
+#define TEXT(k, ...)                                  \
+	do {                                          \
+		snprintf(v, sizeof(v), __VA_ARGS__);  \
+		if (fsimg_detail_text(fn, ctx, k, v)) \
+			return 0;                     \
+	} while (0)
+#define NUM(k, n)                                      \
+	do {                                           \
+		if (fsimg_detail_num(fn, ctx, k, (n))) \
+			return 0;                      \
+	} while (0)
+#define BOOL(k, b)                                      \
+	do {                                            \
+		if (fsimg_detail_bool(fn, ctx, k, (b))) \
+			return 0;                       \
 	} while (0)
 
 	if (u->flavour == UFS_FLAVOUR_SOLARIS)
 		/* Solaris wrote big-endian on SPARC, little-endian on x86 */
-		DETAIL("flavour", "Solaris (%s)", u->be ? "SPARC" : "x86");
+		TEXT("flavour", "Solaris (%s)", u->be ? "SPARC" : "x86");
 	else
-		DETAIL("flavour", "%s", ufs_flavour_name(u->flavour));
-	DETAIL("byte_order", "%s", u->be ? "big-endian" : "little-endian");
-	DETAIL("superblock", "%llu", (unsigned long long)u->sb_off);
-	DETAIL("block_size", "%u", u->bsize);
-	DETAIL("fragment_size", "%u", u->fsize);
-	DETAIL("cylinder_groups", "%u", u->ncg);
-	DETAIL("inodes_per_group", "%u", u->ipg);
-	DETAIL("fragments_per_group", "%u", u->fpg);
-	DETAIL("clean", "%s", ufs_clean_name(u));
-	DETAIL("flags", "0x%x", u->flags);
-	DETAIL("max_symlink_inline", "%u", u->maxsymlinklen);
+		TEXT("flavour", "%s", ufs_flavour_name(u->flavour));
+	TEXT("byte_order", "%s", u->be ? "big-endian" : "little-endian");
+	NUM("superblock", u->sb_off);
+	NUM("block_size", u->bsize);
+	NUM("fragment_size", u->fsize);
+	NUM("cylinder_groups", u->ncg);
+	NUM("inodes_per_group", u->ipg);
+	NUM("fragments_per_group", u->fpg);
+	TEXT("clean", "%s", ufs_clean_name(u));
+	TEXT("flags", "0x%x", u->flags);
+	NUM("max_symlink_inline", u->maxsymlinklen);
 	if (u->flavour == UFS_FLAVOUR_SOLARIS) {
-		DETAIL("fs_clean", "0x%02x", u->clean);
-		DETAIL("fs_state", "%s", u->state_ok ? "valid" : "invalid");
-		DETAIL("fs_version", "%u", u->sun_version);
-		DETAIL("large_files", "%s", u->flags & 1 ? "yes" : "no");
-		if (u->logbno)
-			DETAIL("logging",
-			       "yes, log at sector %u, %s (read as it is, "
-			       "the log is not replayed)",
-			       u->logbno,
-			       u->rolled == 1	? "fully rolled"
-			       : u->rolled == 2 ? "needs rolling"
-						: "roll state unknown");
-		else
-			DETAIL("logging", "no");
+		TEXT("fs_clean", "0x%02x", u->clean);
+		TEXT("fs_state", "%s", u->state_ok ? "valid" : "invalid");
+		NUM("fs_version", u->sun_version);
+		BOOL("large_files", u->flags & 1);
+		/* read as it is: the log is not replayed */
+		BOOL("logging", u->logbno);
+		if (u->logbno) {
+			NUM("log_sector", u->logbno);
+			TEXT("log_state", "%s",
+			     u->rolled == 1   ? "fully rolled"
+			     : u->rolled == 2 ? "needs rolling"
+					      : "roll state unknown");
+		}
 		if (u->reclaim)
-			DETAIL("reclaim", "0x%x", u->reclaim);
+			TEXT("reclaim", "0x%x", u->reclaim);
 	}
 	if (u->fsmnt[0])
-		DETAIL("last_mounted", "%s", u->fsmnt);
+		TEXT("last_mounted", "%s", u->fsmnt);
 	if (u->volname[0])
-		DETAIL("volume_name", "%s", u->volname);
-	DETAIL("id", "%08x%08x", u->id[0], u->id[1]);
-	DETAIL("time", "%lld", (long long)u->time);
-#undef DETAIL
+		TEXT("volume_name", "%s", u->volname);
+	TEXT("id", "%08x%08x", u->id[0], u->id[1]);
+	/* seconds since the epoch, as stored */
+	TEXT("time", "%lld", (long long)u->time);
+#undef TEXT
+#undef NUM
+#undef BOOL
 	return 0;
 }
 

@@ -36,7 +36,7 @@ setup_file() {
 	command -v mcopy >/dev/null || skip "needs mtools"
 	run "$FSIMG" -p boot=1 info --json "$IPXE"
 	[ "$status" -eq 0 ]
-	[ "$(jq -r '.filesystems[0].type' <<<"$output")" = vfat ]
+	[ "$(jq -r '.filesystems[0].fstype' <<<"$output")" = vfat ]
 	run "$FSIMG" -p boot=1 ls -R "$IPXE"
 	[ "$status" -eq 0 ]
 	[[ $output == *"/efi/boot/bootx64.efi"* ]]

@@ -244,8 +244,8 @@ teardown_file() {
 	run -0 --separate-stderr fsimg info --json "$IMG"
 	jq -e . <<<"$output" >/dev/null
 	equals "$(jq -r '.filesystems | length' <<<"$output")" 1 filesystems
-	equals "$(jq -r '.filesystems[0].type' <<<"$output")" iso9660 type
-	equals "$(jq -r '.filesystems[0].label' <<<"$output")" FSIMG_CLI label
+	equals "$(jq -r '.filesystems[0].fstype' <<<"$output")" iso9660 type
+	equals "$(jq -r '.filesystems[0].label // ""' <<<"$output")" FSIMG_CLI label
 	equals "$(jq -r '.filesystems[0].offset' <<<"$output")" 0 offset
 	equals "$(jq -r '.filesystems[0].block_size' <<<"$output")" 2048 block_size
 	equals "$(jq -r '.size' <<<"$output")" "$(stat -c %s "$IMG")" size

@@ -67,9 +67,9 @@ teardown_file() {
 
 @test "Joliet-only image: info reports Joliet and the label" {
 	run -0 fsimg info --json "$JISO"
-	equals "$(jq -r '.filesystems[0].type' <<<"$output")" iso9660 type
-	contains "$(jq -r '.filesystems[0].version' <<<"$output")" Joliet version
-	equals "$(jq -r '.filesystems[0].label' <<<"$output")" FSIMG_JOLIET label
+	equals "$(jq -r '.filesystems[0].fstype' <<<"$output")" iso9660 type
+	contains "$(jq -r '.filesystems[0].fsver // ""' <<<"$output")" Joliet version
+	equals "$(jq -r '.filesystems[0].label // ""' <<<"$output")" FSIMG_JOLIET label
 }
 
 @test "Joliet-only image: -o nojoliet gives the plain ISO9660 names" {

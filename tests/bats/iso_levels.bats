@@ -48,7 +48,7 @@ teardown_file() {
 	run -0 fsimg cat "$L1" /deep/d01/d02/d03/d04/d05/d06/d07/d08/d09/d10/d11/d12/level_12.txt
 	equals "$output" "level 12"
 	run -0 fsimg info --json "$L1"
-	equals "$(jq -r '.filesystems[0].label' <<<"$output")" FSIMG_L1 label
+	equals "$(jq -r '.filesystems[0].label // ""' <<<"$output")" FSIMG_L1 label
 }
 
 @test "deep directories relocated to rr_moved: Rock Ridge shows the original tree" {
@@ -105,7 +105,7 @@ teardown_file() {
 	run -0 fsimg cat ms.iso /b
 	equals "$output" b2 "/b in the last session"
 	run -0 fsimg info --json ms.iso
-	equals "$(jq -r '.filesystems[0].label' <<<"$output")" SESSION_TWO label
+	equals "$(jq -r '.filesystems[0].label // ""' <<<"$output")" SESSION_TWO label
 	run -0 fsimg ls -o session=0 ms.iso /
 	equals "$output" "$(printf 'a\nb')" "ls / (session=0)"
 	run -0 fsimg cat -o session=0 ms.iso /b
@@ -113,7 +113,7 @@ teardown_file() {
 	run -0 fsimg cat -o sbsector=32 ms.iso /a
 	equals "$output" a1 "/a at sbsector=32"
 	run -0 fsimg info --json -o sbsector=64 ms.iso
-	equals "$(jq -r '.filesystems[0].label' <<<"$output")" SESSION_TWO "label at sbsector=64"
+	equals "$(jq -r '.filesystems[0].label // ""' <<<"$output")" SESSION_TWO "label at sbsector=64"
 	run -3 fsimg cat ms.iso /a
 }
 

@@ -234,9 +234,9 @@ name" hard/sub/c "deep/d01/d02/d03/d04/d05/d06/d07/d08/d09/d10/d11/d12/level-12.
 @test "xorriso RR: info --json names the filesystem, Rock Ridge and the label" {
 	run -0 fsimg info --json "$RR"
 	jq -e . <<<"$output" >/dev/null
-	equals "$(jq -r '.filesystems[0].type' <<<"$output")" iso9660 type
-	equals "$(jq -r '.filesystems[0].label' <<<"$output")" FSIMG_RR label
-	contains "$(jq -r '.filesystems[0].version' <<<"$output")" "Rock Ridge" version
+	equals "$(jq -r '.filesystems[0].fstype' <<<"$output")" iso9660 type
+	equals "$(jq -r '.filesystems[0].label // ""' <<<"$output")" FSIMG_RR label
+	contains "$(jq -r '.filesystems[0].fsver // ""' <<<"$output")" "Rock Ridge" version
 	equals "$(jq -r '.size' <<<"$output")" "$(stat -c %s "$RR")" "image size"
 }
 

@@ -39,12 +39,12 @@ udf_images() {
 		xz -dc "$(corpus_src "$BLKID/$name.img.xz")" >"$img"
 		run -0 --separate-stderr fsimg info --json "$img"
 		json=$output
-		equals "$(jq -r '.filesystems[0].type' <<<"$json")" udf "type of $name"
-		equals "$(jq -r '.filesystems[0].label' <<<"$json")" \
+		equals "$(jq -r '.filesystems[0].fstype' <<<"$json")" udf "type of $name"
+		equals "$(jq -r '.filesystems[0].label // ""' <<<"$json")" \
 			"$(blkid_value "$BLKID/low-probe-$name.expected" ID_FS_LABEL_ENC)" "label of $name"
 		equals "$(jq -r '.filesystems[0].uuid // ""' <<<"$json")" \
 			"$(blkid_value "$BLKID/low-probe-$name.expected" ID_FS_UUID_ENC)" "UUID of $name"
-		equals "$(jq -r '.filesystems[0].version' <<<"$json")" \
+		equals "$(jq -r '.filesystems[0].fsver // ""' <<<"$json")" \
 			"UDF $(blkid_value "$BLKID/low-probe-$name.expected" ID_FS_VERSION)" "version of $name"
 		# and the tree can be walked, without a message
 		run -0 --separate-stderr fsimg ls -lR "$img" /

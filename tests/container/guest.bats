@@ -53,14 +53,14 @@ setup_file() {
 	"${q[@]}" -O vpc -o force_size=on "$T/disk.raw" "$T/disk.vhd"
 	"${q[@]}" -O vhdx "$T/disk.raw" "$T/disk.vhdx"
 	fsimg info --json "$T/disk.raw" |
-		jq -c '[.partitions[] | {spec, start, size, type, fstype, "label": .label}]' \
+		jq -c '[.partitions[] | {spec, start, size, parttype, fstype, "label": .label}]' \
 			>"$T/parts.raw"
 }
 
 # the listing of the partitions fsimg info gives an image
 parts() {
 	fsimg info --json "$1" |
-		jq -c '[.partitions[] | {spec, start, size, type, fstype, "label": .label}]'
+		jq -c '[.partitions[] | {spec, start, size, parttype, fstype, "label": .label}]'
 }
 
 @test "the raw disk: two filesystems, /boot on 1 and the root on 5" {

@@ -72,7 +72,7 @@ CORPUS=${FSIMG_CORPUS:-$FSIMG_SRCDIR/../shared/corpus}/e2fsprogs
 	debugfs -w -R 'feature needs_recovery' "$t/j.img" >/dev/null 2>&1
 	run "$FSIMG" info --json "$t/j.img"
 	[ "$status" -eq 0 ]
-	[[ $(jq -r '.filesystems[0].details.needs_recovery' <<<"$output") == yes* ]]
+	[[ $(jq -r '.filesystems[0].details.needs_recovery' <<<"$output") == true ]]
 	run "$FSIMG" cat "$t/j.img" /a
 	[ "$status" -eq 0 ]
 	[ "$output" = "on disk" ]

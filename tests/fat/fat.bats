@@ -70,7 +70,7 @@ check() {
 	[ "$status" -eq 0 ]
 	[ "$(jq -r .filesystems[0].label <<<"$output")" = "MY LABEL" ]
 	[ "$(jq -r .filesystems[0].uuid <<<"$output")" = "DEAD-BEEF" ]
-	[ "$(jq -r .filesystems[0].version <<<"$output")" = "FAT12" ]
+	[ "$(jq -r .filesystems[0].fsver <<<"$output")" = "FAT12" ]
 }
 
 @test "attributes in ls --json and the user.fat.attrs xattr" {

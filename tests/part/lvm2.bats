@@ -326,8 +326,8 @@ EOF
 	# partition 1, its four LVs one level deeper, then partition 2
 	jq -e '[.partitions[] | .spec] ==
 		["1", "vgbats/root", "vgbats/str", "vgbats/multi", "vgbats/gap", "2"]' <<<"$output"
-	jq -e '[.partitions[] | select(.table == "lvm2") | .depth] == [1, 1, 1, 1]' <<<"$output"
-	jq -e '[.partitions[] | select(.table == "lvm2") | .type] ==
+	jq -e '[.partitions[] | select(.pttype == "lvm2") | .depth] == [1, 1, 1, 1]' <<<"$output"
+	jq -e '[.partitions[] | select(.pttype == "lvm2") | .parttype] ==
 		["linear", "striped", "linear", "linear"]' <<<"$output"
 	while read -r name size; do
 		jq -e --arg s "vgbats/$name" --argjson n "$size" \
@@ -355,7 +355,7 @@ EOF
 @test "lvm2 cli: a whole-disk PV: its LVs at depth 0, table lvm2; thin and RAID refused" {
 	run "$FSIMG" info --json "$T/c.img"
 	echo "$output"
-	jq -e '.table == "lvm2" and ([.partitions[] | .spec] == ["vgc/lin", "vgc/str", "vgc/multi"])
+	jq -e '.pttype == "lvm2" and ([.partitions[] | .spec] == ["vgc/lin", "vgc/str", "vgc/multi"])
 		and ([.partitions[] | .depth] == [0, 0, 0])
 		and ([.partitions[] | .volume] == [1, 2, 3])' <<<"$output"
 	edited "t.replace('type = \"striped\"', 'type = \"thin\"', 1).replace('type = \"striped\"\n\t\t\t\tstripe_count = 2', 'type = \"raid1\"\n\t\t\t\tstripe_count = 2', 1)"

@@ -38,13 +38,13 @@ guest() {
 	sed -n 2p "$T/under" | grep -q '^    guestvg/root lvm2 start 0 size 25165824 type linear .*: ext4$'
 	sed -n 3p "$T/under" | grep -q '^    guestvg/swap lvm2 start 0 size 4194304 type linear'
 	run -0 "$FSIMG" info --json "$G/disk.img"
-	jq -e '.table == "gpt" and (.partitions | length) == 4' <<<"$output"
-	jq -e '.partitions[2] | .spec == "guestvg/root" and .table == "lvm2"
+	jq -e '.pttype == "gpt" and (.partitions | length) == 4' <<<"$output"
+	jq -e '.partitions[2] | .spec == "guestvg/root" and .pttype == "lvm2"
 		and .depth == 1 and .fstype == "ext4" and .volume == 1
 		and .size == 25165824' <<<"$output"
 	jq -e '.partitions[3] | .spec == "guestvg/swap" and .volume == 2
 		and .fstype == null' <<<"$output"
-	jq -e '[.partitions[0,1] | .volume] == [0, 0]' <<<"$output"
+	jq -e '[.partitions[0,1] | .volume] == [null, null]' <<<"$output"
 	# both filesystems, the /boot partition's and the root LV's
 	jq -e '[.filesystems[] | .partition] == ["1", "guestvg/root"]' <<<"$output"
 }

@@ -80,7 +80,7 @@ get_same() {
 	EOF2
 	put_at "$T/bsd.img" "$T/fat.img" 4096
 	run -0 fsimg info --json "$T/bsd.img"
-	jq -e '.table == "dos"' <<<"$output"
+	jq -e '.pttype == "dos"' <<<"$output"
 	jq -e '[.partitions[] | select(.spec == "1a")] | length == 1' \
 		<<<"$output" || skip "fdisk wrote no BSD disklabel"
 	# fdisk's "+8M" makes 16385 sectors (the last one inclusive)
@@ -88,7 +88,7 @@ get_same() {
 		.start == 4096 * 512 and .size == 16385 * 512 and
 		.fstype == "vfat" and .label == "FATVOL"' <<<"$output"
 	jq -e '[.partitions[] | select(.spec == "1")][0] |
-		.start == 2048 * 512 and .size == 61440 * 512 and .type == "0xa5"' \
+		.start == 2048 * 512 and .size == 61440 * 512 and .parttype == "0xa5"' \
 		<<<"$output"
 	run -0 fsimg info "$T/bsd.img"
 	[[ $output == *"1a "*"start 2097152 size 8389120"*"vfat 'FATVOL'"* ]]
@@ -116,7 +116,7 @@ get_same() {
 	# the GPT header is in LBA 1 = byte 4096, not 512
 	[ "$(dd if="$T/g4k.img" bs=4096 skip=1 count=1 status=none | head -c 8)" = "EFI PART" ]
 	run -0 fsimg info --json "$T/g4k.img"
-	jq -e '.table == "gpt" and ([.partitions[] | [.spec, .start, .size, .name]] ==
+	jq -e '.pttype == "gpt" and ([.partitions[] | [.spec, .start, .size, .partlabel]] ==
 		[["1", 1048576, 8388608, "data"]])' <<<"$output"
 	jq -e '.partitions[0].fstype == "vfat"' <<<"$output"
 	get_same "$T/g4k.img" 1 "$T/fat"
@@ -150,7 +150,7 @@ get_same() {
 	put_at "$T/loop2.img" "$T/fat2.img" $((20480 + 2048))
 	put_at "$T/loop2.img" "$T/fat2.img" $((32768 + 2048))
 	run -0 timeout 10 "$FSIMG" info --json "$T/loop2.img"
-	jq -e '[.partitions[] | select(.partno >= 5) | [.spec, .start / 512]] ==
+	jq -e '[.partitions[] | select(.partn >= 5) | [.spec, .start / 512]] ==
 		[["5", 22528], ["6", 34816]]' <<<"$output"
 	run -0 timeout 10 "$FSIMG" info "$T/loop2.img"
 	run -0 timeout 10 "$FSIMG" -p 5 ls "$T/loop2.img" /
@@ -174,7 +174,7 @@ get_same() {
 	[[ $stderr == *"partition 3 starts past the end"* ]]
 	[[ $stderr != *"partition 1 "* ]]
 	jq -e '[.partitions[] | [.spec, .problems]] ==
-		[["1", ""], ["2", "past-end"], ["3", "outside"]]' <<<"$output" ||
+		[["1", []], ["2", ["past-end"]], ["3", ["outside"]]]' <<<"$output" ||
 		{ echo "$output"; return 1; }
 	run -0 --separate-stderr fsimg info "$T/past.img"
 	[[ $stderr == *"partition 2"* ]]
@@ -197,7 +197,7 @@ get_same() {
 	run -0 --separate-stderr fsimg info --json "$T/ovl.img"
 	[[ $stderr == *"partitions 1 and 2 overlap"* ]]
 	jq -e '[.partitions[] | [.spec, .problems]] ==
-		[["1", "overlap"], ["2", "overlap"]]' <<<"$output"
+		[["1", ["overlap"]], ["2", ["overlap"]]]' <<<"$output"
 	run -0 --separate-stderr fsimg -p 2 ls "$T/ovl.img" /
 	[ "$output" = OTHER.TXT ]
 	[[ $stderr == *"partition 2 overlaps"* ]]
@@ -240,7 +240,7 @@ get_same() {
 		xz -dc "$f" >"$BATS_TEST_TMPDIR/b.img"
 		run -0 fsimg info --json "$BATS_TEST_TMPDIR/b.img"
 		# the expected layout: slice 2 (a5) at sector 4096, 'a' 4096..6144
-		jq -e '.partitions[] | select(.spec == "2") | .start == 4096 * 512 and .type == "0xa5"' <<<"$output" ||
+		jq -e '.partitions[] | select(.spec == "2") | .start == 4096 * 512 and .parttype == "0xa5"' <<<"$output" ||
 			{ echo "$f: slice 2"; return 1; }
 		jq -e '.partitions[] | select(.spec == "2a") | .start == 4096 * 512 and .size == 2049 * 512' <<<"$output" ||
 			{ echo "$f: 2a"; return 1; }
@@ -255,9 +255,9 @@ get_same() {
 	xorriso -as mkisofs -quiet -R -hfsplus -apm-block-size 2048 \
 		-o "$BATS_TEST_TMPDIR/apm.iso" "$BATS_TEST_TMPDIR/src" 2>/dev/null
 	run -0 fsimg info --json "$BATS_TEST_TMPDIR/apm.iso"
-	jq -e '.table == "mac"' <<<"$output"
-	jq -e '[.partitions[].type] | index("Apple_HFS") != null' <<<"$output"
-	jq -e '.filesystems[0].type == "iso9660" and .filesystems[0].partition == "auto"' <<<"$output"
+	jq -e '.pttype == "mac"' <<<"$output"
+	jq -e '[.partitions[].parttype] | index("Apple_HFS") != null' <<<"$output"
+	jq -e '.filesystems[0].fstype == "iso9660" and .filesystems[0].partition == null and .filesystems[0].selected' <<<"$output"
 	run -0 fsimg cat "$BATS_TEST_TMPDIR/apm.iso" /a
 	[ "$output" = hybrid ]
 }

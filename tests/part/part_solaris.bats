@@ -36,8 +36,8 @@ check() {
 @test "Solaris x86 UFS in VTOC slice 0 of an MBR 0xBF partition" {
 	python3 "$MKVTOC" "$T/vtoc.img" --root "$T/x86.img" >/dev/null
 	run -0 fsimg info --json "$T/vtoc.img"
-	jq -e '.partitions[] | select(.spec == "1s0") | .type == "root" and .fstype == "ufs"' <<<"$output"
-	jq -e '.filesystems[] | select(.partition == "1s0") | .version | test("Solaris"; "i")' <<<"$output" ||
+	jq -e '.partitions[] | select(.spec == "1s0") | .parttype == "root" and .fstype == "ufs"' <<<"$output"
+	jq -e '.filesystems[] | select(.partition == "1s0") | .fsver | test("Solaris"; "i")' <<<"$output" ||
 		jq -e '.filesystems[] | select(.partition == "1s0") | .details | tostring | test("Solaris")' <<<"$output"
 	check "$T/vtoc.img" 1s0 "$T/x86.json"
 	check "$T/vtoc.img" s0 "$T/x86.json"
@@ -60,7 +60,7 @@ check() {
 		w
 	EOF2
 	run -0 fsimg info --json "$T/sun.img"
-	jq -e '.table == "sun"' <<<"$output"
+	jq -e '.pttype == "sun"' <<<"$output"
 	start=$(jq -r '.partitions[] | select(.spec == "2") | .start' <<<"$output")
 	dd if="$T/sparc.img" of="$T/sun.img" bs=512 seek=$((start / 512)) \
 		conv=notrunc status=none

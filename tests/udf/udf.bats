@@ -156,7 +156,7 @@ PY
 	contains "$output" "version: UDF 1.02" info
 	# info shows both trees, UDF first, with their volume identifiers
 	run -0 fsimg info --json g.iso
-	equals "$(jq -c '[.filesystems[] | [.type, .label]]' <<<"$output")" \
+	equals "$(jq -c '[.filesystems[] | [.fstype, .label]]' <<<"$output")" \
 		'[["udf","BRIDGE"],["iso9660","BRIDGE"]]' "filesystems"
 	rm -rf out
 	get_tree g.iso out

@@ -85,7 +85,7 @@ sol_check() {
 		"$MKSOLUFS" --endian $e --no-large --logging log.img
 		run -0 fsimg info log.img
 		[[ $output == *"clean: logging (FSLOG)"* ]]
-		[[ $output == *"logging: yes, log at sector"*"not replayed"* ]]
+		[[ $output == *"logging: yes"*"log_sector: "*"log_state: "* ]]
 		run -0 fsimg cat log.img /etc/motd
 		[[ $output == "Oracle Solaris"* ]]
 		"$MKSOLUFS" --endian $e --no-large --clean active dirty.img
