@@ -35,6 +35,8 @@ struct fsfuse {
 	 * turn that checking on by itself).
 	 */
 	bool kernel_permissions;
+	/* -o debug: one line per request on standard error (trace.c) */
+	bool trace;
 };
 
 /*
@@ -49,6 +51,28 @@ void fsfuse_fill_entry(const struct fsfuse *ff, fsimg_ino ino,
 		       const struct fsimg_stat *s, struct fuse_entry_param *e);
 /* Replies -rc (a negative errno from libfsimg), kept in the valid range. */
 void fsfuse_reply_err(fuse_req_t req, int rc);
+
+/*
+ * Requests traced (trace.c): the USDT probes request__start and
+ * request__done (lib/probes.h) around every handler, and with -o debug a
+ * line on standard error per request. The handlers reply through these,
+ * which note the result (bytes, the inode found, 0, or -errno) before
+ * calling libfuse's fuse_reply_*().
+ */
+void fsfuse_trace_result(int64_t result);
+void fsfuse_reply_ok(fuse_req_t req);
+int fsfuse_reply_buf(fuse_req_t req, const char *buf, size_t size);
+int fsfuse_reply_data(fuse_req_t req, struct fuse_bufvec *bufv,
+		      enum fuse_buf_copy_flags flags);
+int fsfuse_reply_entry(fuse_req_t req, const struct fuse_entry_param *e);
+int fsfuse_reply_attr(fuse_req_t req, const struct stat *attr, double timeout);
+void fsfuse_reply_none(fuse_req_t req);
+int fsfuse_reply_open(fuse_req_t req, const struct fuse_file_info *fi);
+int fsfuse_reply_readlink(fuse_req_t req, const char *link);
+int fsfuse_reply_statfs(fuse_req_t req, const struct statvfs *stbuf);
+int fsfuse_reply_xattr(fuse_req_t req, size_t count);
+/* The operations table with every handler traced. */
+extern const struct fuse_lowlevel_ops fsfuse_traced_ops;
 
 void fsfuse_init(void *userdata, struct fuse_conn_info *conn);
 void fsfuse_lookup(fuse_req_t req, fuse_ino_t parent, const char *name);

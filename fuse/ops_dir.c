@@ -56,12 +56,12 @@ void fsfuse_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		return;
 	}
 	if (!S_ISDIR(s.mode)) {
-		fuse_reply_err(req, ENOTDIR);
+		fsfuse_reply_err(req, -ENOTDIR);
 		return;
 	}
 	d = calloc(1, sizeof(*d));
 	if (!d) {
-		fuse_reply_err(req, ENOMEM);
+		fsfuse_reply_err(req, -ENOMEM);
 		return;
 	}
 	d->self_ino = (ino_t)s.ino;
@@ -77,7 +77,7 @@ void fsfuse_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	fi->fh = (uintptr_t)d;
 	fi->cache_readdir = 1;
 	fi->keep_cache = 1;
-	if (fuse_reply_open(req, fi))
+	if (fsfuse_reply_open(req, fi))
 		free(d); /* interrupted: releasedir will not come */
 }
 
@@ -86,7 +86,7 @@ void fsfuse_releasedir(fuse_req_t req, fuse_ino_t ino,
 {
 	(void)ino;
 	free((struct fsfuse_dir *)(uintptr_t)fi->fh);
-	fuse_reply_err(req, 0);
+	fsfuse_reply_ok(req);
 }
 
 /* Appends one entry; false when it does not fit (then nothing changed). */
@@ -168,12 +168,12 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	int rc = 0;
 
 	if (off < 0) {
-		fuse_reply_err(req, EINVAL);
+		fsfuse_reply_err(req, -EINVAL);
 		return;
 	}
 	c.buf = malloc(size);
 	if (!c.buf) {
-		fuse_reply_err(req, ENOMEM);
+		fsfuse_reply_err(req, -ENOMEM);
 		return;
 	}
 	if (off == 0 && !add_dot(&c, ".", d->self_ino, 1))
@@ -193,7 +193,7 @@ reply:
 	if (rc && !c.used)
 		fsfuse_reply_err(req, rc);
 	else
-		fuse_reply_buf(req, c.buf, c.used);
+		fsfuse_reply_buf(req, c.buf, c.used);
 	free(c.buf);
 }
 

@@ -36,7 +36,7 @@ void fsfuse_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	int rc;
 
 	if ((fi->flags & O_ACCMODE) != O_RDONLY) {
-		fuse_reply_err(req, EROFS);
+		fsfuse_reply_err(req, -EROFS);
 		return;
 	}
 	rc = fsimg_file_open(ff->fs, fsfuse_ino(ff, ino), &f);
@@ -47,7 +47,7 @@ void fsfuse_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	fi->fh = (uintptr_t)f;
 	fi->keep_cache = 1;
 	fi->noflush = 1;
-	if (fuse_reply_open(req, fi))
+	if (fsfuse_reply_open(req, fi))
 		fsimg_file_close(f); /* interrupted: release will not come */
 }
 
@@ -55,7 +55,7 @@ void fsfuse_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	(void)ino;
 	fsimg_file_close((fsimg_file *)(uintptr_t)fi->fh);
-	fuse_reply_err(req, 0);
+	fsfuse_reply_ok(req);
 }
 
 /*
@@ -140,7 +140,7 @@ static void read_copy(fuse_req_t req, fsimg_file *f, size_t size, uint64_t off)
 
 	buf = malloc(size);
 	if (!buf) {
-		fuse_reply_err(req, ENOMEM);
+		fsfuse_reply_err(req, -ENOMEM);
 		return;
 	}
 	while (done < size) {
@@ -159,7 +159,7 @@ static void read_copy(fuse_req_t req, fsimg_file *f, size_t size, uint64_t off)
 	if (saverr)
 		fsfuse_reply_err(req, saverr);
 	else
-		fuse_reply_buf(req, buf, done);
+		fsfuse_reply_buf(req, buf, done);
 	free(buf);
 }
 
@@ -178,11 +178,11 @@ void fsfuse_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 
 	(void)ino;
 	if (off < 0) {
-		fuse_reply_err(req, EINVAL);
+		fsfuse_reply_err(req, -EINVAL);
 		return;
 	}
 	if ((uint64_t)off >= fsize || size == 0) {
-		fuse_reply_buf(req, NULL, 0);
+		fsfuse_reply_buf(req, NULL, 0);
 		return;
 	}
 	if (size > fsize - (uint64_t)off)
@@ -198,5 +198,5 @@ void fsfuse_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		read_copy(req, f, size, (uint64_t)off);
 		return;
 	}
-	fuse_reply_data(req, bv, 0);
+	fsfuse_reply_data(req, bv, 0);
 }

@@ -24,6 +24,7 @@ void fsfuse_reply_err(fuse_req_t req, int rc)
 	/* The kernel refuses errors outside 1..511 (ERESTARTSYS and up). */
 	if (err <= 0 || err >= 512)
 		err = EIO;
+	fsfuse_trace_result(-err);
 	fuse_reply_err(req, err);
 }
 
@@ -138,7 +139,7 @@ void fsfuse_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		/* A negative entry: the kernel remembers the miss. */
 		memset(&e, 0, sizeof(e));
 		e.entry_timeout = ff->timeout;
-		fuse_reply_entry(req, &e);
+		fsfuse_reply_entry(req, &e);
 		return;
 	}
 	if (rc) {
@@ -147,14 +148,14 @@ void fsfuse_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	}
 	fsfuse_fill_entry(ff, ino, &s, &e);
 	/* Nothing to undo when this fails: see inode.c. */
-	fuse_reply_entry(req, &e);
+	fsfuse_reply_entry(req, &e);
 }
 
 void fsfuse_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
 {
 	(void)ino;
 	(void)nlookup;
-	fuse_reply_none(req);
+	fsfuse_reply_none(req);
 }
 
 void fsfuse_forget_multi(fuse_req_t req, size_t count,
@@ -162,7 +163,7 @@ void fsfuse_forget_multi(fuse_req_t req, size_t count,
 {
 	(void)count;
 	(void)forgets;
-	fuse_reply_none(req);
+	fsfuse_reply_none(req);
 }
 
 void fsfuse_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -179,7 +180,7 @@ void fsfuse_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		return;
 	}
 	fsfuse_fill_stat(&s, &st);
-	fuse_reply_attr(req, &st, ff->timeout);
+	fsfuse_reply_attr(req, &st, ff->timeout);
 }
 
 void fsfuse_readlink(fuse_req_t req, fuse_ino_t ino)
@@ -193,7 +194,7 @@ void fsfuse_readlink(fuse_req_t req, fuse_ino_t ino)
 		fsfuse_reply_err(req, rc);
 		return;
 	}
-	fuse_reply_readlink(req, buf);
+	fsfuse_reply_readlink(req, buf);
 }
 
 void fsfuse_statfs(fuse_req_t req, fuse_ino_t ino)
@@ -220,7 +221,7 @@ void fsfuse_statfs(fuse_req_t req, fuse_ino_t ino)
 	st.f_favail = s.ffree;
 	st.f_namemax = s.namemax ? s.namemax : NAME_MAX;
 	st.f_flag = ST_RDONLY;
-	fuse_reply_statfs(req, &st);
+	fsfuse_reply_statfs(req, &st);
 }
 
 /*
@@ -232,7 +233,7 @@ void fsfuse_statfs(fuse_req_t req, fuse_ino_t ino)
 static void reply_xattr_err(fuse_req_t req, ssize_t rc)
 {
 	if (rc == -ENOTSUP) {
-		fuse_reply_err(req, ENOSYS);
+		fsfuse_reply_err(req, -ENOSYS);
 		return;
 	}
 	fsfuse_reply_err(req, (int)rc);
@@ -251,19 +252,19 @@ void fsfuse_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 		if (n < 0)
 			reply_xattr_err(req, n);
 		else
-			fuse_reply_xattr(req, (size_t)n);
+			fsfuse_reply_xattr(req, (size_t)n);
 		return;
 	}
 	buf = malloc(size);
 	if (!buf) {
-		fuse_reply_err(req, ENOMEM);
+		fsfuse_reply_err(req, -ENOMEM);
 		return;
 	}
 	n = fsimg_getxattr(ff->fs, node, name, buf, size);
 	if (n < 0)
 		reply_xattr_err(req, n);
 	else
-		fuse_reply_buf(req, buf, (size_t)n);
+		fsfuse_reply_buf(req, buf, (size_t)n);
 	free(buf);
 }
 
@@ -279,18 +280,18 @@ void fsfuse_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 		if (n < 0)
 			reply_xattr_err(req, n);
 		else
-			fuse_reply_xattr(req, (size_t)n);
+			fsfuse_reply_xattr(req, (size_t)n);
 		return;
 	}
 	buf = malloc(size);
 	if (!buf) {
-		fuse_reply_err(req, ENOMEM);
+		fsfuse_reply_err(req, -ENOMEM);
 		return;
 	}
 	n = fsimg_listxattr(ff->fs, node, buf, size);
 	if (n < 0)
 		reply_xattr_err(req, n);
 	else
-		fuse_reply_buf(req, buf, (size_t)n);
+		fsfuse_reply_buf(req, buf, (size_t)n);
 	free(buf);
 }

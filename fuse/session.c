@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The FUSE session: the operations table and the multi-threaded loop.
+ * The FUSE session and its multi-threaded loop; the operations table, its
+ * handlers traced, is in trace.c.
  *
  * The kernel mount is made before the session exists (mount/kmount.c),
  * so the session is attached to the /dev/fuse descriptor with libfuse's
@@ -19,32 +20,14 @@
 /* Up to this many requests are served at once. */
 #define MAX_THREADS 32
 
-static const struct fuse_lowlevel_ops fsfuse_ops = {
-	.init = fsfuse_init,
-	.lookup = fsfuse_lookup,
-	.forget = fsfuse_forget,
-	.forget_multi = fsfuse_forget_multi,
-	.getattr = fsfuse_getattr,
-	.readlink = fsfuse_readlink,
-	.open = fsfuse_open,
-	.read = fsfuse_read,
-	.release = fsfuse_release,
-	.opendir = fsfuse_opendir,
-	.readdir = fsfuse_readdir,
-	.readdirplus = fsfuse_readdirplus,
-	.releasedir = fsfuse_releasedir,
-	.statfs = fsfuse_statfs,
-	.getxattr = fsfuse_getxattr,
-	.listxattr = fsfuse_listxattr,
-};
-
 struct fuse_session *fsfuse_session_new(struct fsfuse *ff, bool debug)
 {
 	char *argv[] = { "fsimg", "-d", NULL };
 	struct fuse_args args = FUSE_ARGS_INIT(debug ? 2 : 1, argv);
 	struct fuse_session *se;
 
-	se = fuse_session_new(&args, &fsfuse_ops, sizeof(fsfuse_ops), ff);
+	se = fuse_session_new(&args, &fsfuse_traced_ops,
+			      sizeof(fsfuse_traced_ops), ff);
 	fuse_opt_free_args(&args);
 	return se;
 }

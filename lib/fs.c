@@ -5,6 +5,7 @@
  * overrides applied on the way out.
  */
 #include "internal.h"
+#include "probes.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +81,7 @@ static int probe_drivers(const struct fsimg_window *w,
 	for (unsigned i = 0; fsimg_drivers[i]; i++) {
 		int rc = fsimg_drivers[i]->probe(w);
 
+		FSIMG_PROBE3(probe, fsimg_drivers[i]->name, w->off, rc);
 		DBG(PROBE, "probe", "%s at %llu: %d", fsimg_drivers[i]->name,
 		    (unsigned long long)w->off, rc);
 		if (rc < 0)

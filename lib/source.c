@@ -10,6 +10,7 @@
  * not contend.
  */
 #include "internal.h"
+#include "probes.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -229,8 +230,14 @@ static int file_read(struct fsimg_source *s, uint64_t off, void *buf,
 		     size_t len)
 {
 	size_t got = 0;
-	int rc = pread_full(s->fd, off, buf, len, &got);
+	int rc;
 
+	FSIMG_PROBE3(image__read__start, s->name, off, len);
+	rc = pread_full(s->fd, off, buf, len, &got);
+	FSIMG_PROBE4(image__read__done, s->name, off, len,
+		     rc		  ? rc
+		     : got != len ? -EIO
+				  : 0);
 	if (rc)
 		return rc;
 	if (got != len) /* the file shrank under us: do not invent zeroes */
@@ -440,9 +447,12 @@ int fsimg_source_read_cached(struct fsimg_source *s, uint64_t off, void *buf,
 			n = len;
 		pthread_mutex_lock(&slot->lock);
 		if (slot->block != block + 1) {
+			FSIMG_PROBE2(cache__miss, s->format, block);
 			DBG(CACHE, "cache", "%s: miss block %llu", s->format,
 			    (unsigned long long)block);
 			rc = cache_fill(s, slot, block);
+		} else {
+			FSIMG_PROBE2(cache__hit, s->format, block);
 		}
 		if (!rc && slot->valid < in + n)
 			rc = -EIO;

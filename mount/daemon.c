@@ -44,6 +44,7 @@
  * forwarding SIGINT/SIGTERM/SIGHUP to it, and then removes the mount if
  * the (unprivileged) daemon could not.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libmount.h>
@@ -298,7 +299,8 @@ static int confine_daemon(const struct fsfuse_params *p, int broker,
 static int daemon_main(const struct fsfuse_params *p, int sfd)
 {
 	struct fsfuse ff = { .timeout = CACHE_SECONDS,
-			     .kernel_permissions = p->allow_other };
+			     .kernel_permissions = p->allow_other,
+			     .trace = p->debug };
 	struct confine_state cst;
 	struct fuse_session *se;
 	fsimg_fs *fs = NULL;
@@ -312,7 +314,7 @@ static int daemon_main(const struct fsfuse_params *p, int sfd)
 	if (!p->foreground)
 		setsid();
 
-	se = fsfuse_session_new(&ff, p->debug);
+	se = fsfuse_session_new(&ff, p->debug_fuse);
 	if (!se) {
 		send_status(sfd, ST_FAILED, FSM_EX_SYSERR, false,
 			    "cannot create the FUSE session");
@@ -333,6 +335,19 @@ static int daemon_main(const struct fsfuse_params *p, int sfd)
 	if (open_image(p, &img, &broker, err, sizeof(err))) {
 		send_status(sfd, ST_FAILED, FSM_EX_FAIL, true, err);
 		goto err_fuse;
+	}
+	/*
+	 * libfuse cancels its workers when the mount goes; glibc loads the
+	 * unwinder (libgcc_s) for that on first use, and aborts when it
+	 * cannot: confined, it could not open the file. Loaded now, that
+	 * later load finds it in memory.
+	 */
+	if (!dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_NODELETE) && p->verbose) {
+		snprintf(err, sizeof(err),
+			 "cannot load libgcc_s.so.1 (%s): the daemon may "
+			 "abort when unmounted",
+			 dlerror());
+		send_status(sfd, ST_NOTE, 0, true, err);
 	}
 	null = confine_daemon(p, broker, &cst, err, sizeof(err));
 	if (null == -2) {

@@ -42,7 +42,7 @@ struct fsm_req {
 	char *partition;
 	char *fstype;
 	enum fsm_backend backend;
-	bool allow_other, debug, rw, rw_given;
+	bool allow_other, debug, debug_fuse, rw, rw_given;
 	unsigned long mflags;	   /* FUSE: MS_NOSUID | MS_NODEV | ... */
 	struct strbuf fs_opts;	   /* for libfsimg (FUSE backend) */
 	struct strbuf kernel_opts; /* VFS and filesystem options */
@@ -139,7 +139,8 @@ struct fsfuse_params {
 	const char *fs_options; /* for fsimg_fs_open(); may be NULL */
 	unsigned long mflags;	/* MS_NOSUID, MS_NODEV, MS_NOEXEC, ... */
 	bool allow_other;	/* implies default_permissions */
-	bool debug;		/* libfuse request trace; implies foreground */
+	bool debug;		/* a line per request; implies foreground */
+	bool debug_fuse;	/* and libfuse's protocol trace (debug=fuse) */
 	bool foreground;	/* stay attached until unmounted */
 	bool verbose;
 	enum fsfuse_method method;

@@ -142,6 +142,7 @@ static int mount_fuse(struct fsm_req *r, const struct fsm_choice *c)
 		.mflags = r->mflags,
 		.allow_other = r->allow_other,
 		.debug = r->debug,
+		.debug_fuse = r->debug_fuse,
 		.foreground = r->foreground || r->debug,
 		.verbose = r->verbose,
 	};

@@ -167,6 +167,16 @@ static int take_ours(struct fsm_req *r, const char *name, size_t namesz,
 		}
 		return 0;
 	}
+	if (name_is(name, namesz, "debug")) {
+		/* debug: our requests; debug=fuse: libfuse's protocol too */
+		if (value && !name_is(value, valuesz, "fuse")) {
+			fprintf(stderr, "%s: debug= takes fuse\n", r->prog);
+			return FSM_EX_USAGE;
+		}
+		r->debug = true;
+		r->debug_fuse = value != NULL;
+		return 0;
+	}
 	if (value) {
 		fprintf(stderr, "%s: option %.*s takes no value\n", r->prog,
 			(int)namesz, name);
@@ -174,8 +184,6 @@ static int take_ours(struct fsm_req *r, const char *name, size_t namesz,
 	}
 	if (name_is(name, namesz, "allow_other"))
 		r->allow_other = true;
-	else if (name_is(name, namesz, "debug"))
-		r->debug = true;
 	else if (name_is(name, namesz, "ro"))
 		r->rw = false;
 	else if (name_is(name, namesz, "rw"))

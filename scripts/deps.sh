@@ -12,6 +12,8 @@ pkgs=(
 	gcc meson ninja-build pkg-config
 	libblkid-dev libfuse3-dev libmount-dev libext2fs-dev zlib1g-dev
 	libseccomp-dev libzstd-dev fuse3
+	# USDT probes (<sys/sdt.h>) for bpftrace and fsimg-snoop
+	systemtap-sdt-dev
 )
 [ "${1:-}" = --test ] && pkgs+=(
 	# fuzzing (libFuzzer comes with clang's runtime)
@@ -22,6 +24,8 @@ pkgs=(
 	# UDF: mkudffs and udfinfo, genisoimage's -udf bridge discs, 7-Zip as
 	# a second reader
 	udftools genisoimage 7zip
+	# fsimg-snoop attaches to a mount's probes
+	bpftrace
 	# the zsh and fish completions are run by their shells
 	zsh fish
 	fuse3 util-linux mount fdisk e2fsprogs bzip2

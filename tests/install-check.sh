@@ -35,13 +35,21 @@ t "exported symbols carry the version FSIMG_0.1" bash -c \
 t "fsimg_bootmenu_read is exported" bash -c \
 	"objdump -T '$lib' | grep -w fsimg_bootmenu_read | grep -q FSIMG_0.1"
 t "only the public API is exported" bash -c \
-	"! objdump -T '$lib' | awk '\$4 != \"*UND*\" && \$NF ~ /^fsimg_/ {print \$NF}' | grep -qE 'fsimg_(wread|opt|err|cache|utf|days)'"
+	"! objdump -T '$lib' | awk '\$4 != \"*UND*\" && \$NF ~ /^fsimg_/ {print \$NF}' | grep -qE 'fsimg_(wread|opt|err|cache|utf|days|detail_(text|num|bool))'"
+t "the typed details are exported at FSIMG_0.4" bash -c \
+	"objdump -T '$lib' | grep -w fsimg_fs_details_typed | grep -q FSIMG_0.4"
 t "fsimg.h is installed" test -f "$root/include/fsimg.h"
 pc=$(find "$root" -name fsimg.pc | head -1)
 t "fsimg.pc is installed" test -n "$pc"
 t "fsimg(1) is installed" bash -c "ls '$root'/share/man/man1/fsimg.1*"
 t "libfsimg(3) is installed" bash -c "ls '$root'/share/man/man3/libfsimg.3*"
 t "fsimg-xenboot(1) is installed" bash -c "ls '$root'/share/man/man1/fsimg-xenboot.1*"
+t "the schema of info --json is installed" \
+	test -f "$root/share/fsimg/fsimg-info.schema.json"
+if [ -n "$(find "$dest" -name 'mount.fsimg' 2>/dev/null)" ]; then
+	t "fsimg-snoop is installed" test -x "$root/bin/fsimg-snoop"
+	t "fsimg-snoop(8) is installed" bash -c "ls '$root'/share/man/man8/fsimg-snoop.8*"
+fi
 t "bash completion is installed" bash -c "find '$dest' -path '*bash-completion/completions/fsimg' | grep -q ."
 t "zsh completion is installed" bash -c "find '$dest' -name _fsimg | grep -q ."
 t "fish completion is installed" bash -c "find '$dest' -name fsimg.fish | grep -q ."
