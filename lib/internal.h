@@ -423,6 +423,22 @@ int fsimg_detail_num(fsimg_typed_detail_fn fn, void *ctx, const char *key,
 int fsimg_detail_bool(fsimg_typed_detail_fn fn, void *ctx, const char *key,
 		      bool value);
 
+/*
+ * A driver's details written one after the other: once fn answers
+ * non-zero (stop), the later calls do nothing and rc keeps the answer.
+ */
+struct fsimg_details {
+	fsimg_typed_detail_fn fn;
+	void *ctx;
+	int rc;
+};
+void fsimg_details_text(struct fsimg_details *d, const char *key,
+			const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void fsimg_details_num(struct fsimg_details *d, const char *key,
+		       uint64_t value);
+void fsimg_details_bool(struct fsimg_details *d, const char *key, bool value);
+
 /* Days since the epoch of a proleptic Gregorian date (UTC). */
 int64_t fsimg_days_from_civil(int64_t y, unsigned m, unsigned d);
 

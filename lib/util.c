@@ -2,6 +2,7 @@
 /* Diagnostics, debug masks, option lists and text helpers. */
 #include "internal.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -309,6 +310,32 @@ int fsimg_detail_bool(fsimg_typed_detail_fn fn, void *ctx, const char *key,
 		      bool value)
 {
 	return fn(ctx, key, FSIMG_DETAIL_BOOL, value ? "yes" : "no");
+}
+
+void fsimg_details_text(struct fsimg_details *d, const char *key,
+			const char *fmt, ...)
+{
+	char v[1024];
+	va_list ap;
+
+	if (d->rc)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(v, sizeof(v), fmt, ap);
+	va_end(ap);
+	d->rc = fsimg_detail_text(d->fn, d->ctx, key, v);
+}
+
+void fsimg_details_num(struct fsimg_details *d, const char *key, uint64_t value)
+{
+	if (!d->rc)
+		d->rc = fsimg_detail_num(d->fn, d->ctx, key, value);
+}
+
+void fsimg_details_bool(struct fsimg_details *d, const char *key, bool value)
+{
+	if (!d->rc)
+		d->rc = fsimg_detail_bool(d->fn, d->ctx, key, value);
 }
 
 /* fsimg_detail_fn as fsimg_typed_detail_fn: the kind dropped */

@@ -104,94 +104,76 @@ int ext_info(fsimg_fs *fs, struct fsimg_fsinfo *info)
 	return 0;
 }
 
-static int emit_time(fsimg_typed_detail_fn fn, void *ctx, const char *key,
-		     uint32_t lo, uint8_t hi)
+static void emit_time(struct fsimg_details *d, const char *key, uint32_t lo,
+		      uint8_t hi)
 {
 	time_t t = (time_t)((int64_t)lo | (int64_t)hi << 32);
 	struct tm tm;
 	char buf[64];
 
 	if (!lo && !hi)
-		return fsimg_detail_text(fn, ctx, key, "never");
-	if (!gmtime_r(&t, &tm) ||
-	    !strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm))
+		buf[0] = 0;
+	else if (!gmtime_r(&t, &tm) ||
+		 !strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm))
 		snprintf(buf, sizeof(buf), "%lld", (long long)t);
-	return fsimg_detail_text(fn, ctx, key, buf);
+	fsimg_details_text(d, key, "%s", buf[0] ? buf : "never");
 }
-
-#define EMIT(k, ...)                                         \
-	do {                                                 \
-		snprintf(v, sizeof(v), __VA_ARGS__);         \
-		if ((rc = fsimg_detail_text(fn, ctx, k, v))) \
-			return rc;                           \
-	} while (0)
-#define EMIT_NUM(k, n)                                        \
-	do {                                                  \
-		if ((rc = fsimg_detail_num(fn, ctx, k, (n)))) \
-			return rc;                            \
-	} while (0)
 
 int ext_details(fsimg_fs *fs, fsimg_typed_detail_fn fn, void *ctx)
 {
 	struct ext_fs *e = ext_of(fs);
 	struct ext2_super_block *sb = &e->sb;
+	struct fsimg_details d = { fn, ctx, 0 };
 	const uint32_t words[3] = { sb->s_feature_compat,
 				    sb->s_feature_incompat,
 				    sb->s_feature_ro_compat };
 	char v[1024], label[20];
 	size_t n = 0;
-	int rc;
 
 	v[0] = '\0';
 	for (size_t i = 0; i < sizeof(features) / sizeof(features[0]); i++)
 		if (words[features[i].kind] & features[i].mask)
 			n += (size_t)snprintf(v + n, sizeof(v) - n, "%s%s",
 					      n ? " " : "", features[i].name);
-	if ((rc = fsimg_detail_text(fn, ctx, "features", v)))
-		return rc;
-	EMIT("state", "%s%s",
-	     sb->s_state & EXT2_VALID_FS ? "clean" : "not clean",
-	     sb->s_state & EXT2_ERROR_FS ? " with errors" : "");
+	fsimg_details_text(&d, "features", "%s", v);
+	fsimg_details_text(&d, "state", "%s%s",
+			   sb->s_state & EXT2_VALID_FS ? "clean" : "not clean",
+			   sb->s_state & EXT2_ERROR_FS ? " with errors" : "");
 	/* a journal not replayed: read as on disk */
-	if ((rc = fsimg_detail_bool(
-		     fn, ctx, "needs_recovery",
-		     ext2fs_has_feature_journal_needs_recovery(sb))))
-		return rc;
+	fsimg_details_bool(&d, "needs_recovery",
+			   ext2fs_has_feature_journal_needs_recovery(sb));
 	if (ext2fs_has_feature_journal(sb)) {
 		if (sb->s_journal_inum)
-			EMIT("journal", "internal, inode %u",
-			     sb->s_journal_inum);
+			fsimg_details_text(&d, "journal", "internal, inode %u",
+					   sb->s_journal_inum);
 		else
-			EMIT("journal", "external");
+			fsimg_details_text(&d, "journal", "external");
 	} else {
-		EMIT("journal", "none");
+		fsimg_details_text(&d, "journal", "none");
 	}
 	copy_label(label, sizeof(label), sb);
-	EMIT("label", "%s", label);
-	EMIT("revision", "%u.%u", sb->s_rev_level, sb->s_minor_rev_level);
-	EMIT_NUM("block_size", e->blocksize);
-	EMIT_NUM("inode_size", e->inode_size);
-	EMIT_NUM("blocks", ext2fs_blocks_count(sb));
-	EMIT_NUM("free_blocks", ext2fs_free_blocks_count(sb));
-	EMIT_NUM("inodes", sb->s_inodes_count);
-	EMIT_NUM("free_inodes", sb->s_free_inodes_count);
-	EMIT_NUM("mount_count", sb->s_mnt_count);
-	EMIT("last_mounted_on", "%.*s", (int)sizeof(sb->s_last_mounted),
-	     (const char *)sb->s_last_mounted);
-	if ((rc = emit_time(fn, ctx, "created", sb->s_mkfs_time,
-			    sb->s_mkfs_time_hi)) ||
-	    (rc = emit_time(fn, ctx, "last_mount_time", sb->s_mtime,
-			    sb->s_mtime_hi)) ||
-	    (rc = emit_time(fn, ctx, "last_write_time", sb->s_wtime,
-			    sb->s_wtime_hi)) ||
-	    (rc = emit_time(fn, ctx, "last_check_time", sb->s_lastcheck,
-			    sb->s_lastcheck_hi)))
-		return rc;
-	EMIT("creator_os", "%s",
-	     sb->s_creator_os == EXT2_OS_LINUX	   ? "Linux"
-	     : sb->s_creator_os == EXT2_OS_HURD	   ? "GNU/Hurd"
-	     : sb->s_creator_os == EXT2_OS_FREEBSD ? "FreeBSD"
-						   : "other");
-	EMIT_NUM("handles", e->max);
-	return 0;
+	fsimg_details_text(&d, "label", "%s", label);
+	fsimg_details_text(&d, "revision", "%u.%u", sb->s_rev_level,
+			   sb->s_minor_rev_level);
+	fsimg_details_num(&d, "block_size", e->blocksize);
+	fsimg_details_num(&d, "inode_size", e->inode_size);
+	fsimg_details_num(&d, "blocks", ext2fs_blocks_count(sb));
+	fsimg_details_num(&d, "free_blocks", ext2fs_free_blocks_count(sb));
+	fsimg_details_num(&d, "inodes", sb->s_inodes_count);
+	fsimg_details_num(&d, "free_inodes", sb->s_free_inodes_count);
+	fsimg_details_num(&d, "mount_count", sb->s_mnt_count);
+	fsimg_details_text(&d, "last_mounted_on", "%.*s",
+			   (int)sizeof(sb->s_last_mounted),
+			   (const char *)sb->s_last_mounted);
+	emit_time(&d, "created", sb->s_mkfs_time, sb->s_mkfs_time_hi);
+	emit_time(&d, "last_mount_time", sb->s_mtime, sb->s_mtime_hi);
+	emit_time(&d, "last_write_time", sb->s_wtime, sb->s_wtime_hi);
+	emit_time(&d, "last_check_time", sb->s_lastcheck, sb->s_lastcheck_hi);
+	fsimg_details_text(&d, "creator_os", "%s",
+			   sb->s_creator_os == EXT2_OS_LINUX	 ? "Linux"
+			   : sb->s_creator_os == EXT2_OS_HURD	 ? "GNU/Hurd"
+			   : sb->s_creator_os == EXT2_OS_FREEBSD ? "FreeBSD"
+								 : "other");
+	fsimg_details_num(&d, "handles", e->max);
+	return d.rc;
 }

@@ -679,62 +679,51 @@ static int udf_info(fsimg_fs *fs, struct fsimg_fsinfo *info)
 static int udf_details(fsimg_fs *fs, fsimg_typed_detail_fn fn, void *ctx)
 {
 	struct udf_fs *u = udf_of(fs);
-	char v[160], when[40];
-
-#define TEXT(k, ...)                                  \
-	do {                                          \
-		snprintf(v, sizeof(v), __VA_ARGS__);  \
-		if (fsimg_detail_text(fn, ctx, k, v)) \
-			return 0;                     \
-	} while (0)
-#define NUM(k, n)                                      \
-	do {                                           \
-		if (fsimg_detail_num(fn, ctx, k, (n))) \
-			return 0;                      \
-	} while (0)
+	struct fsimg_details d = { fn, ctx, 0 };
+	char when[40];
 
 	if (u->udf_rev)
-		TEXT("udf_revision", "%x.%02x", u->udf_rev >> 8,
-		     u->udf_rev & 0xff);
-	TEXT("nsr", "NSR0%d", u->nsr03 ? 3 : 2);
-	if (fsimg_detail_text(fn, ctx, "volume_id", u->volume_id) ||
-	    fsimg_detail_text(fn, ctx, "volume_set_id", u->volume_set_id) ||
-	    fsimg_detail_text(fn, ctx, "logical_volume_id", u->lv_id) ||
-	    fsimg_detail_text(fn, ctx, "file_set_id", u->fileset_id))
-		return 0;
-	NUM("block_size", u->bsize);
-	NUM("anchor_block", u->anchor);
+		fsimg_details_text(&d, "udf_revision", "%x.%02x",
+				   u->udf_rev >> 8, u->udf_rev & 0xff);
+	fsimg_details_text(&d, "nsr", "NSR0%d", u->nsr03 ? 3 : 2);
+	fsimg_details_text(&d, "volume_id", "%s", u->volume_id);
+	fsimg_details_text(&d, "volume_set_id", "%s", u->volume_set_id);
+	fsimg_details_text(&d, "logical_volume_id", "%s", u->lv_id);
+	fsimg_details_text(&d, "file_set_id", "%s", u->fileset_id);
+	fsimg_details_num(&d, "block_size", u->bsize);
+	fsimg_details_num(&d, "anchor_block", u->anchor);
 	for (unsigned i = 0; i < u->nmaps; i++) {
 		char key[32];
 
 		snprintf(key, sizeof(key), "partition_map_%u", i);
-		TEXT(key, "%s, partition %u, blocks %u-%u",
-		     map_name(u->map[i].type), u->map[i].number,
-		     u->map[i].start,
-		     u->map[i].start +
-			     (u->map[i].length ? u->map[i].length - 1 : 0));
+		fsimg_details_text(
+			&d, key, "%s, partition %u, blocks %u-%u",
+			map_name(u->map[i].type), u->map[i].number,
+			u->map[i].start,
+			u->map[i].start +
+				(u->map[i].length ? u->map[i].length - 1 : 0));
 	}
 	if (u->app_id[0])
-		TEXT("application_id", "%s", u->app_id);
+		fsimg_details_text(&d, "application_id", "%s", u->app_id);
 	if (u->impl_id[0])
-		TEXT("implementation_id", "%s", u->impl_id);
+		fsimg_details_text(&d, "implementation_id", "%s", u->impl_id);
 	if (u->have_recorded) {
 		struct tm tm;
 		time_t t = u->recorded.tv_sec;
 
 		if (gmtime_r(&t, &tm) &&
 		    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm))
-			TEXT("recording_date", "%s", when);
+			fsimg_details_text(&d, "recording_date", "%s", when);
 	}
 	if (u->have_lvid) {
-		NUM("files", u->lvid_files);
-		NUM("directories", u->lvid_dirs);
-		TEXT("min_read_revision", "%x.%02x", u->min_read_rev >> 8,
-		     u->min_read_rev & 0xff);
-		TEXT("integrity", "%s", u->lvid_open ? "open" : "closed");
+		fsimg_details_num(&d, "files", u->lvid_files);
+		fsimg_details_num(&d, "directories", u->lvid_dirs);
+		fsimg_details_text(&d, "min_read_revision", "%x.%02x",
+				   u->min_read_rev >> 8,
+				   u->min_read_rev & 0xff);
+		fsimg_details_text(&d, "integrity", "%s",
+				   u->lvid_open ? "open" : "closed");
 	}
-#undef TEXT
-#undef NUM
 	return 0;
 }
 

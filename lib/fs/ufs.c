@@ -403,67 +403,52 @@ static const char *ufs_clean_name(const struct ufs_fs *u)
 static int ufs_details(fsimg_fs *fs, fsimg_typed_detail_fn fn, void *ctx)
 {
 	struct ufs_fs *u = ufs_of(fs);
-	char v[96];
-
-#define TEXT(k, ...)                                  \
-	do {                                          \
-		snprintf(v, sizeof(v), __VA_ARGS__);  \
-		if (fsimg_detail_text(fn, ctx, k, v)) \
-			return 0;                     \
-	} while (0)
-#define NUM(k, n)                                      \
-	do {                                           \
-		if (fsimg_detail_num(fn, ctx, k, (n))) \
-			return 0;                      \
-	} while (0)
-#define BOOL(k, b)                                      \
-	do {                                            \
-		if (fsimg_detail_bool(fn, ctx, k, (b))) \
-			return 0;                       \
-	} while (0)
+	struct fsimg_details d = { fn, ctx, 0 };
 
 	if (u->flavour == UFS_FLAVOUR_SOLARIS)
 		/* Solaris wrote big-endian on SPARC, little-endian on x86 */
-		TEXT("flavour", "Solaris (%s)", u->be ? "SPARC" : "x86");
+		fsimg_details_text(&d, "flavour", "Solaris (%s)",
+				   u->be ? "SPARC" : "x86");
 	else
-		TEXT("flavour", "%s", ufs_flavour_name(u->flavour));
-	TEXT("byte_order", "%s", u->be ? "big-endian" : "little-endian");
-	NUM("superblock", u->sb_off);
-	NUM("block_size", u->bsize);
-	NUM("fragment_size", u->fsize);
-	NUM("cylinder_groups", u->ncg);
-	NUM("inodes_per_group", u->ipg);
-	NUM("fragments_per_group", u->fpg);
-	TEXT("clean", "%s", ufs_clean_name(u));
-	TEXT("flags", "0x%x", u->flags);
-	NUM("max_symlink_inline", u->maxsymlinklen);
+		fsimg_details_text(&d, "flavour", "%s",
+				   ufs_flavour_name(u->flavour));
+	fsimg_details_text(&d, "byte_order", "%s",
+			   u->be ? "big-endian" : "little-endian");
+	fsimg_details_num(&d, "superblock", u->sb_off);
+	fsimg_details_num(&d, "block_size", u->bsize);
+	fsimg_details_num(&d, "fragment_size", u->fsize);
+	fsimg_details_num(&d, "cylinder_groups", u->ncg);
+	fsimg_details_num(&d, "inodes_per_group", u->ipg);
+	fsimg_details_num(&d, "fragments_per_group", u->fpg);
+	fsimg_details_text(&d, "clean", "%s", ufs_clean_name(u));
+	fsimg_details_text(&d, "flags", "0x%x", u->flags);
+	fsimg_details_num(&d, "max_symlink_inline", u->maxsymlinklen);
 	if (u->flavour == UFS_FLAVOUR_SOLARIS) {
-		TEXT("fs_clean", "0x%02x", u->clean);
-		TEXT("fs_state", "%s", u->state_ok ? "valid" : "invalid");
-		NUM("fs_version", u->sun_version);
-		BOOL("large_files", u->flags & 1);
+		fsimg_details_text(&d, "fs_clean", "0x%02x", u->clean);
+		fsimg_details_text(&d, "fs_state", "%s",
+				   u->state_ok ? "valid" : "invalid");
+		fsimg_details_num(&d, "fs_version", u->sun_version);
+		fsimg_details_bool(&d, "large_files", u->flags & 1);
 		/* read as it is: the log is not replayed */
-		BOOL("logging", u->logbno);
+		fsimg_details_bool(&d, "logging", u->logbno);
 		if (u->logbno) {
-			NUM("log_sector", u->logbno);
-			TEXT("log_state", "%s",
-			     u->rolled == 1   ? "fully rolled"
-			     : u->rolled == 2 ? "needs rolling"
-					      : "roll state unknown");
+			fsimg_details_num(&d, "log_sector", u->logbno);
+			fsimg_details_text(&d, "log_state", "%s",
+					   u->rolled == 1 ? "fully rolled"
+					   : u->rolled == 2
+						   ? "needs rolling"
+						   : "roll state unknown");
 		}
 		if (u->reclaim)
-			TEXT("reclaim", "0x%x", u->reclaim);
+			fsimg_details_text(&d, "reclaim", "0x%x", u->reclaim);
 	}
 	if (u->fsmnt[0])
-		TEXT("last_mounted", "%s", u->fsmnt);
+		fsimg_details_text(&d, "last_mounted", "%s", u->fsmnt);
 	if (u->volname[0])
-		TEXT("volume_name", "%s", u->volname);
-	TEXT("id", "%08x%08x", u->id[0], u->id[1]);
+		fsimg_details_text(&d, "volume_name", "%s", u->volname);
+	fsimg_details_text(&d, "id", "%08x%08x", u->id[0], u->id[1]);
 	/* seconds since the epoch, as stored */
-	TEXT("time", "%lld", (long long)u->time);
-#undef TEXT
-#undef NUM
-#undef BOOL
+	fsimg_details_text(&d, "time", "%lld", (long long)u->time);
 	return 0;
 }
 
