@@ -164,7 +164,7 @@ _fsimg()
 	-o | --options)
 		local extra=
 		[[ $cmd == mount ]] && extra="partition= fstype= backend=auto
-			backend=fuse backend=kernel allow_other debug ro rw"
+			backend=fuse backend=kernel allow_other debug debug=fuse ro rw"
 		COMPREPLY=($(compgen -W "norock nojoliet session= sbsector= svd=
 			codepage= tz= handles= uid= gid= umask= dmask= fmask=
 			backing=yes snapshot= container= $extra" -- "${cur##*,}"))

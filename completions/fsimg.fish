@@ -149,7 +149,7 @@ complete -c fsimg -n '__fish_seen_subcommand_from ls' -s d -l directory -d 'list
 complete -c fsimg -n '__fish_seen_subcommand_from ls' -s a -l all -d 'list all entries'
 complete -c fsimg -n '__fish_seen_subcommand_from get' -s f -l force -d 'replace existing regular files'
 complete -c fsimg -n '__fish_seen_subcommand_from get ls find' -s L -l dereference -d 'follow symlinks inside the image'
-complete -c fsimg -n '__fish_seen_subcommand_from mount' -s o -l options -x -a 'partition= fstype= backend=auto backend=fuse backend=kernel allow_other debug ro rw' -d 'mount options'
+complete -c fsimg -n '__fish_seen_subcommand_from mount' -s o -l options -x -a 'partition= fstype= backend=auto backend=fuse backend=kernel allow_other debug debug=fuse ro rw' -d 'mount options'
 complete -c fsimg -n '__fish_seen_subcommand_from mount' -s f -d 'stay in the foreground'
 complete -c fsimg -n '__fish_seen_subcommand_from mount' -s n -d 'do not record the mount in utab'
 complete -c fsimg -n '__fish_seen_subcommand_from umount' -s l -d 'lazy unmount'
