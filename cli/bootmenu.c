@@ -79,10 +79,7 @@ static void json_file(struct json *j, const struct fsimg_bootmenu_file *f)
 {
 	json_begin_object(j);
 	json_key(j, "partition");
-	if (f->part[0])
-		json_string(j, f->part);
-	else
-		json_null(j);
+	json_text(j, f->part);
 	json_key(j, "path");
 	json_string(j, f->path);
 	json_end_object(j);
@@ -115,10 +112,7 @@ static void print_json(const fsimg_bootmenu *m)
 		json_key(&j, "title");
 		json_string(&j, e->title);
 		json_key(&j, "id");
-		if (e->id[0])
-			json_string(&j, e->id);
-		else
-			json_null(&j);
+		json_text(&j, e->id);
 		json_key(&j, "source");
 		json_string(&j, e->source);
 		json_key(&j, "kind");
@@ -127,17 +121,11 @@ static void print_json(const fsimg_bootmenu *m)
 		if (e->config[0]) {
 			json_begin_object(&j);
 			json_key(&j, "partition");
-			if (e->config_part[0])
-				json_string(&j, e->config_part);
-			else
-				json_null(&j);
+			json_text(&j, e->config_part);
 			json_key(&j, "path");
 			json_string(&j, e->config);
 			json_key(&j, "line");
-			if (e->line)
-				json_uint(&j, e->line);
-			else
-				json_null(&j);
+			json_count(&j, e->line);
 			json_end_object(&j);
 		} else {
 			json_null(&j);

@@ -29,15 +29,6 @@ struct info {
 	int np;
 };
 
-/* s, or null when it is empty */
-static void json_text(struct json *j, const char *s)
-{
-	if (s && *s)
-		json_string(j, s);
-	else
-		json_null(j);
-}
-
 static int detail_fn(void *ctx, const char *key, enum fsimg_detail_kind kind,
 		     const char *value)
 {
@@ -298,10 +289,7 @@ static void part_json(struct json *j, const struct fsimg_part *p)
 	json_key(j, "spec");
 	json_string(j, p->spec);
 	json_key(j, "partn");
-	if (p->partno > 0)
-		json_int(j, p->partno);
-	else
-		json_null(j);
+	json_count(j, p->partno > 0 ? (uint64_t)p->partno : 0);
 	json_key(j, "start");
 	json_uint(j, p->start);
 	json_key(j, "size");
@@ -329,10 +317,7 @@ static void part_json(struct json *j, const struct fsimg_part *p)
 	json_key(j, "label");
 	json_text(j, p->label);
 	json_key(j, "volume");
-	if (p->volume)
-		json_uint(j, p->volume);
-	else
-		json_null(j);
+	json_count(j, p->volume);
 	json_end_object(j);
 }
 

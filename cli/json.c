@@ -238,6 +238,22 @@ void json_null(struct json *j)
 	fputs("null", j->f);
 }
 
+void json_text(struct json *j, const char *s)
+{
+	if (s && *s)
+		json_string(j, s);
+	else
+		json_null(j);
+}
+
+void json_count(struct json *j, uint64_t v)
+{
+	if (v)
+		json_uint(j, v);
+	else
+		json_null(j);
+}
+
 void json_finish(struct json *j)
 {
 	fputc('\n', j->f);

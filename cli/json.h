@@ -39,6 +39,10 @@ void json_int(struct json *j, int64_t v);
 void json_uint(struct json *j, uint64_t v);
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
+/* s, or null when it is NULL or empty */
+void json_text(struct json *j, const char *s);
+/* v, or null when it is 0 (a number that 0 means absent for) */
+void json_count(struct json *j, uint64_t v);
 /* Ends the document with a newline. */
 void json_finish(struct json *j);
 
