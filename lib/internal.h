@@ -413,17 +413,6 @@ int fsimg_utf16_to_utf8(const uint8_t *src, size_t units, bool big_endian,
 			char *dst, size_t room);
 
 /*
- * A detail of each kind (fsimg_typed_detail_fn): text, an unsigned
- * number, yes/no. They return what fn returns.
- */
-int fsimg_detail_text(fsimg_typed_detail_fn fn, void *ctx, const char *key,
-		      const char *value);
-int fsimg_detail_num(fsimg_typed_detail_fn fn, void *ctx, const char *key,
-		     uint64_t value);
-int fsimg_detail_bool(fsimg_typed_detail_fn fn, void *ctx, const char *key,
-		      bool value);
-
-/*
  * A driver's details written one after the other: once fn answers
  * non-zero (stop), the later calls do nothing and rc keeps the answer.
  */

@@ -291,14 +291,14 @@ int64_t fsimg_days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + doe - 719468;
 }
 
-int fsimg_detail_text(fsimg_typed_detail_fn fn, void *ctx, const char *key,
-		      const char *value)
+static int fsimg_detail_text(fsimg_typed_detail_fn fn, void *ctx,
+			     const char *key, const char *value)
 {
 	return fn(ctx, key, FSIMG_DETAIL_TEXT, value);
 }
 
-int fsimg_detail_num(fsimg_typed_detail_fn fn, void *ctx, const char *key,
-		     uint64_t value)
+static int fsimg_detail_num(fsimg_typed_detail_fn fn, void *ctx,
+			    const char *key, uint64_t value)
 {
 	char v[24];
 
@@ -306,8 +306,8 @@ int fsimg_detail_num(fsimg_typed_detail_fn fn, void *ctx, const char *key,
 	return fn(ctx, key, FSIMG_DETAIL_NUMBER, v);
 }
 
-int fsimg_detail_bool(fsimg_typed_detail_fn fn, void *ctx, const char *key,
-		      bool value)
+static int fsimg_detail_bool(fsimg_typed_detail_fn fn, void *ctx,
+			     const char *key, bool value)
 {
 	return fn(ctx, key, FSIMG_DETAIL_BOOL, value ? "yes" : "no");
 }

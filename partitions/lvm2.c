@@ -301,8 +301,10 @@ static int lv_details(struct fsimg_source *s, fsimg_typed_detail_fn fn,
 		      void *ctx)
 {
 	const struct lv_priv *p = s->priv;
+	struct fsimg_details d = { fn, ctx, 0 };
 
-	return fsimg_detail_num(fn, ctx, "segments", p->nseg);
+	fsimg_details_num(&d, "segments", p->nseg);
+	return d.rc;
 }
 
 static void lv_close(struct fsimg_source *s)

@@ -362,22 +362,20 @@ static int qcow2_details(struct fsimg_source *s, fsimg_typed_detail_fn fn,
 			 void *ctx)
 {
 	struct qcow2 *q = s->priv;
-	int rc;
+	struct fsimg_details d = { fn, ctx, 0 };
 
-	if ((rc = fsimg_detail_num(fn, ctx, "cluster_size", q->cluster)) ||
-	    (rc = fsimg_detail_text(fn, ctx, "compat",
-				    q->version == 2 ? "0.10" : "1.1")) ||
-	    (rc = fsimg_detail_text(fn, ctx, "compression_type",
-				    q->compression ? "zstd" : "zlib")) ||
-	    (rc = fsimg_detail_bool(fn, ctx, "extended_l2", q->extl2)) ||
-	    (rc = fsimg_detail_num(fn, ctx, "snapshots", q->nb_snapshots)))
-		return rc;
-	if (q->snapshot[0] &&
-	    (rc = fsimg_detail_text(fn, ctx, "snapshot", q->snapshot)))
-		return rc;
+	fsimg_details_num(&d, "cluster_size", q->cluster);
+	fsimg_details_text(&d, "compat", "%s",
+			   q->version == 2 ? "0.10" : "1.1");
+	fsimg_details_text(&d, "compression_type", "%s",
+			   q->compression ? "zstd" : "zlib");
+	fsimg_details_bool(&d, "extended_l2", q->extl2);
+	fsimg_details_num(&d, "snapshots", q->nb_snapshots);
+	if (q->snapshot[0])
+		fsimg_details_text(&d, "snapshot", "%s", q->snapshot);
 	/* refcounts not rebuilt: reading is unaffected */
-	return fsimg_detail_bool(fn, ctx, "dirty",
-				 q->incompat & INCOMPAT_DIRTY);
+	fsimg_details_bool(&d, "dirty", q->incompat & INCOMPAT_DIRTY);
+	return d.rc;
 }
 
 static void qcow2_close(struct fsimg_source *s)

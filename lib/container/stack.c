@@ -176,42 +176,39 @@ const char *fsimg_image_format(fsimg_image *img)
 int fsimg_image_details_typed(fsimg_image *img, fsimg_typed_detail_fn fn,
 			      void *ctx)
 {
+	struct fsimg_details d = { fn, ctx, 0 };
 	unsigned level = 0;
 	int rc = fsimg_image_ready(img);
 
 	if (rc)
 		return rc;
 	/* the container, then each backing file: backing_file, _2, ... */
-	for (struct fsimg_source *s = img->top; s; s = s->backing, level++) {
+	for (struct fsimg_source *s = img->top; s && !d.rc;
+	     s = s->backing, level++) {
 		char key[32];
 
 		if (level) {
 			snprintf(key, sizeof(key),
 				 level > 1 ? "backing_file_%u" : "backing_file",
 				 level);
-			if ((rc = fsimg_detail_text(fn, ctx, key, s->name)))
-				return rc;
+			fsimg_details_text(&d, key, "%s", s->name);
 			snprintf(key, sizeof(key),
 				 level > 1 ? "backing_format_%u"
 					   : "backing_format",
 				 level);
-			if ((rc = fsimg_detail_text(fn, ctx, key, s->format)))
-				return rc;
+			fsimg_details_text(&d, key, "%s", s->format);
 			continue;
 		}
-		if ((rc = fsimg_detail_text(fn, ctx, "format", s->format)))
-			return rc;
+		fsimg_details_text(&d, "format", "%s", s->format);
 		if (!s->ops)
-			return 0;
-		if ((rc = fsimg_detail_num(fn, ctx, "virtual_size", s->size)))
-			return rc;
-		if (s->ops->details && (rc = s->ops->details(s, fn, ctx)))
-			return rc;
-		if (s->backing &&
-		    (rc = fsimg_detail_num(fn, ctx, "backing_chain", s->depth)))
-			return rc;
+			break;
+		fsimg_details_num(&d, "virtual_size", s->size);
+		if (s->ops->details && !d.rc)
+			d.rc = s->ops->details(s, fn, ctx);
+		if (s->backing)
+			fsimg_details_num(&d, "backing_chain", s->depth);
 	}
-	return 0;
+	return d.rc;
 }
 
 /* --- related files ------------------------------------------------------- */

@@ -310,19 +310,17 @@ static int vhdx_details(struct fsimg_source *s, fsimg_typed_detail_fn fn,
 			void *ctx)
 {
 	struct vhdx *v = s->priv;
-	int rc;
+	struct fsimg_details d = { fn, ctx, 0 };
 
-	if ((rc = fsimg_detail_num(fn, ctx, "block_size", v->block_size)) ||
-	    (rc = fsimg_detail_num(fn, ctx, "logical_sector_size", v->lss)) ||
-	    (rc = fsimg_detail_num(fn, ctx, "physical_sector_size", v->pss)) ||
-	    (rc = fsimg_detail_bool(fn, ctx, "leave_blocks_allocated",
-				    v->leave_allocated)) ||
-	    (rc = fsimg_detail_num(fn, ctx, "header", v->header)) ||
-	    (rc = fsimg_detail_num(fn, ctx, "sequence_number", v->seq)))
-		return rc;
-	if (v->parent && (rc = fsimg_detail_text(fn, ctx, "parent", v->parent)))
-		return rc;
-	return 0;
+	fsimg_details_num(&d, "block_size", v->block_size);
+	fsimg_details_num(&d, "logical_sector_size", v->lss);
+	fsimg_details_num(&d, "physical_sector_size", v->pss);
+	fsimg_details_bool(&d, "leave_blocks_allocated", v->leave_allocated);
+	fsimg_details_num(&d, "header", v->header);
+	fsimg_details_num(&d, "sequence_number", v->seq);
+	if (v->parent)
+		fsimg_details_text(&d, "parent", "%s", v->parent);
+	return d.rc;
 }
 
 static void vhdx_close(struct fsimg_source *s)

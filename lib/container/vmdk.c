@@ -601,25 +601,23 @@ static int vmdk_details(struct fsimg_source *s, fsimg_typed_detail_fn fn,
 			void *ctx)
 {
 	struct vmdk *v = s->priv;
+	struct fsimg_details d = { fn, ctx, 0 };
 	const struct vmdk_extent *sp = NULL;
-	int rc;
 
 	for (unsigned i = 0; i < v->n_ext && !sp; i++)
 		if (v->ext[i].type == VMDK_EXT_SPARSE)
 			sp = &v->ext[i];
-	if (v->create_type[0] &&
-	    (rc = fsimg_detail_text(fn, ctx, "create_type", v->create_type)))
-		return rc;
-	if ((rc = fsimg_detail_num(fn, ctx, "extents", v->n_ext)))
-		return rc;
-	if (sp &&
-	    ((rc = fsimg_detail_num(fn, ctx, "grain_size", sp->grain)) ||
-	     (rc = fsimg_detail_num(fn, ctx, "version", sp->version)) ||
-	     (rc = fsimg_detail_bool(fn, ctx, "compressed", sp->compressed))))
-		return rc;
-	if (v->parent && (rc = fsimg_detail_text(fn, ctx, "parent", v->parent)))
-		return rc;
-	return 0;
+	if (v->create_type[0])
+		fsimg_details_text(&d, "create_type", "%s", v->create_type);
+	fsimg_details_num(&d, "extents", v->n_ext);
+	if (sp) {
+		fsimg_details_num(&d, "grain_size", sp->grain);
+		fsimg_details_num(&d, "version", sp->version);
+		fsimg_details_bool(&d, "compressed", sp->compressed);
+	}
+	if (v->parent)
+		fsimg_details_text(&d, "parent", "%s", v->parent);
+	return d.rc;
 }
 
 static void vmdk_close(struct fsimg_source *s)

@@ -214,18 +214,15 @@ static int vpc_details(struct fsimg_source *s, fsimg_typed_detail_fn fn,
 		       void *ctx)
 {
 	struct vpc *v = s->priv;
-	int rc;
+	struct fsimg_details d = { fn, ctx, 0 };
 
-	if ((rc = fsimg_detail_text(fn, ctx, "subformat",
-				    vpc_type_names[v->type])) ||
-	    (rc = fsimg_detail_text(fn, ctx, "creator", v->creator)))
-		return rc;
-	if (v->type != VPC_TYPE_FIXED &&
-	    (rc = fsimg_detail_num(fn, ctx, "block_size", v->block_size)))
-		return rc;
-	if (v->parent && (rc = fsimg_detail_text(fn, ctx, "parent", v->parent)))
-		return rc;
-	return 0;
+	fsimg_details_text(&d, "subformat", "%s", vpc_type_names[v->type]);
+	fsimg_details_text(&d, "creator", "%s", v->creator);
+	if (v->type != VPC_TYPE_FIXED)
+		fsimg_details_num(&d, "block_size", v->block_size);
+	if (v->parent)
+		fsimg_details_text(&d, "parent", "%s", v->parent);
+	return d.rc;
 }
 
 static void vpc_close(struct fsimg_source *s)

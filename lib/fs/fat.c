@@ -354,32 +354,27 @@ static int fat_info(fsimg_fs *fs, struct fsimg_fsinfo *info)
 static int fat_details(fsimg_fs *fs, fsimg_typed_detail_fn fn, void *ctx)
 {
 	struct fat_fs *f = fat_of(fs);
+	struct fsimg_details d = { fn, ctx, 0 };
 	char v[64];
 
-	if (fsimg_detail_num(fn, ctx, "fat_bits", f->b.bits))
-		return 0;
+	fsimg_details_num(&d, "fat_bits", f->b.bits);
 	fat_label_name((const uint8_t *)f->b.oem, f->cp, v, sizeof(v));
-	if (fsimg_detail_text(fn, ctx, "oem_name", v))
-		return 0;
+	fsimg_details_text(&d, "oem_name", "%s", v);
 	if (f->b.bs_label[0]) {
 		fat_label_name((const uint8_t *)f->b.bs_label, f->cp, v,
 			       sizeof(v));
-		if (fsimg_detail_text(fn, ctx, "boot_label", v))
-			return 0;
+		fsimg_details_text(&d, "boot_label", "%s", v);
 	}
-	snprintf(v, sizeof(v), "0x%02x", f->b.media);
-	if (fsimg_detail_num(fn, ctx, "bytes_per_sector", f->b.bps) ||
-	    fsimg_detail_num(fn, ctx, "cluster_size", f->b.cluster_size) ||
-	    fsimg_detail_num(fn, ctx, "clusters", f->b.clusters) ||
-	    fsimg_detail_num(fn, ctx, "fats", f->b.nfats) ||
-	    fsimg_detail_text(fn, ctx, "media", v))
-		return 0;
-	if (f->b.bits == 32 ? fsimg_detail_num(fn, ctx, "root_cluster",
-					       f->b.root_cluster)
-			    : fsimg_detail_num(fn, ctx, "root_entries",
-					       f->b.root_entries))
-		return 0;
-	fsimg_detail_num(fn, ctx, "codepage", f->codepage);
+	fsimg_details_num(&d, "bytes_per_sector", f->b.bps);
+	fsimg_details_num(&d, "cluster_size", f->b.cluster_size);
+	fsimg_details_num(&d, "clusters", f->b.clusters);
+	fsimg_details_num(&d, "fats", f->b.nfats);
+	fsimg_details_text(&d, "media", "0x%02x", f->b.media);
+	if (f->b.bits == 32)
+		fsimg_details_num(&d, "root_cluster", f->b.root_cluster);
+	else
+		fsimg_details_num(&d, "root_entries", f->b.root_entries);
+	fsimg_details_num(&d, "codepage", f->codepage);
 	return 0;
 }
 

@@ -171,32 +171,31 @@ int iso_details(fsimg_fs *fs, fsimg_typed_detail_fn fn, void *ctx)
 	};
 	static const char *const trees[] = { "plain", "joliet", "rockridge" };
 	struct iso_fs *ifs = iso_of(fs);
+	struct fsimg_details d = { fn, ctx, 0 };
 	char v[3 * 256 + 1];
 
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		vd_string(ifs, ids[i].off, ids[i].len, v, sizeof(v));
-		if (*v && fsimg_detail_text(fn, ctx, ids[i].key, v))
-			return 0;
+		if (*v)
+			fsimg_details_text(&d, ids[i].key, "%s", v);
 	}
 	for (size_t i = 0; i < sizeof(dates) / sizeof(dates[0]); i++) {
 		fmt_date(ifs->pvd + dates[i].off, v, sizeof(v));
-		if (*v && fsimg_detail_text(fn, ctx, dates[i].key, v))
-			return 0;
+		if (*v)
+			fsimg_details_text(&d, dates[i].key, "%s", v);
 	}
-	if (fsimg_detail_bool(fn, ctx, "rock_ridge", ifs->rr_present) ||
-	    (ifs->rr_present && *ifs->rr_id &&
-	     fsimg_detail_text(fn, ctx, "rock_ridge_id", ifs->rr_id)) ||
-	    fsimg_detail_bool(fn, ctx, "joliet", ifs->have_joliet) ||
-	    (ifs->have_joliet &&
-	     fsimg_detail_num(fn, ctx, "joliet_level", ifs->joliet_level)))
-		return 0;
+	fsimg_details_bool(&d, "rock_ridge", ifs->rr_present);
+	if (ifs->rr_present && *ifs->rr_id)
+		fsimg_details_text(&d, "rock_ridge_id", "%s", ifs->rr_id);
+	fsimg_details_bool(&d, "joliet", ifs->have_joliet);
+	if (ifs->have_joliet)
+		fsimg_details_num(&d, "joliet_level", ifs->joliet_level);
 	/* the session read: its number when known, and its first sector */
-	if ((ifs->session != UINT32_MAX &&
-	     fsimg_detail_num(fn, ctx, "session", ifs->session)) ||
-	    fsimg_detail_num(fn, ctx, "session_sector", ifs->session_start) ||
-	    fsimg_detail_num(fn, ctx, "sessions", ifs->sessions) ||
-	    fsimg_detail_text(fn, ctx, "tree", trees[ifs->tree]))
-		return 0;
-	fsimg_detail_bool(fn, ctx, "el_torito", ifs->have_boot);
+	if (ifs->session != UINT32_MAX)
+		fsimg_details_num(&d, "session", ifs->session);
+	fsimg_details_num(&d, "session_sector", ifs->session_start);
+	fsimg_details_num(&d, "sessions", ifs->sessions);
+	fsimg_details_text(&d, "tree", "%s", trees[ifs->tree]);
+	fsimg_details_bool(&d, "el_torito", ifs->have_boot);
 	return 0;
 }
