@@ -26,6 +26,8 @@ pkgs=(
 	udftools genisoimage 7zip
 	# fsimg-snoop attaches to a mount's probes
 	bpftrace
+	# XFS: mkfs.xfs writes the test images
+	xfsprogs
 	# the zsh and fish completions are run by their shells
 	zsh fish
 	fuse3 util-linux mount fdisk e2fsprogs bzip2

@@ -202,6 +202,56 @@ static int xfs_info(fsimg_fs *fs, struct fsimg_fsinfo *info)
 	return 0;
 }
 
+static int xfs_details(fsimg_fs *fs, fsimg_detail_fn fn, void *ctx)
+{
+	struct xfs_fs *x = fs->priv;
+	char v[160];
+	size_t n = 0;
+	static const struct {
+		int word; /* 0 incompat, 1 ro_compat, 2 features2 */
+		uint32_t bit;
+		const char *name;
+	} feat[] = {
+		{ 0, 1u << 0, "ftype" },       { 0, 1u << 1, "spinodes" },
+		{ 0, 1u << 2, "meta_uuid" },   { 0, 1u << 3, "bigtime" },
+		{ 0, 1u << 4, "needsrepair" }, { 0, 1u << 5, "nrext64" },
+		{ 1, 1u << 0, "finobt" },      { 1, 1u << 1, "rmapbt" },
+		{ 1, 1u << 2, "reflink" },     { 1, 1u << 3, "inobtcount" },
+		{ 2, 1u << 3, "attr2" },       { 2, 1u << 9, "ftype" },
+	};
+
+#define DETAIL(k, ...)                               \
+	do {                                         \
+		snprintf(v, sizeof(v), __VA_ARGS__); \
+		if (fn(ctx, k, v))                   \
+			return 0;                    \
+	} while (0)
+
+	DETAIL("agcount", "%u", x->agcount);
+	DETAIL("agblocks", "%u", x->agblocks);
+	DETAIL("inode_size", "%u", x->inodesize);
+	DETAIL("sector_size", "%u", x->sectsize);
+	DETAIL("dir_block_size", "%u", x->blocksize << x->dirblklog);
+	DETAIL("root_inode", "%llu", (unsigned long long)x->rootino);
+	v[0] = 0;
+	for (size_t k = 0; k < sizeof(feat) / sizeof(feat[0]); k++) {
+		uint32_t word = feat[k].word == 0   ? x->incompat
+				: feat[k].word == 1 ? x->ro_compat
+						    : x->features2;
+		if (feat[k].word < 2 && !x->v5)
+			continue;
+		if ((word & feat[k].bit) && !strstr(v, feat[k].name))
+			n += (size_t)snprintf(v + n, sizeof(v) - n, "%s%s",
+					      n ? " " : "", feat[k].name);
+		if (n >= sizeof(v))
+			break;
+	}
+	if (v[0] && fn(ctx, "features", v))
+		return 0;
+#undef DETAIL
+	return 0;
+}
+
 static int xfs_statfs(fsimg_fs *fs, struct fsimg_statfs *st)
 {
 	struct xfs_fs *x = fs->priv;
@@ -223,5 +273,6 @@ const struct fsimg_driver fsimg_xfs_driver = {
 	.open = xfs_open,
 	.close = xfs_close,
 	.info = xfs_info,
+	.details = xfs_details,
 	.statfs = xfs_statfs,
 };
