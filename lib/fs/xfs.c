@@ -265,6 +265,42 @@ static int xfs_statfs(fsimg_fs *fs, struct fsimg_statfs *st)
 	return 0;
 }
 
+/* The tree is not read yet: every call says so rather than guess. */
+static int xfs_no_tree(fsimg_fs *fs)
+{
+	return fsimg_werr(
+		&fs->win, -EOPNOTSUPP,
+		"filesystem at byte %llu: reading inodes is not implemented",
+		fsimg_wabs(&fs->win, 0));
+}
+
+static int xfs_getattr(fsimg_fs *fs, fsimg_ino ino, struct fsimg_stat *st)
+{
+	(void)ino;
+	(void)st;
+	return xfs_no_tree(fs);
+}
+
+static int xfs_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name,
+		      fsimg_ino *ino, struct fsimg_stat *st)
+{
+	(void)dir;
+	(void)name;
+	(void)ino;
+	(void)st;
+	return xfs_no_tree(fs);
+}
+
+static int xfs_readdir(fsimg_fs *fs, fsimg_ino dir, uint64_t cookie,
+		       fsimg_dirent_fn fn, void *ctx)
+{
+	(void)dir;
+	(void)cookie;
+	(void)fn;
+	(void)ctx;
+	return xfs_no_tree(fs);
+}
+
 const struct fsimg_driver fsimg_xfs_driver = {
 	.name = "xfs",
 	.label = "XFS",
@@ -275,4 +311,7 @@ const struct fsimg_driver fsimg_xfs_driver = {
 	.info = xfs_info,
 	.details = xfs_details,
 	.statfs = xfs_statfs,
+	.getattr = xfs_getattr,
+	.lookup = xfs_lookup,
+	.readdir = xfs_readdir,
 };
