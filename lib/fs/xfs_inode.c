@@ -14,6 +14,7 @@
  */
 #include "xfs.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -104,8 +105,12 @@ int xfs_inode_read(struct xfs_fs *x, uint64_t ino, struct xfs_inode *in)
 		return BAD("version %u", (unsigned long long)ino,
 			   fsimg_wabs(w, off), in->version);
 	if (x->v5) {
+		char what[32];
+
+		snprintf(what, sizeof(what), "inode %llu",
+			 (unsigned long long)ino);
 		rc = xfs_check_block(x, r, x->inodesize, XFS_DINODE_CRC_OFF,
-				     160, UINT_MAX, UINT_MAX, off, 0, "inode");
+				     160, UINT_MAX, UINT_MAX, off, 0, what);
 		if (rc)
 			return rc;
 		if (get_be64(r + 152) != ino)
