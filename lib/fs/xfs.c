@@ -434,9 +434,9 @@ static const char *xfs_log_name(enum xfs_log_state s)
 	case XFS_LOG_CLEAN:
 		return "clean";
 	case XFS_LOG_DIRTY:
-		return "dirty (not replayed: recent changes may be missing)";
+		return "dirty";
 	case XFS_LOG_EXTERNAL:
-		return "external (not read)";
+		return "external";
 	default:
 		return "unknown";
 	}

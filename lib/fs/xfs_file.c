@@ -124,12 +124,12 @@ int xfs_file_map(fsimg_file *f, uint64_t off, struct fsimg_extent *ext)
 	return 0;
 }
 
-/* --- symlinks ------------------------------------------------------------- */
+/* --- remote values and symlinks -------------------------------------- */
 
-/* Reads the remote data of a symlink (V5: headers per block) into out. */
+/* Reads a remote attribute value (V5: a header in every block). */
 static int remote_read(struct xfs_fs *x, const struct xfs_inode *in,
-		       enum xfs_fork fork, uint64_t first, uint32_t magic,
-		       uint8_t *out, size_t len)
+		       enum xfs_fork fork, uint64_t first, uint8_t *out,
+		       size_t len)
 {
 	uint8_t *b = malloc(x->blocksize);
 	size_t done = 0,
@@ -155,8 +155,8 @@ static int remote_read(struct xfs_fs *x, const struct xfs_inode *in,
 		if (rc)
 			break;
 		if (x->v5) {
-			if (get_be32(b) != magic || get_be32(b + 4) != done ||
-			    get_be32(b + 8) != n) {
+			if (get_be32(b) != XFS_ATTR3_RMT_MAGIC ||
+			    get_be32(b + 4) != done || get_be32(b + 8) != n) {
 				rc = fsimg_werr(&x->win, -EUCLEAN,
 						"inode %llu: remote block at "
 						"byte %llu: bad header",
@@ -174,6 +174,67 @@ static int remote_read(struct xfs_fs *x, const struct xfs_inode *in,
 		}
 		done += n;
 		lblk++;
+	}
+	free(b);
+	return rc;
+}
+
+/*
+ * A symlink target in blocks: the kernel writes one buffer per extent,
+ * which on V5 starts with one header and has one CRC however many blocks
+ * it spans (a target is at most 1024 bytes: a few blocks).
+ */
+static int symlink_remote(struct xfs_fs *x, const struct xfs_inode *in,
+			  uint8_t *out, size_t len)
+{
+	const size_t room = 4u * 1024;
+	uint8_t *b = malloc(room + 64);
+	size_t done = 0;
+	uint64_t lblk = 0, at;
+	int rc = 0;
+
+	if (!b)
+		return -ENOMEM;
+	while (done < len) {
+		struct xfs_irec r;
+		size_t n, blen, hdr = x->v5 ? XFS_RMT_HDR : 0;
+
+		rc = xfs_bmap(x, in, XFS_DATA_FORK, lblk, &r);
+		if (rc < 0)
+			break;
+		if (rc == 0 || r.startoff != lblk || r.unwritten ||
+		    r.blockcount > room >> x->blocklog ||
+		    xfs_fsb_to_off(x, r.startblock, r.blockcount, &at)) {
+			rc = fsimg_werr(&x->win, -EUCLEAN,
+					"symlink inode %llu: block %llu of its "
+					"target is not mapped",
+					(unsigned long long)in->ino,
+					(unsigned long long)lblk);
+			break;
+		}
+		blen = (size_t)(r.blockcount << x->blocklog);
+		rc = fsimg_wread_cached(&x->win, at, b, blen);
+		if (rc)
+			break;
+		n = blen - hdr < len - done ? blen - hdr : len - done;
+		if (x->v5) {
+			if (get_be32(b) != XFS_SYMLINK_MAGIC ||
+			    get_be32(b + 4) != done || get_be32(b + 8) != n) {
+				rc = fsimg_werr(&x->win, -EUCLEAN,
+						"symlink inode %llu: block at "
+						"byte %llu: bad header",
+						(unsigned long long)in->ino,
+						fsimg_wabs(&x->win, at));
+				break;
+			}
+			rc = xfs_check_block(x, b, blen, 12, 16, 32, 40, at,
+					     in->ino, "symlink block");
+			if (rc)
+				break;
+		}
+		memcpy(out + done, b + hdr, n);
+		done += n;
+		lblk += r.blockcount;
 	}
 	free(b);
 	return rc;
@@ -207,8 +268,7 @@ int xfs_readlink(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size)
 	if (in->format == XFS_FMT_LOCAL)
 		memcpy(target, in->raw + in->doff, len);
 	else
-		rc = remote_read(x, in, XFS_DATA_FORK, 0, XFS_SYMLINK_MAGIC,
-				 (uint8_t *)target, len);
+		rc = symlink_remote(x, in, (uint8_t *)target, len);
 	if (rc)
 		goto out;
 	target[len] = 0;
@@ -563,8 +623,8 @@ ssize_t xfs_getxattr(fsimg_fs *fs, fsimg_ino ino, const char *name, void *buf,
 		goto out;
 	}
 	if (c.remote) {
-		rc = remote_read(x, in, XFS_ATTR_FORK, c.valueblk,
-				 XFS_ATTR3_RMT_MAGIC, c.val, c.valuelen);
+		rc = remote_read(x, in, XFS_ATTR_FORK, c.valueblk, c.val,
+				 c.valuelen);
 		if (rc)
 			goto out;
 	}

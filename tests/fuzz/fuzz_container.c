@@ -9,17 +9,10 @@
  * image's disk, fuzz_plain.h); the two must agree. Reads are
  * bounded whatever size the container claims.
  *
- * An input that starts with "FZSPARSE" describes a sparse file instead,
- * so that containers whose metadata lies megabytes apart (a VHDX puts its
+ * An input may be in the sparse encoding of fuzz_sparse.h, so that
+ * containers whose metadata lies megabytes apart (a VHDX puts its
  * regions on 1 MiB boundaries and is 8 MiB at least; a dynamic VHD is
- * 2 MiB) fit in a few KiB of input that libFuzzer can mutate:
- *
- *   "FZSPARSE"  u32 LE file size in 512-byte sectors (at most 64 MiB),
- *               its top bit set to fix checksums (below)
- *   then extents, to the end:  u32 LE offset  u16 LE length  bytes
- *
- * An extent is cut at the end of the input and at the end of the file;
- * what no extent covers reads as zeros (a hole of the memfd).
+ * 2 MiB) fit in a few KiB of input.
  *
  * Checksums stop plain mutation at the first structure they cover, so
  * with the top bit set the harness recomputes, after writing the file,
@@ -28,19 +21,18 @@
  * the bit keep testing how a wrong checksum is refused.
  */
 #include "fuzz_plain.h"
+#include "fuzz_sparse.h"
 #include "container/container.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define SPAN		   (64u * 1024)
-#define SPARSE_MAGIC	   "FZSPARSE"
-#define SPARSE_MAX_SECTORS (64u * 2048)
-#define SPARSE_FIX_SUMS	   0x80000000u
+#define SPAN (64u * 1024)
 
 /* A VHD structure of len bytes at off: its byte-sum checksum at field. */
 static void fix_vpc(int fd, uint64_t off, size_t len, size_t field,
@@ -103,31 +95,13 @@ static void fix_sums(int fd, uint64_t file)
 /* Writes the file the input describes into fd; 0, or -1 on a write error. */
 static int fill(int fd, const uint8_t *data, size_t size)
 {
-	uint64_t file, off;
-	size_t pos, len;
+	struct stat st;
+	bool fix;
 
-	if (size < 12 || memcmp(data, SPARSE_MAGIC, 8))
-		return size && write(fd, data, size) != (ssize_t)size ? -1 : 0;
-	file = (uint64_t)((get_le32(data + 8) & ~SPARSE_FIX_SUMS) %
-			  (SPARSE_MAX_SECTORS + 1)) *
-	       512;
-	if (ftruncate(fd, (off_t)file))
+	if (fuzz_sparse_fill(fd, data, size, &fix))
 		return -1;
-	for (pos = 12; size - pos >= 6; pos += len) {
-		off = get_le32(data + pos);
-		len = (size_t)data[pos + 4] | (size_t)data[pos + 5] << 8;
-		pos += 6;
-		if (len > size - pos)
-			len = size - pos;
-		if (off >= file)
-			continue;
-		if (pwrite(fd, data + pos,
-			   len < file - off ? len : (size_t)(file - off),
-			   (off_t)off) < 0)
-			return -1;
-	}
-	if (get_le32(data + 8) & SPARSE_FIX_SUMS)
-		fix_sums(fd, file);
+	if (fix && !fstat(fd, &st))
+		fix_sums(fd, (uint64_t)st.st_size);
 	return 0;
 }
 

@@ -323,7 +323,6 @@ out:
 void fuzz_fs(const uint8_t *data, size_t size, const char *fstype,
 	     const char *opts)
 {
-	fsimg_image *img;
 	int fd;
 
 	fd = memfd_create("fuzz.img", MFD_CLOEXEC);
@@ -333,6 +332,13 @@ void fuzz_fs(const uint8_t *data, size_t size, const char *fstype,
 		close(fd);
 		return;
 	}
+	fuzz_fs_fd(fd, fstype, opts);
+}
+
+void fuzz_fs_fd(int fd, const char *fstype, const char *opts)
+{
+	fsimg_image *img;
+
 	if (fsimg_image_open_fd(fd, "fuzz.img", &img))
 		return;
 	fsimg_image_set_log(img, quiet_log, NULL);

@@ -3,7 +3,7 @@
 """Seed corpus and test driver for the fuzz harnesses.
 
 Inputs, per kind (iso, eltorito, ext, fat, ufs, udf, part, wire, bootcfg,
-xenwire, container, broker):
+xenwire, container, broker, lvm, xfs):
     generated   crafted images of our own generators and small images made
                 by the real tools (mkcrafted.py, xorriso, mke2fs, mkfs.fat,
                 makefs); they differ from run to run (times, UUIDs)
@@ -249,6 +249,131 @@ def ufs_seeds(out):
                                 "version=%s,bsize=4096,fsize=512" % v, "-s", "1m",
                                 "-B", order, img, src], check=True,
                                stdout=subprocess.DEVNULL)
+
+
+XFS_UUID = "0f5e7a3c-9b1d-4e2f-8a6b-1c2d3e4f5a6b"
+
+
+def xfs_tree(top):
+    """A small tree with a shortform, a block and a leaf directory, files
+    of one and several blocks, a hole, a local symlink, a FIFO."""
+    os.makedirs(os.path.join(top, "sf"))
+    os.makedirs(os.path.join(top, "blk"))
+    os.makedirs(os.path.join(top, "leaf"))
+    for n in ("a", "bb", "ccc"):
+        open(os.path.join(top, "sf", n), "w").write(n)
+    for i in range(12):
+        open(os.path.join(top, "blk", "entry_%d" % i), "w").write("%d" % i)
+    # long names: a few inodes (each is 512 bytes of input) fill blocks
+    for i in range(40):
+        open(os.path.join(top, "leaf", "%03d" % i + "n" * 180), "w").close()
+    with open(os.path.join(top, "file"), "wb") as f:
+        f.write(b"fsimg xfs " * 700)
+    os.symlink("sf/a", os.path.join(top, "link"))
+    os.mkfifo(os.path.join(top, "fifo"))
+
+
+def xfs_seeds(out):
+    """Small XFS images (16 MiB, sparse-encoded with the CRC fix bit) made
+    by mkfs.xfs from a prototype file: V5 and V4, 1 KiB and 512-byte
+    blocks, 64 KiB directory blocks, ASCII-CI; one allocation group but
+    in the first. mkfs.xfs makes filesystems this small only for fstests,
+    whose variables say so."""
+    mkfs = shutil.which("mkfs.xfs")
+    if not mkfs:
+        return
+    env = dict(os.environ, TEST_DIR="/tmp", TEST_DEV="/dev/null",
+               QA_CHECK_FS="1")
+    with tempfile.TemporaryDirectory(prefix="fsimg-xfs-") as tmp:
+        src = os.path.join(tmp, "src")
+        xfs_tree(src)
+        proto = os.path.join(tmp, "proto")
+        with open(proto, "w") as f:
+            subprocess.run([sys.executable,
+                            os.path.join(HERE, "..", "xfs", "mkproto.py"),
+                            src], stdout=f, check=True)
+        one = ["-d", "agcount=1"]
+        for name, opts in (("xfs_v5", []),
+                           ("xfs_v4", ["-m", "crc=0"] + one),
+                           ("xfs_v5_1k", ["-b", "size=1024"] + one),
+                           ("xfs_v4_512", ["-m", "crc=0", "-b", "size=512"] +
+                            one),
+                           ("xfs_v5_dir64k", ["-n", "size=65536"] + one),
+                           ("xfs_ci", ["-n", "version=ci"] + one)):
+            img = os.path.join(tmp, name + ".img")
+            with open(img, "wb") as f:
+                f.truncate(16 << 20)
+            uuid = [] if "crc=0" in opts else ["-m", "uuid=" + XFS_UUID]
+            r = subprocess.run([mkfs, "-q", "-f", "-p", proto] + uuid +
+                               opts + [img], env=env,
+                               stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+            if r.returncode != 0:
+                continue
+            with open(img, "rb") as f:
+                data = f.read()
+            with open(os.path.join(out, name + ".fzs"), "wb") as f:
+                f.write(sparse_encode(data))
+        xfs_kernel_seed(out, tmp, env)
+
+
+XFS_KERNEL_TREE = r"""
+set -e
+cd "$1"
+: >f
+mkdir node
+# hard links: the entries of a node-form directory, one inode
+for i in $(seq 1 260); do ln f "node/$(printf '%04d' $i)_$(printf 'n%.0s' $(seq 1 40))"; done
+python3 -c '
+import os
+fd = os.open("frag", os.O_WRONLY | os.O_CREAT, 0o644)
+for i in reversed(range(0, 300, 2)):
+    os.pwrite(fd, bytes(1024), i * 1024)
+    os.fsync(fd)
+os.close(fd)'
+: >attrs
+for i in $(seq 1 60); do setfattr -n "user.attribute_$i" -v "$i" attrs; done
+: >remote
+setfattr -n user.big -v "$(head -c 2500 /dev/zero | tr '\0' r)" remote
+setfacl -m u:1000:rw remote 2>/dev/null || true
+ln -s "$(printf 'x%.0s' $(seq 1 1000))" longlink
+"""
+
+
+def xfs_kernel_seed(out, tmp, env):
+    """As root, with the kernel's XFS: a 1 KiB-block V5 image written
+    through a loop mount, for the forms a prototype file cannot make: a
+    node-form directory, an extent B+tree, attribute leaves and nodes, a
+    remote attribute value, an ACL, a remote symlink."""
+    if os.geteuid() != 0 or not shutil.which("setfattr"):
+        return
+    img = os.path.join(tmp, "kernel.img")
+    mnt = os.path.join(tmp, "mnt")
+    os.makedirs(mnt)
+    with open(img, "wb") as f:
+        f.truncate(16 << 20)
+    if subprocess.run(["mkfs.xfs", "-q", "-f", "-b", "size=1024", "-d",
+                       "agcount=1", img], env=env, stdout=subprocess.DEVNULL,
+                      stderr=subprocess.DEVNULL).returncode != 0:
+        return
+    if subprocess.run(["mount", "-o", "loop", img, mnt],
+                      stderr=subprocess.DEVNULL).returncode != 0:
+        return
+    try:
+        r = subprocess.run(["bash", "-c", XFS_KERNEL_TREE, "-", mnt],
+                           stdout=subprocess.DEVNULL)
+    finally:
+        subprocess.run(["umount", mnt], check=True)
+    # the mount wrote megabytes of log: formatted afresh (clean, at cycle
+    # 1), as mkfs leaves it, the seed is a few KiB of it
+    if r.returncode != 0 or subprocess.run(
+            ["xfs_db", "-x", "-c", "logformat", img],
+            stdout=subprocess.DEVNULL).returncode != 0:
+        return
+    with open(img, "rb") as f:
+        data = f.read()
+    with open(os.path.join(out, "xfs_kernel_1k.fzs"), "wb") as f:
+        f.write(sparse_encode(data))
 
 
 def udf_seeds(out):
@@ -562,19 +687,19 @@ def xenwire_seeds(out):
 
 
 KINDS = ("iso", "eltorito", "ext", "fat", "ufs", "part", "wire", "bootcfg",
-         "xenwire", "container", "broker", "lvm", "udf")
+         "xenwire", "container", "broker", "lvm", "udf", "xfs")
 # libFuzzer's -max_len for each kind: the metadata the harness walks
 # lies in the first few hundred KiB of every seed
 MAX_LEN = {"iso": 524288, "eltorito": 131072, "ext": 262144,
            "fat": 262144, "ufs": 262144, "part": 131072, "wire": 65536,
            "bootcfg": 65536, "xenwire": 65536, "container": 262144,
-           "broker": 8192, "lvm": 65536, "udf": 1048576}
+           "broker": 8192, "lvm": 65536, "udf": 1048576, "xfs": 262144}
 # what scripts/fuzz.sh --save keeps of an input in tests/fuzz/corpus/: the
 # committed corpus stays small, and CI's fixed-seed run starts from it
 SAVE_MAX_LEN = {"iso": 131072, "eltorito": 16384, "ext": 65536,
                 "fat": 65536, "ufs": 65536, "part": 65536, "wire": 16384,
                 "bootcfg": 16384, "xenwire": 16384, "container": 65536,
-                "broker": 4096, "lvm": 16384, "udf": 262144}
+                "broker": 4096, "lvm": 16384, "udf": 262144, "xfs": 262144}
 
 
 # Boot configurations (tests/fuzz/fuzz_bootcfg.c): the first byte picks
@@ -773,6 +898,8 @@ def generated(out, kind, max_size):
         ufs_seeds(out)
     elif kind == "udf":
         udf_seeds(out)
+    elif kind == "xfs":
+        xfs_seeds(out)
     elif kind == "part":
         part_seeds(out)
     elif kind == "wire":

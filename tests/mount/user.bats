@@ -121,3 +121,24 @@ teardown() {
 	[ "$status" -eq 0 ]
 	! is_mounted "$T/mnt"
 }
+
+@test "user: an XFS image (mkfs.xfs, written through the kernel) mounts, its tree reads back" {
+	command -v mkfs.xfs >/dev/null || skip "needs mkfs.xfs"
+	grep -qw xfs /proc/filesystems || modprobe xfs 2>/dev/null ||
+		skip "the kernel has no xfs to write the image with"
+	truncate -s 300M "$T/x.img"
+	mkfs.xfs -q "$T/x.img"
+	mkdir "$T/k"
+	mount -o loop "$T/x.img" "$T/k"
+	cp -a "$T/src/." "$T/k/"
+	umount "$T/k"
+	chmod 644 "$T/x.img"
+	run as_user "$FSIMG" mount "$T/x.img" "$T/mnt"
+	[ "$status" -eq 0 ]
+	[ "$(findmnt -rn -o FSTYPE --mountpoint "$T/mnt")" = fuse.fsimg ]
+	same_tree "$T/src" "$T/mnt" as_user
+	[ "$(as_user stat -c %s "$T/mnt/dir/sub/big.bin")" = $((6 * 1024 * 1024 + 17)) ]
+	run as_user "$FSIMG" umount "$T/mnt"
+	[ "$status" -eq 0 ]
+	! is_mounted "$T/mnt"
+}

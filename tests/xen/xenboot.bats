@@ -337,6 +337,37 @@ initrd /boot/initrd.img-6.1.0-28-amd64"
 	expect_boot "$T/result" "root=UUID=1234 ro single"
 }
 
+@test "xenboot: a RHEL-style disk: XFS /boot in GPT partition 2, grub2 with BLS entries" {
+	command -v mkfs.xfs >/dev/null || skip "no mkfs.xfs (xfsprogs)"
+	local id=5.14.0-362.8.1.el9_3.x86_64
+	rm -rf "$T/rhel"
+	mkdir -p "$T/rhel/loader/entries" "$T/rhel/grub2"
+	cp "$T/files/vmlinuz" "$T/rhel/vmlinuz-$id"
+	cp "$T/files/initrd" "$T/rhel/initramfs-$id.img"
+	# what RHEL 9's grub2-mkconfig writes: the entries come from blscfg
+	printf '%s\n' 'set default="${saved_entry}"' 'blscfg' \
+		>"$T/rhel/grub2/grub.cfg"
+	cat >"$T/rhel/loader/entries/0123456789abcdef-$id.conf" <<-EOF
+		title Red Hat Enterprise Linux (${id}) 9.3 (Plow)
+		version $id
+		linux /vmlinuz-$id
+		initrd /initramfs-$id.img \$tuned_initrd
+		options root=/dev/mapper/rhel-root ro crashkernel=1G-4G:192M rd.lvm.lv=rhel/root
+		grub_users \$grub_users
+		grub_arg --unrestricted
+		grub_class rhel
+	EOF
+	python3 "$FSIMG_SRCDIR/tests/xfs/mkproto.py" "$T/rhel" >"$T/rhel.proto"
+	rm -f "$T/xfsboot.img"
+	truncate -s 300M "$T/xfsboot.img"
+	mkfs.xfs -q -p "$T/rhel.proto" "$T/xfsboot.img"
+	gpt_disk "$T/rhel.img" "$T/xfsboot.img"
+	xb "$T/out" "$T/rhel.img"
+	expect_boot "$T/result" \
+		"root=/dev/mapper/rhel-root ro crashkernel=1G-4G:192M rd.lvm.lv=rhel/root" \
+		"$T/files/vmlinuz" "$T/files/initrd"
+}
+
 # mkuki OUT CMDLINE: a unified kernel image (a PE file) whose .linux and
 # .initrd sections are the guest's kernel and initrd
 mkuki() {
