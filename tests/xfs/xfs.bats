@@ -249,3 +249,48 @@ byte_of() {
 	run fsimg cat h.img /sf/a
 	[ "$status" -eq 0 ]
 }
+
+@test "xfs: an external log is reported; a file on the realtime device is refused with a message" {
+	mkdir -p src
+	echo data >src/f
+	python3 "$XFS_TESTS/mkproto.py" src >proto
+	truncate -s 100M logdev.img
+	mkxfs lg.img 300M -l logdev="$PWD/logdev.img" -p proto
+	run fsimg info --json lg.img
+	[ "$(jq -r '.filesystems[0].details.log' <<<"$output")" = external ]
+	[ "$(fsimg cat lg.img /f)" = data ]
+	# this kernel has no realtime support to write such a file: the flag
+	# is set with xfs_db, which keeps the inode's CRC right
+	mkxfs rt.img 300M -p proto
+	xfs_db -x -c "path /f" -c "write core.realtime 1" rt.img >/dev/null
+	run fsimg cat rt.img /f
+	[ "$status" -eq 4 ]
+	[[ "$output" == *"XFS: inode "*": its data is on the realtime device, which is not read"* ]]
+	fsimg ls -l rt.img /f
+}
+
+@test "xfs: in GPT partition 2, by number and by auto, with its partition in info" {
+	sfdisk_disk() {
+		local size
+		size=$(stat -c %s "$2")
+		truncate -s $((size + 20 * 1048576)) "$1"
+		sfdisk -q "$1" <<-EOF2
+			label: gpt
+			size=8MiB, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B
+			size=$((size / 512)), type=0FC63DAF-8483-4772-8E79-3D69C727E4E4
+		EOF2
+		start=$(sfdisk -J "$1" | jq '.partitiontable.partitions[1].start')
+		dd if="$2" of="$1" bs=512 seek="$start" conv=notrunc status=none
+	}
+	mkdir -p src/boot
+	echo kernel >src/boot/vmlinuz
+	python3 "$XFS_TESTS/mkproto.py" src >proto
+	mkxfs p.img 300M -L bootfs -p proto
+	sfdisk_disk disk.img p.img
+	[ "$(fsimg cat -p 2 disk.img /boot/vmlinuz)" = kernel ]
+	[ "$(fsimg cat disk.img /boot/vmlinuz)" = kernel ]
+	run fsimg info --json disk.img
+	[ "$(jq -r '.filesystems[] | select(.selected) | .fstype' <<<"$output")" = xfs ]
+	[ "$(jq -r '.filesystems[] | select(.selected) | .partition' <<<"$output")" = 2 ]
+	[ "$(jq -r '.filesystems[] | select(.selected) | .label' <<<"$output")" = bootfs ]
+}
