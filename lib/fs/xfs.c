@@ -234,9 +234,14 @@ static int xfs_features(struct xfs_fs *x)
 	}
 	x->ascii_ci = x->versionnum & XFS_SB_VERSION_BORGBIT;
 	x->dirblksize = x->blocksize << x->dirblklog;
-	/* a directory's data space: at most the blocks the filesystem has,
-	   in directory blocks, so that one walk always ends */
-	x->dir_blocks_max = x->dblocks >> x->dirblklog;
+	/*
+	 * What one walk of a directory or of chained leaves may visit: the
+	 * blocks the image holds (a hostile superblock may claim far more),
+	 * so that a walk always ends, even around a cycle.
+	 */
+	x->max_blocks = x->win.len >> x->blocklog;
+	if (x->max_blocks > x->dblocks)
+		x->max_blocks = x->dblocks;
 	if (x->inodesize <= x->core)
 		return fsimg_werr(w, -EUCLEAN,
 				  "superblock at byte %llu: %u-byte inodes "

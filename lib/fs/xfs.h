@@ -101,8 +101,8 @@ struct xfs_fs {
 	uint8_t uuid[16];
 	uint8_t meta_uuid[16]; /* what metadata blocks carry */
 	enum xfs_log_state log_state;
-	/* directory blocks one walk may visit: the filesystem's */
-	uint64_t dir_blocks_max;
+	/* blocks one walk may visit: those the image holds */
+	uint64_t max_blocks;
 };
 
 static inline struct xfs_fs *xfs_of(fsimg_fs *fs)

@@ -275,7 +275,7 @@ static int data_walk(struct xfs_fs *x, const struct xfs_inode *in,
 			db = r.startoff >> x->dirblklog;
 			continue;
 		}
-		if (++visited > x->dir_blocks_max) {
+		if (++visited > x->max_blocks >> x->dirblklog) {
 			rc = dir_bad(x, in, 0,
 				     "more blocks than the "
 				     "filesystem has");
@@ -560,7 +560,7 @@ static int index_lookup(struct xfs_fs *x, const struct xfs_inode *in,
 		lblk = get_be32(leaf);
 		if (!lblk)
 			break;
-		if (++hops > x->dir_blocks_max) {
+		if (++hops > x->max_blocks >> x->dirblklog) {
 			rc = dir_bad(x, in, 0, "index leaves loop");
 			break;
 		}

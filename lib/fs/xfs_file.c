@@ -416,7 +416,7 @@ static int attr_walk(struct xfs_fs *x, const struct xfs_inode *in,
 		lblk = get_be32(b); /* forw */
 		if (!lblk)
 			break;
-		if (++hops > x->dblocks) {
+		if (++hops > x->max_blocks) {
 			rc = attr_bad(x, in, "leaves loop");
 			break;
 		}
