@@ -187,8 +187,12 @@ static int remote_read(struct xfs_fs *x, const struct xfs_inode *in,
 static int symlink_remote(struct xfs_fs *x, const struct xfs_inode *in,
 			  uint8_t *out, size_t len)
 {
-	const size_t room = 4u * 1024;
-	uint8_t *b = malloc(room + 64);
+	/* the blocks a target of the longest length and its header take */
+	const size_t room = (size_t)((XFS_SYMLINK_MAXLEN + XFS_RMT_HDR +
+				      x->blocksize - 1) >>
+				     x->blocklog)
+			    << x->blocklog;
+	uint8_t *b = malloc(room);
 	size_t done = 0;
 	uint64_t lblk = 0, at;
 	int rc = 0;
