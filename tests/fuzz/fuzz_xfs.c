@@ -21,65 +21,70 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static uint8_t buf[65536];
-
-/* Recomputes the CRC-32C at crc of the len bytes at off. */
-static void fix_at(int fd, uint64_t off, size_t len, size_t crc)
+/* Recomputes the CRC-32C at crc of the len bytes at p. */
+static void fix_at(uint8_t *p, size_t len, size_t crc)
 {
 	uint32_t c;
 
-	if (len > sizeof(buf) || crc + 4 > len ||
-	    pread(fd, buf, len, (off_t)off) != (ssize_t)len)
-		return;
-	memset(buf + crc, 0, 4);
-	c = fsimg_crc32c(0, buf, len);
-	buf[crc] = (uint8_t)c;
-	buf[crc + 1] = (uint8_t)(c >> 8);
-	buf[crc + 2] = (uint8_t)(c >> 16);
-	buf[crc + 3] = (uint8_t)(c >> 24);
-	(void)!pwrite(fd, buf + crc, 4, (off_t)(off + crc));
+	memset(p + crc, 0, 4);
+	c = fsimg_crc32c(0, p, len);
+	p[crc] = (uint8_t)c;
+	p[crc + 1] = (uint8_t)(c >> 8);
+	p[crc + 2] = (uint8_t)(c >> 16);
+	p[crc + 3] = (uint8_t)(c >> 24);
 }
 
 static void fix_crcs(int fd)
 {
-	uint8_t sb[512], h[16];
 	uint32_t bs, ss, is, dbs;
 	struct stat st;
+	uint8_t *m, *sb;
+	size_t size;
 
-	if (fstat(fd, &st) || pread(fd, sb, 512, 0) != 512 ||
-	    memcmp(sb, "XFSB", 4) || (get_be16(sb + 100) & 0xf) != 5)
+	if (fstat(fd, &st) || st.st_size < 512)
 		return;
+	size = (size_t)st.st_size;
+	m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED)
+		return;
+	sb = m;
+	if (memcmp(sb, "XFSB", 4) || (get_be16(sb + 100) & 0xf) != 5)
+		goto out;
 	bs = get_be32(sb + 4);
 	ss = get_be16(sb + 102);
 	is = get_be16(sb + 104);
 	if (bs < 512 || bs > 65536 || (bs & (bs - 1)) || ss < 512 || ss > bs ||
 	    (ss & (ss - 1)) || is < 256 || is > bs || (is & (is - 1)) ||
 	    sb[192] > 4)
-		return;
+		goto out;
 	dbs = bs << sb[192];
-	if (dbs > sizeof(buf))
-		dbs = bs;
-	fix_at(fd, 0, ss, 224);
-	for (uint64_t off = 0; off + is <= (uint64_t)st.st_size; off += is) {
-		if (pread(fd, h, sizeof(h), (off_t)off) != sizeof(h))
-			break;
+	if (ss <= size)
+		fix_at(m, ss, 224);
+	for (size_t off = 0; off + is <= size; off += is) {
+		uint8_t *h = m + off;
+
 		if (h[0] == 'I' && h[1] == 'N' && h[4] == 3)
-			fix_at(fd, off, is, 100);
-		if (off % bs)
+			fix_at(h, is, 100);
+		if (off % bs || off + bs > size)
 			continue;
 		if (!memcmp(h, "BMA3", 4))
-			fix_at(fd, off, bs, 64);
-		else if (!memcmp(h, "XDB3", 4) || !memcmp(h, "XDD3", 4) ||
-			 !memcmp(h, "XDF3", 4))
-			fix_at(fd, off, dbs, 4);
+			fix_at(h, bs, 64);
+		else if ((!memcmp(h, "XDB3", 4) || !memcmp(h, "XDD3", 4) ||
+			  !memcmp(h, "XDF3", 4)) &&
+			 off + dbs <= size)
+			fix_at(h, dbs, 4);
 		else if (!memcmp(h, "XSLM", 4) || !memcmp(h, "XARM", 4))
-			fix_at(fd, off, bs, 12);
-		else if (get_be16(h + 8) == 0x3df1 ||
-			 get_be16(h + 8) == 0x3dff || get_be16(h + 8) == 0x3ebe)
-			fix_at(fd, off, dbs, 12);
+			fix_at(h, bs, 12);
+		else if ((get_be16(h + 8) == 0x3df1 ||
+			  get_be16(h + 8) == 0x3dff ||
+			  get_be16(h + 8) == 0x3ebe) &&
+			 off + dbs <= size)
+			fix_at(h, dbs, 12);
 		else if (get_be16(h + 8) == 0x3bee)
-			fix_at(fd, off, bs, 12);
+			fix_at(h, bs, 12);
 	}
+out:
+	munmap(m, size);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
