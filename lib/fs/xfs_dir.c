@@ -67,6 +67,7 @@ static int sf_walk(struct xfs_fs *x, const struct xfs_inode *in,
 	uint64_t size = in->size;
 	unsigned count, isz, pos, ft = x->ftype ? 1u : 0u;
 
+	*parent = 0;
 	if (size < 6)
 		return dir_bad(x, in, 0, "shortform directory too short");
 	count = p[0];
@@ -232,6 +233,10 @@ static int data_entry(struct xfs_fs *x, const struct xfs_inode *in,
 {
 	unsigned ft = x->ftype ? 1u : 0u, n;
 
+	*len = 0;
+	de->ino = 0;
+	de->name = NULL;
+	de->namelen = 0;
 	if (pos % 8 || pos + 8 > end)
 		return dir_bad(x, in, db * x->dirblksize,
 			       "entry past the end of its block");
@@ -243,6 +248,10 @@ static int data_entry(struct xfs_fs *x, const struct xfs_inode *in,
 		*len = n;
 		return 0;
 	}
+	/* the shortest entry: number, length, one byte of name, tag */
+	if (end - pos < 16)
+		return dir_bad(x, in, db * x->dirblksize,
+			       "entry past the end of its block");
 	n = b[pos + 8];
 	*len = (8 + 1 + n + ft + 2 + 7) & ~7u;
 	if (!n || *len > end - pos || get_be16(b + pos + *len - 2) != pos)
@@ -266,7 +275,7 @@ static int data_walk(struct xfs_fs *x, const struct xfs_inode *in,
 	while (((db << x->dirblklog) << x->blocklog) < XFS_DIR_LEAF_OFFSET) {
 		uint64_t lblk = db << x->dirblklog;
 		struct xfs_irec r;
-		unsigned pos, end, len;
+		unsigned pos, end = 0, len = 0;
 
 		rc = xfs_bmap(x, in, XFS_DATA_FORK, lblk, &r);
 		if (rc <= 0)
@@ -277,8 +286,8 @@ static int data_walk(struct xfs_fs *x, const struct xfs_inode *in,
 		}
 		if (++visited > x->max_blocks >> x->dirblklog) {
 			rc = dir_bad(x, in, 0,
-				     "more blocks than the "
-				     "filesystem has");
+				     "more blocks than the image "
+				     "holds");
 			break;
 		}
 		rc = xfs_da_read(x, in, XFS_DATA_FORK, lblk, b, dbs);
@@ -429,7 +438,7 @@ static int match_addr(struct xfs_fs *x, const struct xfs_inode *in, uint8_t *b,
 		      uint64_t *cur_db, uint32_t addr, struct name_match *m)
 {
 	uint64_t off = (uint64_t)addr * 8, db = off / x->dirblksize;
-	unsigned pos = (unsigned)(off % x->dirblksize), end, len;
+	unsigned pos = (unsigned)(off % x->dirblksize), end = 0, len = 0;
 	unsigned hdr = x->v5 ? 64u : 16u;
 	struct xfs_dirent de;
 	int rc;
