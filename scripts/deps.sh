@@ -11,7 +11,7 @@ pkgs=(
 	# build, and fuse3 (fusermount3) for the demo's mount
 	gcc meson ninja-build pkg-config
 	libblkid-dev libfuse3-dev libmount-dev libext2fs-dev zlib1g-dev
-	libseccomp-dev libzstd-dev fuse3
+	libseccomp-dev libzstd-dev liblzo2-dev fuse3
 	# USDT probes (<sys/sdt.h>) for bpftrace and fsimg-snoop
 	systemtap-sdt-dev
 )

@@ -16,8 +16,11 @@ extern const struct fsimg_driver fsimg_fat_driver;
 extern const struct fsimg_driver fsimg_ext_driver;
 extern const struct fsimg_driver fsimg_xfs_driver;
 extern const struct fsimg_driver fsimg_ufs_driver;
+extern const struct fsimg_driver fsimg_btrfs_driver;
 
 const struct fsimg_driver *const fsimg_drivers[] = {
-	&fsimg_udf_driver, &fsimg_iso9660_driver, &fsimg_fat_driver,
-	&fsimg_ext_driver, &fsimg_xfs_driver, &fsimg_ufs_driver, NULL,
+	&fsimg_udf_driver,   &fsimg_iso9660_driver,
+	&fsimg_fat_driver,   &fsimg_ext_driver,
+	&fsimg_xfs_driver,   &fsimg_ufs_driver,
+	&fsimg_btrfs_driver, NULL,
 };
