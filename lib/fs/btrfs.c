@@ -15,8 +15,10 @@
 #include "btrfs.h"
 #include "container/container.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define BTRFS_MAGIC "_BHRfS_M"
 
@@ -218,6 +220,12 @@ static int sb_parse(struct btrfs_fs *b, const uint8_t *sb)
 int btrfs_map(const struct btrfs_fs *b, uint64_t logical, uint64_t len,
 	      uint64_t *physical)
 {
+	return btrfs_map_copy(b, logical, len, 0, physical);
+}
+
+int btrfs_map_copy(const struct btrfs_fs *b, uint64_t logical, uint64_t len,
+		   unsigned copy, uint64_t *physical)
+{
 	size_t lo = 0, hi = b->nchunks;
 
 	while (lo < hi) {
@@ -231,7 +239,9 @@ int btrfs_map(const struct btrfs_fs *b, uint64_t logical, uint64_t len,
 		} else {
 			if (len > c->length - (logical - c->logical))
 				return -EUCLEAN;
-			*physical = c->physical + (logical - c->logical);
+			if (copy >= c->copies)
+				return -ENOENT;
+			*physical = c->physical[copy] + (logical - c->logical);
 			return 0;
 		}
 	}
@@ -247,23 +257,23 @@ static int chunk_add(struct btrfs_fs *b, uint64_t logical, const uint8_t *p,
 		     uint32_t size)
 {
 	const struct fsimg_window *w = &b->win;
-	uint64_t length, type, physical = 0, end;
+	struct btrfs_chunk c = { .logical = logical };
+	uint64_t type, end;
 	unsigned n, i;
 	size_t pos;
-	bool found = false;
 
 	if (size < 48 + 32)
 		return fsimg_werr(w, -EUCLEAN, "chunk at %llu: truncated",
 				  (unsigned long long)logical);
-	length = get_le64(p);
+	c.length = get_le64(p);
 	type = get_le64(p + 24);
 	n = get_le16(p + 44);
-	if (!n || size < 48 + (size_t)n * 32 || !length ||
-	    ckd_add(&end, logical, length))
+	if (!n || size < 48 + (size_t)n * 32 || !c.length ||
+	    ckd_add(&end, logical, c.length))
 		return fsimg_werr(w, -EUCLEAN,
 				  "chunk at %llu: %u stripes, length %llu",
 				  (unsigned long long)logical, n,
-				  (unsigned long long)length);
+				  (unsigned long long)c.length);
 	if (type & BTRFS_STRIPED)
 		return fsimg_werr(w, -EOPNOTSUPP,
 				  "chunk at %llu: a striped or parity profile "
@@ -275,15 +285,13 @@ static int chunk_add(struct btrfs_fs *b, uint64_t logical, const uint8_t *p,
 				  "chunk at %llu: %u stripes in a single "
 				  "profile",
 				  (unsigned long long)logical, n);
-	for (i = 0; i < n && !found; i++) {
+	for (i = 0; i < n && c.copies < BTRFS_COPIES_MAX; i++) {
 		const uint8_t *s = p + 48 + (size_t)i * 32;
 
-		if (get_le64(s) == b->devid) {
-			physical = get_le64(s + 8);
-			found = true;
-		}
+		if (get_le64(s) == b->devid)
+			c.physical[c.copies++] = get_le64(s + 8);
 	}
-	if (!found)
+	if (!c.copies)
 		return fsimg_werr(w, -EOPNOTSUPP,
 				  "chunk at %llu: no copy on this device",
 				  (unsigned long long)logical);
@@ -299,24 +307,25 @@ static int chunk_add(struct btrfs_fs *b, uint64_t logical, const uint8_t *p,
 	    (pos < b->nchunks && b->chunks[pos].logical < end)) {
 		/* the system chunks are in the tree as well: the same one */
 		if (pos > 0 && b->chunks[pos - 1].logical == logical &&
-		    b->chunks[pos - 1].length == length &&
-		    b->chunks[pos - 1].physical == physical)
+		    b->chunks[pos - 1].length == c.length &&
+		    b->chunks[pos - 1].physical[0] == c.physical[0])
 			return 0;
 		return fsimg_werr(w, -EUCLEAN, "chunk at %llu overlaps another",
 				  (unsigned long long)logical);
 	}
-	if (!(b->nchunks & (b->nchunks + 1)) || !b->chunks) {
-		size_t cap = b->nchunks ? (b->nchunks + 1) * 2 : 16;
-		struct btrfs_chunk *c =
+	if (b->nchunks == b->chunks_cap) {
+		size_t cap = b->chunks_cap ? b->chunks_cap * 2 : 16;
+		struct btrfs_chunk *grown =
 			realloc(b->chunks, cap * sizeof(*b->chunks));
 
-		if (!c)
+		if (!grown)
 			return -ENOMEM;
-		b->chunks = c;
+		b->chunks = grown;
+		b->chunks_cap = cap;
 	}
 	memmove(&b->chunks[pos + 1], &b->chunks[pos],
 		(b->nchunks - pos) * sizeof(*b->chunks));
-	b->chunks[pos] = (struct btrfs_chunk){ logical, length, physical };
+	b->chunks[pos] = c;
 	b->nchunks++;
 	return 0;
 }
@@ -355,40 +364,81 @@ static int sys_chunks(struct btrfs_fs *b, const uint8_t *sb)
 /* --- trees -------------------------------------------------------------------
  */
 
-/* Reads and checks the node at logical into buf; its level must be level. */
+/* Reads copy copy of the node at logical; why says what was wrong. */
+static int node_copy(struct btrfs_fs *b, uint64_t logical, unsigned copy,
+		     uint8_t *buf, uint64_t *phys, char *why, size_t room)
+{
+	uint32_t want, got;
+	int rc;
+
+	rc = btrfs_map_copy(b, logical, b->nodesize, copy, phys);
+	if (rc) {
+		snprintf(why, room, "not in any chunk");
+		return rc == -ENOENT && copy ? -ENOENT : -EUCLEAN;
+	}
+	rc = fsimg_wread_cached(&b->win, *phys, buf, b->nodesize);
+	if (rc) {
+		snprintf(why, room, "cannot read: %s", strerror(-rc));
+		return rc;
+	}
+	want = get_le32(buf);
+	got = fsimg_crc32c(0, buf + BTRFS_CSUM_SIZE,
+			   b->nodesize - BTRFS_CSUM_SIZE);
+	if (want != got) {
+		snprintf(why, room, "checksum %08x, computed %08x", want, got);
+		return -EUCLEAN;
+	}
+	if (get_le64(buf + 0x30) != logical ||
+	    memcmp(buf + 0x20, b->metadata_uuid, 16)) {
+		snprintf(why, room,
+			 "not the node of this filesystem at logical %llu",
+			 (unsigned long long)logical);
+		return -EUCLEAN;
+	}
+	return 0;
+}
+
+/*
+ * Reads and checks the node at logical into buf; its level must be level.
+ * A copy that fails its checks is passed over for the next one (DUP
+ * metadata keeps two), as the kernel does; the first one's failure is
+ * said either way.
+ */
 static int node_read(struct btrfs_fs *b, uint64_t logical, unsigned level,
 		     uint8_t *buf)
 {
 	const struct fsimg_window *w = &b->win;
-	uint64_t phys;
-	uint32_t want, got, n, max;
-	int rc;
+	uint64_t phys, first = 0;
+	uint32_t n, max;
+	char why[96], first_why[96];
+	int rc, first_rc = 0;
 
-	rc = btrfs_map(b, logical, b->nodesize, &phys);
-	if (rc)
-		return fsimg_werr(w, -EUCLEAN,
-				  "tree node at logical %llu: not in any "
-				  "chunk",
-				  (unsigned long long)logical);
-	rc = fsimg_wread_cached(w, phys, buf, b->nodesize);
-	if (rc)
-		return fsimg_werr(w, rc, "tree node at byte %llu: cannot read",
-				  fsimg_wabs(w, phys));
-	want = get_le32(buf);
-	got = fsimg_crc32c(0, buf + BTRFS_CSUM_SIZE,
-			   b->nodesize - BTRFS_CSUM_SIZE);
-	if (want != got)
-		return fsimg_werr(w, -EUCLEAN,
-				  "tree node at byte %llu: checksum %08x, "
-				  "computed %08x",
-				  fsimg_wabs(w, phys), want, got);
-	if (get_le64(buf + 0x30) != logical ||
-	    memcmp(buf + 0x20, b->metadata_uuid, 16))
-		return fsimg_werr(w, -EUCLEAN,
-				  "tree node at byte %llu: not the node of "
-				  "this filesystem at logical %llu",
-				  fsimg_wabs(w, phys),
-				  (unsigned long long)logical);
+	for (unsigned copy = 0;; copy++) {
+		rc = node_copy(b, logical, copy, buf, &phys, why, sizeof(why));
+		if (!rc)
+			break;
+		if (!copy) {
+			first_rc = rc;
+			first = phys;
+			memcpy(first_why, why, sizeof(why));
+			if (rc == -EUCLEAN && !strcmp(why, "not in any chunk"))
+				return fsimg_werr(w, -EUCLEAN,
+						  "tree node at logical %llu: "
+						  "not in any chunk",
+						  (unsigned long long)logical);
+		}
+		if (rc == -ENOENT || copy + 1 >= BTRFS_COPIES_MAX)
+			return fsimg_werr(w, first_rc,
+					  "tree node at byte %llu: %s",
+					  fsimg_wabs(w, first), first_why);
+	}
+	/* said once: a damaged node is read again and again */
+	if (phys != first && first_rc && !atomic_exchange(&b->noted_copy, true))
+		fsimg_werr(w, 0,
+			   "tree node at byte %llu: %s; its copy at byte %llu "
+			   "read instead",
+			   fsimg_wabs(w, first), first_why,
+			   fsimg_wabs(w, phys));
 	n = get_le32(buf + 0x60);
 	max = level ? (b->nodesize - BTRFS_HDR_SIZE) / BTRFS_KEYPTR_SIZE
 		    : (b->nodesize - BTRFS_HDR_SIZE) / BTRFS_ITEM_SIZE;

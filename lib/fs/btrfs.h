@@ -30,6 +30,8 @@
 
 #include "internal.h"
 
+#include <stdatomic.h>
+
 extern const struct fsimg_driver fsimg_btrfs_driver;
 #define BTRFS_DBG(...) DRV_DBG(fsimg_btrfs_driver, __VA_ARGS__)
 
@@ -77,8 +79,13 @@ struct btrfs_key {
 	uint64_t offset;
 };
 
+/* copies of a chunk on the one device we read (DUP: 2) */
+#define BTRFS_COPIES_MAX 4u
+
 struct btrfs_chunk {
-	uint64_t logical, length, physical;
+	uint64_t logical, length;
+	uint64_t physical[BTRFS_COPIES_MAX];
+	unsigned copies;
 };
 
 struct btrfs_fs {
@@ -92,10 +99,11 @@ struct btrfs_fs {
 	uint32_t sectorsize, nodesize;
 	uint16_t csum_type;
 	uint8_t root_level, chunk_root_level;
-	unsigned sb_copy; /* which superblock copy was used: 0, 1, 2 */
+	unsigned sb_copy;	/* which superblock copy was used: 0, 1, 2 */
+	atomic_bool noted_copy; /* a node's second copy was read: said */
 
 	struct btrfs_chunk *chunks; /* sorted by logical */
-	size_t nchunks;
+	size_t nchunks, chunks_cap;
 
 	uint64_t tree;	    /* the subvolume opened */
 	uint64_t tree_root; /* its root node */
@@ -140,6 +148,9 @@ int btrfs_key_cmp(const struct btrfs_key *a, const struct btrfs_key *b);
 /* The device offset of logical bytes [logical, logical + len). */
 int btrfs_map(const struct btrfs_fs *b, uint64_t logical, uint64_t len,
 	      uint64_t *physical);
+/* The same in copy number copy: -ENOENT past the last copy. */
+int btrfs_map_copy(const struct btrfs_fs *b, uint64_t logical, uint64_t len,
+		   unsigned copy, uint64_t *physical);
 /* The root node (and level) of tree id; -ENOENT when there is none. */
 int btrfs_tree_root(struct btrfs_fs *b, uint64_t tree, uint64_t *root,
 		    uint8_t *level);

@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
-# Shared by the XFS bats files: images, populating them through the
-# kernel, and the comparisons with the kernel's view (the ground truth).
+# Shared by the XFS bats files: images, and populating them through the
+# kernel, whose view is the ground truth (tests/lib/kernel_view.bash).
 
 XFS_TESTS=$FSIMG_SRCDIR/tests/xfs
-# the canonical listing of a tree (kernel mount, fsimg JSON, extraction)
-TREE=$FSIMG_SRCDIR/tests/ext/ext_tree.py
+# shellcheck source=../lib/kernel_view.bash
+source "$FSIMG_SRCDIR/tests/lib/kernel_view.bash"
 
 need_kernel_xfs() {
 	is_root || skip "needs root: kernel loop mounts are the ground truth"
@@ -33,40 +33,6 @@ populate() {
 	bash "$XFS_TESTS/populate.sh" "$mnt" "${2:-full}" >/dev/null
 	umount "$mnt"
 	rmdir "$mnt"
-}
-
-# kernel_view IMG OUT: OUT.meta every field, OUT.data types, targets and
-# contents, as a read-only kernel loop mount shows them
-kernel_view() {
-	local mnt rc=0
-	mnt=$(mktemp -d)
-	mount -o ro,loop "$1" "$mnt"
-	python3 "$TREE" fs "$mnt" >"$2.meta" &&
-		python3 "$TREE" fs "$mnt" --content --no-xattrs \
-			--fields type,target >"$2.data" || rc=1
-	umount "$mnt"
-	rmdir "$mnt"
-	return $rc
-}
-
-# same_as_kernel IMG [fsimg options]: every field of every entry from
-# `ls -R --json` (names, types, modes, owners, sizes, blocks, ns times,
-# inode numbers, link counts, devices, targets, xattrs and ACLs), and the
-# contents `get` writes, equal the kernel's
-same_as_kernel() {
-	local img=$1 out
-	shift
-	out=$(mktemp -d "$BATS_TEST_TMPDIR/cmp.XXXX")
-	kernel_view "$img" "$out/kernel"
-	fsimg ls -R --json "$@" "$img" >"$out/ls.json"
-	python3 "$TREE" json "$out/ls.json" >"$out/fsimg.meta"
-	diff -u "$out/kernel.meta" "$out/fsimg.meta"
-	fsimg get -q "$@" "$img" / "$out/get"
-	python3 "$TREE" fs "$out/get" --content --no-xattrs \
-		--fields type,target >"$out/get.data"
-	diff -u "$out/kernel.data" "$out/get.data"
-	[ "$(wc -l <"$out/kernel.meta")" -gt 10 ]
-	rm -rf "$out"
 }
 
 # fork_format IMG INO: the data and attribute fork formats xfs_db reads
