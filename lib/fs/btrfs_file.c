@@ -593,6 +593,7 @@ static int find_extent(struct btrfs_fs *b, const struct btrfs_inode *in,
 	int rc;
 
 	*next = UINT64_MAX;
+	memset(e, 0, sizeof(*e));
 	rc = btrfs_search_le(b, in->root, in->level, &k, p);
 	if (rc < 0)
 		return rc;
