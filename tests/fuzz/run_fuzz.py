@@ -3,7 +3,7 @@
 """Seed corpus and test driver for the fuzz harnesses.
 
 Inputs, per kind (iso, eltorito, ext, fat, ufs, udf, part, wire, bootcfg,
-xenwire, container, broker, lvm, xfs):
+xenwire, container, broker, lvm, xfs, btrfs):
     generated   crafted images of our own generators and small images made
                 by the real tools (mkcrafted.py, xorriso, mke2fs, mkfs.fat,
                 makefs); they differ from run to run (times, UUIDs)
@@ -251,7 +251,7 @@ def ufs_seeds(out):
                                stdout=subprocess.DEVNULL)
 
 
-XFS_UUID = "0f5e7a3c-9b1d-4e2f-8a6b-1c2d3e4f5a6b"
+SEED_UUID = "0f5e7a3c-9b1d-4e2f-8a6b-1c2d3e4f5a6b"
 
 
 def xfs_tree(top):
@@ -303,7 +303,7 @@ def xfs_seeds(out):
             img = os.path.join(tmp, name + ".img")
             with open(img, "wb") as f:
                 f.truncate(16 << 20)
-            uuid = [] if "crc=0" in opts else ["-m", "uuid=" + XFS_UUID]
+            uuid = [] if "crc=0" in opts else ["-m", "uuid=" + SEED_UUID]
             r = subprocess.run([mkfs, "-q", "-f", "-p", proto] + uuid +
                                opts + [img], env=env,
                                stdout=subprocess.DEVNULL,
@@ -374,6 +374,69 @@ def xfs_kernel_seed(out, tmp, env):
         data = f.read()
     with open(os.path.join(out, "xfs_kernel_1k.fzs"), "wb") as f:
         f.write(sparse_encode(data))
+
+
+BTRFS_KERNEL_TREE = r"""
+set -e
+cd "$1"
+for alg in zstd lzo zlib; do
+    mount -o remount,compress-force=$alg "$1"
+    python3 -c 'import sys; sys.stdout.write("compressible %s " * 3000)' >"$alg"
+    echo small >"$alg-inline"
+done
+mount -o remount,compress=no "$1"
+btrfs -q subvolume create sub
+echo insub >sub/file
+ln sub/file sub/hard
+btrfs -q subvolume create sub/nested
+btrfs -q subvolume snapshot sub snap
+setfattr -n user.a -v 1 sub/file
+fallocate -l 64K prealloc
+"""
+
+
+def btrfs_seeds(out):
+    """Small btrfs images (24 MiB, mixed block groups so that one chunk
+    holds data and metadata, sparse-encoded with the checksum fix bit):
+    one made by mkfs.btrfs --rootdir; as root with the kernel's btrfs,
+    one written through a loop mount with zstd, lzo and zlib extents,
+    subvolumes, a snapshot, an xattr and a preallocated file."""
+    mkfs = shutil.which("mkfs.btrfs")
+    if not mkfs:
+        return
+    with tempfile.TemporaryDirectory(prefix="fsimg-btrfs-") as tmp:
+        src = os.path.join(tmp, "src")
+        xfs_tree(src)
+        os.unlink(os.path.join(src, "fifo"))
+        for name, extra, kernel in (("btrfs_rootdir", ["--rootdir", src],
+                                     False),
+                                    ("btrfs_kernel", [], True)):
+            img = os.path.join(tmp, name + ".img")
+            with open(img, "wb") as f:
+                f.truncate(24 << 20)
+            if subprocess.run([mkfs, "-q", "-f", "--mixed", "-U", SEED_UUID] +
+                              extra + [img], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL).returncode != 0:
+                continue
+            if kernel:
+                if os.geteuid() != 0 or not shutil.which("setfattr"):
+                    continue
+                mnt = os.path.join(tmp, "mnt")
+                os.makedirs(mnt, exist_ok=True)
+                if subprocess.run(["mount", "-o", "loop", img, mnt],
+                                  stderr=subprocess.DEVNULL).returncode:
+                    continue
+                try:
+                    r = subprocess.run(["bash", "-c", BTRFS_KERNEL_TREE,
+                                        "-", mnt], stdout=subprocess.DEVNULL)
+                finally:
+                    subprocess.run(["umount", mnt], check=True)
+                if r.returncode != 0:
+                    continue
+            with open(img, "rb") as f:
+                data = f.read()
+            with open(os.path.join(out, name + ".fzs"), "wb") as f:
+                f.write(sparse_encode(data))
 
 
 def udf_seeds(out):
@@ -687,19 +750,21 @@ def xenwire_seeds(out):
 
 
 KINDS = ("iso", "eltorito", "ext", "fat", "ufs", "part", "wire", "bootcfg",
-         "xenwire", "container", "broker", "lvm", "udf", "xfs")
+         "xenwire", "container", "broker", "lvm", "udf", "xfs", "btrfs")
 # libFuzzer's -max_len for each kind: the metadata the harness walks
 # lies in the first few hundred KiB of every seed
 MAX_LEN = {"iso": 524288, "eltorito": 131072, "ext": 262144,
            "fat": 262144, "ufs": 262144, "part": 131072, "wire": 65536,
            "bootcfg": 65536, "xenwire": 65536, "container": 262144,
-           "broker": 8192, "lvm": 65536, "udf": 1048576, "xfs": 262144}
+           "broker": 8192, "lvm": 65536, "udf": 1048576, "xfs": 262144,
+           "btrfs": 262144}
 # what scripts/fuzz.sh --save keeps of an input in tests/fuzz/corpus/: the
 # committed corpus stays small, and CI's fixed-seed run starts from it
 SAVE_MAX_LEN = {"iso": 131072, "eltorito": 16384, "ext": 65536,
                 "fat": 65536, "ufs": 65536, "part": 65536, "wire": 16384,
                 "bootcfg": 16384, "xenwire": 16384, "container": 65536,
-                "broker": 4096, "lvm": 16384, "udf": 262144, "xfs": 262144}
+                "broker": 4096, "lvm": 16384, "udf": 262144, "xfs": 262144,
+                "btrfs": 262144}
 
 
 # Boot configurations (tests/fuzz/fuzz_bootcfg.c): the first byte picks
@@ -900,6 +965,8 @@ def generated(out, kind, max_size):
         udf_seeds(out)
     elif kind == "xfs":
         xfs_seeds(out)
+    elif kind == "btrfs":
+        btrfs_seeds(out)
     elif kind == "part":
         part_seeds(out)
     elif kind == "wire":
