@@ -142,3 +142,21 @@ teardown() {
 	[ "$status" -eq 0 ]
 	! is_mounted "$T/mnt"
 }
+
+@test "user: a btrfs image (mkfs.btrfs --rootdir) mounts, its tree reads back; subvol= too" {
+	command -v mkfs.btrfs >/dev/null || skip "needs mkfs.btrfs"
+	truncate -s 300M "$T/b.img"
+	mkfs.btrfs -q -f --rootdir "$T/src" "$T/b.img" >/dev/null
+	chmod 644 "$T/b.img"
+	run as_user "$FSIMG" mount "$T/b.img" "$T/mnt"
+	[ "$status" -eq 0 ]
+	[ "$(findmnt -rn -o FSTYPE --mountpoint "$T/mnt")" = fuse.fsimg ]
+	same_tree "$T/src" "$T/mnt" as_user
+	run as_user "$FSIMG" umount "$T/mnt"
+	[ "$status" -eq 0 ]
+	! is_mounted "$T/mnt"
+	run as_user "$FSIMG" mount -o subvolid=4242 "$T/b.img" "$T/mnt"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"no subvolume 4242"* ]]
+	! is_mounted "$T/mnt"
+}

@@ -368,6 +368,41 @@ initrd /boot/initrd.img-6.1.0-28-amd64"
 		"$T/files/vmlinuz" "$T/files/initrd"
 }
 
+@test "xenboot: an openSUSE-style btrfs root: grub2 inside the default subvolume, a snapshot" {
+	command -v mkfs.btrfs >/dev/null || skip "no mkfs.btrfs (btrfs-progs)"
+	is_root || skip "needs root: the subvolumes are made through the kernel"
+	grep -qw btrfs /proc/filesystems || modprobe btrfs 2>/dev/null ||
+		skip "the kernel has no btrfs"
+	local mnt id snap=@/.snapshots/1/snapshot
+	rm -f "$T/suse.img"
+	truncate -s 300M "$T/suse.img"
+	mkfs.btrfs -q -f "$T/suse.img" >/dev/null
+	mnt=$(mktemp -d)
+	mount -o loop "$T/suse.img" "$mnt"
+	btrfs -q subvolume create "$mnt/@"
+	btrfs -q subvolume create "$mnt/@/.snapshots"
+	mkdir "$mnt/@/.snapshots/1"
+	btrfs -q subvolume create "$mnt/$snap"
+	mkdir -p "$mnt/$snap/boot/grub2"
+	cp "$T/files/vmlinuz" "$mnt/$snap/boot/vmlinuz-6.4.0-150600.23.25-default"
+	cp "$T/files/initrd" "$mnt/$snap/boot/initrd-6.4.0-150600.23.25-default"
+	cat >"$mnt/$snap/boot/grub2/grub.cfg" <<-'EOF'
+		set btrfs_relative_path="yes"
+		menuentry 'SLES 15-SP6' --class sles {
+			insmod btrfs
+			linux /boot/vmlinuz-6.4.0-150600.23.25-default root=UUID=0a1b ${extra_cmdline} splash=silent quiet
+			initrd /boot/initrd-6.4.0-150600.23.25-default
+		}
+	EOF
+	id=$(btrfs subvolume list "$mnt" | awk -v p="$snap" '$NF == p {print $2}')
+	btrfs subvolume set-default "$id" "$mnt"
+	umount "$mnt"
+	rmdir "$mnt"
+	chmod 644 "$T/suse.img"
+	xb "$T/out" "$T/suse.img"
+	expect_boot "$T/result" "root=UUID=0a1b splash=silent quiet"
+}
+
 # mkuki OUT CMDLINE: a unified kernel image (a PE file) whose .linux and
 # .initrd sections are the guest's kernel and initrd
 mkuki() {
