@@ -368,7 +368,7 @@ initrd /boot/initrd.img-6.1.0-28-amd64"
 		"$T/files/vmlinuz" "$T/files/initrd"
 }
 
-@test "xenboot: an openSUSE-style btrfs root: grub2 inside the default subvolume, a snapshot" {
+@test "xenboot: an openSUSE-style btrfs root in GPT partition 2: grub2 inside the default subvolume, a snapshot" {
 	command -v mkfs.btrfs >/dev/null || skip "no mkfs.btrfs (btrfs-progs)"
 	is_root || skip "needs root: the subvolumes are made through the kernel"
 	grep -qw btrfs /proc/filesystems || modprobe btrfs 2>/dev/null ||
@@ -398,8 +398,9 @@ initrd /boot/initrd.img-6.1.0-28-amd64"
 	btrfs subvolume set-default "$id" "$mnt"
 	umount "$mnt"
 	rmdir "$mnt"
-	chmod 644 "$T/suse.img"
-	xb "$T/out" "$T/suse.img"
+	gpt_disk "$T/suse-disk.img" "$T/suse.img"
+	chmod 644 "$T/suse-disk.img"
+	xb "$T/out" "$T/suse-disk.img"
 	expect_boot "$T/result" "root=UUID=0a1b splash=silent quiet"
 }
 
