@@ -54,11 +54,18 @@ static void fix_sums(int fd)
 						  : m + 65536 + 0x20,
 	       16);
 	ns = get_le32(m + 65536 + 0x94);
-	if (ns >= 4096 && ns <= 65536 && !(ns & (ns - 1)))
-		for (size_t off = 0; off + ns <= size; off += 4096)
+	/* only where the input wrote: holes hold no node */
+	for (off_t data = lseek(fd, 0, SEEK_DATA), hole; data >= 0;
+	     data = lseek(fd, hole, SEEK_DATA)) {
+		hole = lseek(fd, data, SEEK_HOLE);
+		if (hole < 0 || ns < 4096 || ns > 65536 || (ns & (ns - 1)))
+			break;
+		for (size_t off = (size_t)data & ~(size_t)4095;
+		     off < (size_t)hole && off + ns <= size; off += 4096)
 			if (!memcmp(m + off + 32, fsid, 16) && off != sbs[0] &&
 			    off != sbs[1])
 				fix_at(m + off, ns);
+	}
 	for (unsigned i = 0; i < 2; i++)
 		if (sbs[i] + 4096 <= size &&
 		    !memcmp(m + sbs[i] + 0x40, "_BHRfS_M", 8))
