@@ -37,6 +37,10 @@ setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
 }
 
+teardown() {
+	kernel_teardown
+}
+
 @test "btrfs: info names the type, label, uuid, size, checksum and features" {
 	run fsimg info --json "$RIMG"
 	[ "$status" -eq 0 ]
@@ -61,7 +65,7 @@ setup() {
 	need_kernel_btrfs
 	local mnt
 	mkbtrfs c.img 400M
-	mnt=$(mktemp -d)
+	mnt=$(kmnt)
 	for alg in zstd lzo zlib; do
 		mount -o "loop,compress-force=$alg" c.img "$mnt"
 		mkdir "$mnt/$alg"
@@ -100,7 +104,7 @@ setup() {
 subvols() {
 	local mnt
 	mkbtrfs "$1" 300M
-	mnt=$(mktemp -d)
+	mnt=$(kmnt)
 	mount -o loop "$1" "$mnt"
 	echo top >"$mnt/top"
 	btrfs -q subvolume create "$mnt/sub"
@@ -154,7 +158,7 @@ subvols() {
 	need_kernel_btrfs
 	local mnt id
 	subvols d.img
-	mnt=$(mktemp -d)
+	mnt=$(kmnt)
 	mount -o loop d.img "$mnt"
 	id=$(btrfs subvolume list "$mnt" | awk '$NF == "sub" {print $2}')
 	btrfs subvolume set-default "$id" "$mnt"

@@ -8,11 +8,27 @@
 # the canonical listing of a tree (kernel mount, fsimg JSON, extraction)
 TREE=$FSIMG_SRCDIR/tests/ext/ext_tree.py
 
+# kmnt: a new mount point inside the test's own directory, so that
+# kernel_teardown finds what a failed test left mounted there
+kmnt() {
+	mktemp -d "${BATS_TEST_TMPDIR:-/tmp}/mnt.XXXXXX"
+}
+
+# kernel_teardown: unmounts what is still mounted below the test's
+# directory (the loop devices go with it), innermost first
+kernel_teardown() {
+	local m
+	[ -n "${BATS_TEST_TMPDIR:-}" ] || return 0
+	findmnt -rn -o TARGET | grep -F "$BATS_TEST_TMPDIR/" | sort -r |
+		while read -r m; do umount "$m" 2>/dev/null || umount -l "$m"; done
+	return 0
+}
+
 # kernel_view IMG OUT: OUT.meta every field, OUT.data types, targets and
 # contents, as a read-only kernel loop mount shows them
 kernel_view() {
 	local mnt rc=0
-	mnt=$(mktemp -d)
+	mnt=$(kmnt)
 	mount -o "ro,loop${KERNEL_MOUNT_OPTS:+,$KERNEL_MOUNT_OPTS}" "$1" "$mnt"
 	python3 "$TREE" fs "$mnt" >"$2.meta" &&
 		python3 "$TREE" fs "$mnt" --content --no-xattrs \

@@ -26,6 +26,10 @@ setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
 }
 
+teardown() {
+	kernel_teardown
+}
+
 @test "xfs: info names the type, version, label, uuid, size and a clean log" {
 	run fsimg info --json "$XIMG"
 	[ "$status" -eq 0 ]
@@ -58,7 +62,7 @@ setup() {
 	need_kernel_xfs
 	local mnt ino
 	# the forms populate.sh meant to make are there (xfs_db's reading)
-	mnt=$(mktemp -d)
+	mnt=$(kmnt)
 	mount -o ro,loop "$FULL" "$mnt"
 	for f in sf blk leaf node frag attrs/leafy attrs/nodey longlink; do
 		echo "$f $(stat -c %i "$mnt/$f")"
@@ -116,7 +120,7 @@ setup() {
 	local mnt
 	# three 700 GiB groups: inodes in the third have numbers above 2^32
 	mkxfs big.img 2100G -d agsize=700g -l size=64m
-	mnt=$(mktemp -d)
+	mnt=$(kmnt)
 	mount -o loop big.img "$mnt"
 	for i in 1 2 3 4 5 6 7 8; do
 		mkdir "$mnt/d$i"
@@ -182,7 +186,7 @@ v4_tree() {
 	need_kernel_xfs
 	local mnt
 	mkxfs d.img 300M
-	mnt=$(mktemp -d)
+	mnt=$(kmnt)
 	mount -o loop d.img "$mnt"
 	echo data >"$mnt/newfile"
 	sync

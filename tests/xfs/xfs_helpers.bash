@@ -28,11 +28,13 @@ mkxfs() {
 # populate IMG [small]: tests/xfs/populate.sh through a kernel mount
 populate() {
 	local mnt
-	mnt=$(mktemp -d)
+	mnt=$(kmnt)
+	local rc=0
 	mount -o loop "$1" "$mnt"
-	bash "$XFS_TESTS/populate.sh" "$mnt" "${2:-full}" >/dev/null
+	bash "$XFS_TESTS/populate.sh" "$mnt" "${2:-full}" >/dev/null || rc=$?
 	umount "$mnt"
 	rmdir "$mnt"
+	return $rc
 }
 
 # fork_format IMG INO: the data and attribute fork formats xfs_db reads
