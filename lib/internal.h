@@ -428,6 +428,19 @@ void fsimg_details_num(struct fsimg_details *d, const char *key,
 		       uint64_t value);
 void fsimg_details_bool(struct fsimg_details *d, const char *key, bool value);
 
+/*
+ * lib/inflate.c: decompresses a whole block into out (the input may be
+ * padded past the stream's end): 0, -EUCLEAN, -ENOMEM. Without produced,
+ * the stream must fill all outlen bytes; with it, *produced says how many
+ * it filled. zlib with its header, or raw deflate; zstd through stream
+ * (a ZSTD_DStream the caller keeps for many blocks) or, when NULL, its
+ * own.
+ */
+int fsimg_inflate_zlib(const void *in, size_t inlen, void *out, size_t outlen,
+		       bool raw, size_t *produced);
+int fsimg_inflate_zstd(void *stream, const void *in, size_t inlen, void *out,
+		       size_t outlen, size_t *produced);
+
 /* Days since the epoch of a proleptic Gregorian date (UTC). */
 int64_t fsimg_days_from_civil(int64_t y, unsigned m, unsigned d);
 

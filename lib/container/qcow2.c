@@ -19,7 +19,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <zlib.h>
 #include <zstd.h>
 
 #define QCOW2_MAGIC 0x514649fbu
@@ -239,49 +238,6 @@ static int qcow2_map(struct fsimg_source *s, uint64_t off, uint64_t len,
 
 /* --- compressed clusters ----------------------------------------------- */
 
-static int inflate_zlib(const uint8_t *in, size_t inlen, uint8_t *out,
-			size_t outlen)
-{
-	z_stream z;
-	int rc;
-
-	memset(&z, 0, sizeof(z));
-	if (inflateInit2(&z, -15) != Z_OK)
-		return -ENOMEM;
-	z.next_in = (Bytef *)in;
-	z.avail_in = (uInt)inlen;
-	z.next_out = out;
-	z.avail_out = (uInt)outlen;
-	rc = inflate(&z, Z_FINISH);
-	inflateEnd(&z);
-	/* the input is sector-padded: the output must be whole */
-	if ((rc != Z_STREAM_END && rc != Z_OK && rc != Z_BUF_ERROR) ||
-	    z.avail_out)
-		return -EUCLEAN;
-	return 0;
-}
-
-static int inflate_zstd(ZSTD_DStream *d, const uint8_t *in, size_t inlen,
-			uint8_t *out, size_t outlen)
-{
-	ZSTD_inBuffer ib = { in, inlen, 0 };
-	ZSTD_outBuffer ob = { out, outlen, 0 };
-	int rc = 0;
-
-	ZSTD_initDStream(d);
-	while (ob.pos < ob.size) {
-		size_t r = ZSTD_decompressStream(d, &ob, &ib);
-
-		if (ZSTD_isError(r)) {
-			rc = -EUCLEAN;
-			break;
-		}
-		if (r == 0 || ib.pos == ib.size)
-			break;
-	}
-	return rc ? rc : ob.pos == ob.size ? 0 : -EUCLEAN;
-}
-
 /* Cluster vcluster, compressed, into out (cluster bytes). */
 static int decompress(struct fsimg_source *s, uint64_t vcluster, uint8_t *out)
 {
@@ -312,8 +268,10 @@ static int decompress(struct fsimg_source *s, uint64_t vcluster, uint8_t *out)
 	rc = fsimg_source_read(s->lower, hoff, in, (size_t)clen);
 	if (!rc)
 		rc = q->compression
-			     ? inflate_zstd(q->zctx, in, clen, out, q->cluster)
-			     : inflate_zlib(in, clen, out, q->cluster);
+			     ? fsimg_inflate_zstd(q->zctx, in, clen, out,
+						  q->cluster, NULL)
+			     : fsimg_inflate_zlib(in, clen, out, q->cluster,
+						  true, NULL);
 	if (rc == -EUCLEAN)
 		return fsimg_serr(s, rc,
 				  "compressed cluster %llu at byte %llu does "

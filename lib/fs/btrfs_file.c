@@ -23,8 +23,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/stat.h>
-#include <zlib.h>
-#include <zstd.h>
 
 #define BTRFS_MAX_COMPRESSED (128u * 1024) /* per extent, either side */
 #define BTRFS_MAX_INLINE     65536u
@@ -461,48 +459,6 @@ int btrfs_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
 /* --- file data -------------------------------------------------------------
  */
 
-static int zlib_inflate(const uint8_t *in, size_t inlen, uint8_t *out,
-			size_t outlen)
-{
-	z_stream z;
-	int rc;
-
-	memset(&z, 0, sizeof(z));
-	if (inflateInit(&z) != Z_OK)
-		return -ENOMEM;
-	z.next_in = (Bytef *)(uintptr_t)in;
-	z.avail_in = (uInt)inlen;
-	z.next_out = out;
-	z.avail_out = (uInt)outlen;
-	rc = inflate(&z, Z_FINISH);
-	inflateEnd(&z);
-	return rc == Z_STREAM_END || (rc == Z_BUF_ERROR && !z.avail_out) ||
-			       (rc == Z_OK && !z.avail_out)
-		       ? 0
-		       : -EUCLEAN;
-}
-
-static int zstd_inflate(const uint8_t *in, size_t inlen, uint8_t *out,
-			size_t outlen)
-{
-	ZSTD_DStream *z = ZSTD_createDStream();
-	ZSTD_inBuffer ib = { in, inlen, 0 };
-	ZSTD_outBuffer ob = { out, outlen, 0 };
-	size_t r = 1;
-
-	if (!z)
-		return -ENOMEM;
-	ZSTD_initDStream(z);
-	/* the extent is padded to a sector: stop at the frame's end */
-	while (ob.pos < ob.size && ib.pos < ib.size && r != 0) {
-		r = ZSTD_decompressStream(z, &ob, &ib);
-		if (ZSTD_isError(r))
-			break;
-	}
-	ZSTD_freeDStream(z);
-	return ZSTD_isError(r) ? -EUCLEAN : 0;
-}
-
 /*
  * btrfs's lzo: the total length, then segments (length, lzo1x data) of
  * at most a sector each; a segment header never straddles a sector, so
@@ -544,20 +500,33 @@ static int lzo_inflate(const struct btrfs_fs *b, const uint8_t *in,
 	return 0;
 }
 
+/*
+ * Decompresses an extent into outlen bytes; what its stream does not
+ * fill reads as zeroes, as the kernel has it (the last extent of a file
+ * holds less than its ram_bytes).
+ */
 static int decompress(const struct btrfs_fs *b, unsigned type,
 		      const uint8_t *in, size_t inlen, uint8_t *out,
 		      size_t outlen)
 {
+	size_t got = 0;
+	int rc;
+
 	switch (type) {
 	case COMP_ZLIB:
-		return zlib_inflate(in, inlen, out, outlen);
+		rc = fsimg_inflate_zlib(in, inlen, out, outlen, false, &got);
+		break;
 	case COMP_ZSTD:
-		return zstd_inflate(in, inlen, out, outlen);
+		rc = fsimg_inflate_zstd(NULL, in, inlen, out, outlen, &got);
+		break;
 	case COMP_LZO:
 		return lzo_inflate(b, in, inlen, out, outlen);
 	default:
 		return -EOPNOTSUPP;
 	}
+	if (!rc && got < outlen)
+		memset(out + got, 0, outlen - got);
+	return rc;
 }
 
 /* An open file: its inode, and the last compressed extent decompressed. */

@@ -76,17 +76,10 @@ out:
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	int fd = memfd_create("fuzz.img", MFD_CLOEXEC), fd2;
-	bool fix;
+	int fd = fuzz_sparse_memfd(data, size, fix_sums), fd2;
 
 	if (fd < 0)
 		return 0;
-	if (fuzz_sparse_fill(fd, data, size, &fix)) {
-		close(fd);
-		return 0;
-	}
-	if (fix)
-		fix_sums(fd);
 	fd2 = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	fuzz_fs_fd(fd, "btrfs", "");
 	if (fd2 >= 0)

@@ -4,6 +4,7 @@
 #include "internal.h"
 
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #define SPARSE_MAGIC	   "FZSPARSE"
@@ -38,4 +39,20 @@ int fuzz_sparse_fill(int fd, const uint8_t *data, size_t size, bool *fix_sums)
 	}
 	*fix_sums = get_le32(data + 8) & SPARSE_FIX_SUMS;
 	return 0;
+}
+
+int fuzz_sparse_memfd(const uint8_t *data, size_t size, void (*fix)(int fd))
+{
+	int fd = memfd_create("fuzz.img", MFD_CLOEXEC);
+	bool want;
+
+	if (fd < 0)
+		return -1;
+	if (fuzz_sparse_fill(fd, data, size, &want)) {
+		close(fd);
+		return -1;
+	}
+	if (want && fix)
+		fix(fd);
+	return fd;
 }

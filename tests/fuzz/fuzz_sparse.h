@@ -25,4 +25,10 @@
  */
 int fuzz_sparse_fill(int fd, const uint8_t *data, size_t size, bool *fix_sums);
 
+/*
+ * A memfd holding the file the input describes, its checksums fixed by
+ * fix (which may be NULL) when the input asks for it; -1 on failure.
+ */
+int fuzz_sparse_memfd(const uint8_t *data, size_t size, void (*fix)(int fd));
+
 #endif

@@ -89,17 +89,9 @@ out:
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	int fd = memfd_create("fuzz.img", MFD_CLOEXEC);
-	bool fix;
+	int fd = fuzz_sparse_memfd(data, size, fix_crcs);
 
-	if (fd < 0)
-		return 0;
-	if (fuzz_sparse_fill(fd, data, size, &fix)) {
-		close(fd);
-		return 0;
-	}
-	if (fix)
-		fix_crcs(fd);
-	fuzz_fs_fd(fd, "xfs", "");
+	if (fd >= 0)
+		fuzz_fs_fd(fd, "xfs", "");
 	return 0;
 }

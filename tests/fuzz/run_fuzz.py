@@ -340,6 +340,21 @@ ln -s "$(printf 'x%.0s' $(seq 1 1000))" longlink
 """
 
 
+def through_kernel(img, mnt, script):
+    """Runs script (bash, the mount point as $1) on a loop mount of img at
+    mnt, made first; unmounts whatever happens. True when all went well."""
+    os.makedirs(mnt, exist_ok=True)
+    if subprocess.run(["mount", "-o", "loop", img, mnt],
+                      stderr=subprocess.DEVNULL).returncode != 0:
+        return False
+    try:
+        r = subprocess.run(["bash", "-c", script, "-", mnt],
+                           stdout=subprocess.DEVNULL)
+    finally:
+        subprocess.run(["umount", mnt], check=True)
+    return r.returncode == 0
+
+
 def xfs_kernel_seed(out, tmp, env):
     """As root, with the kernel's XFS: a 1 KiB-block V5 image written
     through a loop mount, for the forms a prototype file cannot make: a
@@ -348,25 +363,16 @@ def xfs_kernel_seed(out, tmp, env):
     if os.geteuid() != 0 or not shutil.which("setfattr"):
         return
     img = os.path.join(tmp, "kernel.img")
-    mnt = os.path.join(tmp, "mnt")
-    os.makedirs(mnt)
     with open(img, "wb") as f:
         f.truncate(16 << 20)
     if subprocess.run(["mkfs.xfs", "-q", "-f", "-b", "size=1024", "-d",
                        "agcount=1", img], env=env, stdout=subprocess.DEVNULL,
                       stderr=subprocess.DEVNULL).returncode != 0:
         return
-    if subprocess.run(["mount", "-o", "loop", img, mnt],
-                      stderr=subprocess.DEVNULL).returncode != 0:
-        return
-    try:
-        r = subprocess.run(["bash", "-c", XFS_KERNEL_TREE, "-", mnt],
-                           stdout=subprocess.DEVNULL)
-    finally:
-        subprocess.run(["umount", mnt], check=True)
+    ok = through_kernel(img, os.path.join(tmp, "mnt"), XFS_KERNEL_TREE)
     # the mount wrote megabytes of log: formatted afresh (clean, at cycle
     # 1), as mkfs leaves it, the seed is a few KiB of it
-    if r.returncode != 0 or subprocess.run(
+    if not ok or subprocess.run(
             ["xfs_db", "-x", "-c", "logformat", img],
             stdout=subprocess.DEVNULL).returncode != 0:
         return
@@ -421,17 +427,8 @@ def btrfs_seeds(out):
             if kernel:
                 if os.geteuid() != 0 or not shutil.which("setfattr"):
                     continue
-                mnt = os.path.join(tmp, "mnt")
-                os.makedirs(mnt, exist_ok=True)
-                if subprocess.run(["mount", "-o", "loop", img, mnt],
-                                  stderr=subprocess.DEVNULL).returncode:
-                    continue
-                try:
-                    r = subprocess.run(["bash", "-c", BTRFS_KERNEL_TREE,
-                                        "-", mnt], stdout=subprocess.DEVNULL)
-                finally:
-                    subprocess.run(["umount", mnt], check=True)
-                if r.returncode != 0:
+                if not through_kernel(img, os.path.join(tmp, "mnt"),
+                                      BTRFS_KERNEL_TREE):
                     continue
             with open(img, "rb") as f:
                 data = f.read()
