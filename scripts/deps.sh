@@ -26,8 +26,9 @@ pkgs=(
 	udftools genisoimage 7zip
 	# fsimg-snoop attaches to a mount's probes
 	bpftrace
-	# XFS: mkfs.xfs writes the test images
-	xfsprogs
+	# XFS and btrfs: mkfs.xfs, xfs_db and mkfs.btrfs write the test images
+	# (the kernel reads them back); setfacl writes ACLs through the mount
+	xfsprogs btrfs-progs acl
 	# the zsh and fish completions are run by their shells
 	zsh fish
 	fuse3 util-linux mount fdisk e2fsprogs bzip2
