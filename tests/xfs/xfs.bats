@@ -105,14 +105,25 @@ teardown() {
 
 @test "xfs: geometries (1 KiB and 64 KiB blocks, 64 KiB directory blocks, 2 KiB inodes, 4 KiB sectors, no bigtime, nrext64) read as the kernel shows them" {
 	need_kernel_xfs
+	local checked=0 mnt
 	for opts in "-b size=1024" "-b size=65536" "-n size=65536" \
 		"-i size=2048 -m bigtime=0" "-s size=4096" "-i nrext64=1"; do
-		echo "# mkfs.xfs $opts"
 		# shellcheck disable=SC2086 # the options are words
 		mkxfs v.img 400M $opts
+		# blocks larger than a page need a kernel from 6.12 on: where
+		# this one cannot mount an image, it cannot be the reference
+		mnt=$(kmnt)
+		if ! mount -o loop v.img "$mnt" 2>/dev/null; then
+			echo "# mkfs.xfs $opts: this kernel cannot mount it, not compared" >&3
+			continue
+		fi
+		umount "$mnt"
+		echo "# mkfs.xfs $opts"
 		populate v.img small
 		same_as_kernel v.img
+		checked=$((checked + 1))
 	done
+	[ "$checked" -ge 5 ]
 }
 
 @test "xfs: 8-byte inode numbers (shortform directories of them too)" {
