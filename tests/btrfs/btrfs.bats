@@ -10,11 +10,7 @@ load ../bats/helpers
 # shellcheck source=../lib/kernel_view.bash
 source "$FSIMG_SRCDIR/tests/lib/kernel_view.bash"
 
-need_kernel_btrfs() {
-	is_root || skip "needs root: kernel loop mounts are the ground truth"
-	grep -qw btrfs /proc/filesystems || modprobe btrfs 2>/dev/null ||
-		skip "the kernel has no btrfs"
-}
+need_kernel_btrfs() { need_kernel btrfs; }
 
 # mkbtrfs IMG SIZE [mkfs.btrfs options]
 mkbtrfs() {

@@ -8,6 +8,13 @@
 # the canonical listing of a tree (kernel mount, fsimg JSON, extraction)
 TREE=$FSIMG_SRCDIR/tests/ext/ext_tree.py
 
+# need_kernel FSTYPE: skips unless root and the kernel reads FSTYPE
+need_kernel() {
+	is_root || skip "needs root: kernel loop mounts are the ground truth"
+	grep -qw "$1" /proc/filesystems || modprobe "$1" 2>/dev/null ||
+		skip "the kernel has no $1"
+}
+
 # kmnt: a new mount point inside the test's own directory, so that
 # kernel_teardown finds what a failed test left mounted there
 kmnt() {

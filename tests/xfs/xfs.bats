@@ -8,6 +8,8 @@
 
 load ../bats/helpers
 load xfs_helpers
+# gpt_disk
+load ../xen/guests
 
 setup_file() {
 	export XIMG=$BATS_FILE_TMPDIR/x.img
@@ -285,23 +287,11 @@ byte_of() {
 }
 
 @test "xfs: in GPT partition 2, by number and by auto, with its partition in info" {
-	sfdisk_disk() {
-		local size
-		size=$(stat -c %s "$2")
-		truncate -s $((size + 20 * 1048576)) "$1"
-		sfdisk -q "$1" <<-EOF2
-			label: gpt
-			size=8MiB, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B
-			size=$((size / 512)), type=0FC63DAF-8483-4772-8E79-3D69C727E4E4
-		EOF2
-		start=$(sfdisk -J "$1" | jq '.partitiontable.partitions[1].start')
-		dd if="$2" of="$1" bs=512 seek="$start" conv=notrunc status=none
-	}
 	mkdir -p src/boot
 	echo kernel >src/boot/vmlinuz
 	python3 "$XFS_TESTS/mkproto.py" src >proto
 	mkxfs p.img 300M -L bootfs -p proto
-	sfdisk_disk disk.img p.img
+	gpt_disk disk.img p.img
 	[ "$(fsimg cat -p 2 disk.img /boot/vmlinuz)" = kernel ]
 	[ "$(fsimg cat disk.img /boot/vmlinuz)" = kernel ]
 	run fsimg info --json disk.img

@@ -7,11 +7,7 @@ XFS_TESTS=$FSIMG_SRCDIR/tests/xfs
 # shellcheck source=../lib/kernel_view.bash
 source "$FSIMG_SRCDIR/tests/lib/kernel_view.bash"
 
-need_kernel_xfs() {
-	is_root || skip "needs root: kernel loop mounts are the ground truth"
-	grep -qw xfs /proc/filesystems || modprobe xfs 2>/dev/null ||
-		skip "the kernel has no xfs"
-}
+need_kernel_xfs() { need_kernel xfs; }
 
 # mkxfs IMG SIZE [mkfs.xfs options]: mkfs.xfs refuses filesystems under
 # 300 MB unless run by fstests; small test images are what fstests makes
