@@ -70,6 +70,15 @@ int fsm_kernel_mount(struct fsm_req *r, const struct fsm_choice *c)
 		return FSM_EX_SYSERR;
 	}
 	sb_addopt(&o, r->rw ? "rw" : "ro", NULL);
+	/*
+	 * Read-only is read as it is: a log left dirty is not replayed, as
+	 * fsimg's own drivers never replay it (and the kernel refuses to
+	 * replay one onto a read-only loop device, failing the mount).
+	 */
+	if (!r->rw && !strcmp(c->loc.type, "xfs"))
+		sb_addopt(&o, "norecovery", NULL);
+	else if (!r->rw && !strcmp(c->loc.type, "btrfs"))
+		sb_addopt(&o, "rescue=nologreplay", NULL);
 	if (r->kernel_opts.s)
 		sb_addopt(&o, r->kernel_opts.s, NULL);
 	/* A block device that is the whole window needs no loop device. */

@@ -133,3 +133,26 @@ loops_of() { # FILE: loop devices backed by it
 	umount "$T/mnt"
 	[ -z "$(loops_of "$T/disk.img")" ]
 }
+
+@test "a dirty XFS log: the kernel backend mounts it read-only without replaying it, as fsimg reads it" {
+	grep -qw xfs /proc/filesystems || skip "the kernel has no xfs"
+	command -v mkfs.xfs >/dev/null || skip "needs mkfs.xfs"
+	truncate -s 300M "$T/x.img"
+	mkfs.xfs -q "$T/x.img"
+	mkdir "$T/k"
+	mount -o loop "$T/x.img" "$T/k"
+	echo data >"$T/k/newfile"
+	sync
+	xfs_io -x -c "shutdown -f" "$T/k"
+	umount "$T/k"
+	sum=$(sha256sum <"$T/x.img")
+	[[ "$("$FSIMG" info "$T/x.img")" == *"log: dirty"* ]]
+	run "$FSIMG" mount -v "$T/x.img" "$T/mnt"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"kernel xfs"* ]]
+	[[ "$(findmnt -rn -o OPTIONS --mountpoint "$T/mnt")" == ro,*norecovery* ]]
+	diff <(ls -A "$T/mnt") <("$FSIMG" ls "$T/x.img")
+	umount "$T/mnt"
+	# nothing was written to the image
+	[ "$(sha256sum <"$T/x.img")" = "$sum" ]
+}
