@@ -53,18 +53,15 @@ static unsigned ceil_log2(uint64_t v)
 
 /* Parses and checks the superblock in sb (sectsize bytes read). */
 static int xfs_sb_parse(const struct fsimg_window *w, const uint8_t *sb,
-			size_t have, struct xfs_fs *x, bool quiet)
+			size_t have, struct xfs_fs *x)
 {
-#define BAD(...) (quiet ? -EINVAL : fsimg_werr(w, -EUCLEAN, __VA_ARGS__))
+#define BAD(...) fsimg_werr(w, -EUCLEAN, __VA_ARGS__)
 	unsigned long long at = fsimg_wabs(w, 0);
 	uint64_t total;
 
 	if (memcmp(sb, "XFSB", 4))
-		return quiet ? -EINVAL
-			     : fsimg_werr(
-				       w, -EINVAL,
-				       "no XFS superblock magic at byte %llu",
-				       at);
+		return fsimg_werr(w, -EINVAL,
+				  "no XFS superblock magic at byte %llu", at);
 	x->blocksize = get_be32(sb + 4);
 	x->dblocks = get_be64(sb + 8);
 	memcpy(x->uuid, sb + 32, 16);
@@ -155,8 +152,7 @@ static int xfs_sb_parse(const struct fsimg_window *w, const uint8_t *sb,
 #undef BAD
 }
 
-static int xfs_read_sb(const struct fsimg_window *w, struct xfs_fs *x,
-		       bool quiet)
+static int xfs_read_sb(const struct fsimg_window *w, struct xfs_fs *x)
 {
 	uint8_t sb[32768];
 	size_t n = w->len < sizeof(sb) ? (size_t)w->len : sizeof(sb);
@@ -167,7 +163,7 @@ static int xfs_read_sb(const struct fsimg_window *w, struct xfs_fs *x,
 	rc = fsimg_wread(w, 0, sb, n);
 	if (rc < 0)
 		return rc;
-	return xfs_sb_parse(w, sb, n, x, quiet);
+	return xfs_sb_parse(w, sb, n, x);
 }
 
 /*
@@ -460,7 +456,7 @@ static int xfs_open(fsimg_fs *fs, struct fsimg_opts *opts)
 		return -ENOMEM;
 	x->fs = fs;
 	x->win = fs->win;
-	rc = xfs_read_sb(&fs->win, x, false);
+	rc = xfs_read_sb(&fs->win, x);
 	if (!rc)
 		rc = xfs_features(x);
 	if (rc < 0) {
