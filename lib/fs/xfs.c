@@ -269,6 +269,9 @@ int xfs_check_block(const struct xfs_fs *x, const uint8_t *b, size_t len,
 {
 	const struct fsimg_window *w = &x->win;
 	unsigned long long at = fsimg_wabs(w, off);
+	uint64_t fsb = off >> x->blocklog;
+	unsigned ag = (unsigned)(fsb / x->agblocks);
+	unsigned agbno = (unsigned)(fsb % x->agblocks);
 	uint32_t want, got;
 	uint8_t zero[4] = { 0 };
 
@@ -278,28 +281,27 @@ int xfs_check_block(const struct xfs_fs *x, const uint8_t *b, size_t len,
 	got = fsimg_crc32c(0, b, crc_off);
 	got = fsimg_crc32c(got, zero, 4);
 	got = fsimg_crc32c(got, b + crc_off + 4, len - crc_off - 4);
+	/* where, both ways: the byte in the image, the block in its AG */
+#define WHERE "%s at byte %llu (AG %u block %u): "
 	if (got != want)
-		return fsimg_werr(w, -EUCLEAN,
-				  "%s at byte %llu: CRC %08x, computed %08x",
-				  what, at, want, got);
+		return fsimg_werr(w, -EUCLEAN, WHERE "CRC %08x, computed %08x",
+				  what, at, ag, agbno, want, got);
 	if (uuid_off != UINT_MAX && memcmp(b + uuid_off, x->meta_uuid, 16))
 		return fsimg_werr(w, -EUCLEAN,
-				  "%s at byte %llu: belongs to another "
-				  "filesystem (uuid)",
-				  what, at);
+				  WHERE "belongs to another filesystem (uuid)",
+				  what, at, ag, agbno);
 	if (owner_off != UINT_MAX && get_be64(b + owner_off) != owner)
 		return fsimg_werr(w, -EUCLEAN,
-				  "%s at byte %llu: owner %llu, not inode "
-				  "%llu",
-				  what, at,
+				  WHERE "owner %llu, not inode %llu", what, at,
+				  ag, agbno,
 				  (unsigned long long)get_be64(b + owner_off),
 				  (unsigned long long)owner);
 	if (blkno_off != UINT_MAX && get_be64(b + blkno_off) != off >> 9)
 		return fsimg_werr(w, -EUCLEAN,
-				  "%s at byte %llu: says it is at sector "
-				  "%llu",
-				  what, at,
+				  WHERE "says it is at sector %llu", what, at,
+				  ag, agbno,
 				  (unsigned long long)get_be64(b + blkno_off));
+#undef WHERE
 	return 0;
 }
 

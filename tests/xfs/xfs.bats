@@ -247,21 +247,21 @@ byte_of() {
 	corrupt h.img $((off + 200))
 	run fsimg ls h.img /
 	[ "$status" -ne 0 ] && [ "$status" -lt 128 ]
-	[[ "$output" == *"XFS: inode 128 at byte $off: CRC"* ]]
+	[[ "$output" == *"XFS: inode 128 at byte $off (AG 0 block $((off / 4096))): CRC"* ]]
 	# a directory block of the node-form directory
 	cp "$FULL" h.img
 	off=$(byte_of h.img -c "path /node" -c "dblock 3")
 	corrupt h.img $((off + 1000))
 	run fsimg ls h.img /node
 	[ "$status" -ne 0 ] && [ "$status" -lt 128 ]
-	[[ "$output" == *"directory block at byte $off: CRC"* ]]
+	[[ "$output" == *"directory block at byte $off (AG "*" block "*"): CRC"* ]]
 	# the extent tree of the fragmented file
 	cp "$FULL" h.img
 	off=$(byte_of h.img -c "path /frag" -c "addr u3.bmbt.ptrs[2]")
 	corrupt h.img $((off + 100))
 	run fsimg cat h.img /frag
 	[ "$status" -ne 0 ] && [ "$status" -lt 128 ]
-	[[ "$output" == *"extent tree block at byte $off: CRC"* ]]
+	[[ "$output" == *"extent tree block at byte $off (AG "*" block "*"): CRC"* ]]
 	# every other file still reads
 	run fsimg cat h.img /sf/a
 	[ "$status" -eq 0 ]
