@@ -140,17 +140,23 @@ same() {
 	same "$T/vbf.img" "$T/v82.img" "$T/vbad.img"
 }
 
+# mkisofs ARGS...: xorriso's mkisofs, its messages shown when it fails
+mkisofs() {
+	xorriso -as mkisofs -quiet "$@" 2>"$T/xorriso.err" || {
+		echo "xorriso -as mkisofs $* failed:" >&2
+		cat "$T/xorriso.err" >&2
+		return 1
+	}
+}
+
 @test "xorriso: Apple partition map and hybrid MBR/GPT of an ISO" {
 	mkdir -p "$T/iso" && echo hybrid >"$T/iso/a"
-	xorriso -as mkisofs -quiet -R -hfsplus -apm-block-size 2048 \
-		-o "$T/apm.iso" "$T/iso" 2>/dev/null
-	xorriso -as mkisofs -quiet -R -hfsplus -apm-block-size 512 \
-		-o "$T/apm512.iso" "$T/iso" 2>/dev/null
+	mkisofs -R -hfsplus -apm-block-size 2048 -o "$T/apm.iso" "$T/iso"
+	mkisofs -R -hfsplus -apm-block-size 512 -o "$T/apm512.iso" "$T/iso"
 	truncate -s 1M "$T/efi.img"
-	xorriso -as mkisofs -quiet -R -append_partition 2 0xef "$T/efi.img" \
-		-appended_part_as_gpt -o "$T/gpt.iso" "$T/iso" 2>/dev/null
-	xorriso -as mkisofs -quiet -R -append_partition 2 0xef "$T/efi.img" \
-		-o "$T/mbr.iso" "$T/iso" 2>/dev/null
+	mkisofs -R -append_partition 2 0xef "$T/efi.img" \
+		-appended_part_as_gpt -o "$T/gpt.iso" "$T/iso"
+	mkisofs -R -append_partition 2 0xef "$T/efi.img" -o "$T/mbr.iso" "$T/iso"
 	same "$T/apm.iso" "$T/apm512.iso" "$T/gpt.iso" "$T/mbr.iso"
 	[[ $output == *"(mac, "* ]]
 }
