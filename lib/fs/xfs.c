@@ -51,6 +51,15 @@ static unsigned ceil_log2(uint64_t v)
 	return l;
 }
 
+uint32_t xfs_crc(const uint8_t *b, size_t len, unsigned crc_off)
+{
+	static const uint8_t zero[4];
+	uint32_t c = fsimg_crc32c(0, b, crc_off);
+
+	c = fsimg_crc32c(c, zero, 4);
+	return fsimg_crc32c(c, b + crc_off + 4, len - crc_off - 4);
+}
+
 /* Parses and checks the superblock in sb (sectsize bytes read). */
 static int xfs_sb_parse(const struct fsimg_window *w, const uint8_t *sb,
 			size_t have, struct xfs_fs *x)
@@ -135,14 +144,11 @@ static int xfs_sb_parse(const struct fsimg_window *w, const uint8_t *sb,
 	if (ckd_mul(&total, x->dblocks, (uint64_t)x->blocksize))
 		return BAD("superblock at byte %llu: size overflows", at);
 	if (x->v5) {
-		uint8_t tmp[32768];
 		uint32_t want = get_le32(sb + XFS_SB_CRC_OFF), got;
 
 		if (have < x->sectsize)
 			return BAD("superblock at byte %llu: truncated", at);
-		memcpy(tmp, sb, x->sectsize);
-		memset(tmp + XFS_SB_CRC_OFF, 0, 4);
-		got = fsimg_crc32c(0, tmp, x->sectsize);
+		got = xfs_crc(sb, x->sectsize, XFS_SB_CRC_OFF);
 		if (got != want)
 			return BAD("superblock at byte %llu: CRC %08x, "
 				   "computed %08x",
@@ -273,14 +279,11 @@ int xfs_check_block(const struct xfs_fs *x, const uint8_t *b, size_t len,
 	unsigned ag = (unsigned)(fsb / x->agblocks);
 	unsigned agbno = (unsigned)(fsb % x->agblocks);
 	uint32_t want, got;
-	uint8_t zero[4] = { 0 };
 
 	if (!x->v5)
 		return 0;
 	want = get_le32(b + crc_off);
-	got = fsimg_crc32c(0, b, crc_off);
-	got = fsimg_crc32c(got, zero, 4);
-	got = fsimg_crc32c(got, b + crc_off + 4, len - crc_off - 4);
+	got = xfs_crc(b, len, crc_off);
 	/* where, both ways: the byte in the image, the block in its AG */
 #define WHERE "%s at byte %llu (AG %u block %u): "
 	if (got != want)
@@ -310,11 +313,11 @@ static uint32_t rol32(uint32_t v, unsigned n)
 	return (v << n) | (v >> (32 - n));
 }
 
-static uint8_t ci_fold(uint8_t c, bool ci)
+uint8_t xfs_ci_fold(uint8_t c)
 {
 	/* the kernel's xfs_ascii_ci_xfrm: ASCII and Latin-1 capitals */
-	if (ci && ((c >= 0x41 && c <= 0x5a) || (c >= 0xc0 && c <= 0xd6) ||
-		   (c >= 0xd8 && c <= 0xde)))
+	if ((c >= 0x41 && c <= 0x5a) || (c >= 0xc0 && c <= 0xd6) ||
+	    (c >= 0xd8 && c <= 0xde))
 		return (uint8_t)(c + 0x20);
 	return c;
 }
@@ -326,12 +329,12 @@ uint32_t xfs_da_hashname(const uint8_t *name, size_t len, bool ci)
 
 	for (; len >= 4; len -= 4, name += 4) {
 		for (unsigned k = 0; k < 4; k++)
-			c[k] = ci_fold(name[k], ci);
+			c[k] = ci ? xfs_ci_fold(name[k]) : name[k];
 		h = ((uint32_t)c[0] << 21) ^ ((uint32_t)c[1] << 14) ^
 		    ((uint32_t)c[2] << 7) ^ c[3] ^ rol32(h, 28);
 	}
 	for (unsigned k = 0; k < len; k++)
-		c[k] = ci_fold(name[k], ci);
+		c[k] = ci ? xfs_ci_fold(name[k]) : name[k];
 	switch (len) {
 	case 3:
 		return ((uint32_t)c[0] << 14) ^ ((uint32_t)c[1] << 7) ^ c[2] ^

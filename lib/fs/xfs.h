@@ -153,6 +153,10 @@ int xfs_check_block(const struct xfs_fs *x, const uint8_t *b, size_t len,
 		    unsigned blkno_off, uint64_t off, uint64_t owner,
 		    const char *what);
 uint32_t xfs_da_hashname(const uint8_t *name, size_t len, bool ascii_ci);
+/* The CRC-32C of len bytes at b, its own 4 bytes at crc_off as zeroes. */
+uint32_t xfs_crc(const uint8_t *b, size_t len, unsigned crc_off);
+/* A name byte as ASCII-CI directories compare it (xfs_ascii_ci_xfrm). */
+uint8_t xfs_ci_fold(uint8_t c);
 
 /* xfs_inode.c */
 int xfs_inode_read(struct xfs_fs *x, uint64_t ino, struct xfs_inode *in);

@@ -399,14 +399,6 @@ struct name_match {
 	uint64_t exact, folded; /* inode numbers found, 0 none */
 };
 
-static uint8_t fold(uint8_t c)
-{
-	if ((c >= 0x41 && c <= 0x5a) || (c >= 0xc0 && c <= 0xd6) ||
-	    (c >= 0xd8 && c <= 0xde))
-		return (uint8_t)(c + 0x20);
-	return c;
-}
-
 /* Notes a match of de; 1 when the search can stop (exact match). */
 static int match(struct name_match *m, const uint8_t *name, unsigned len,
 		 uint64_t ino)
@@ -421,7 +413,8 @@ static int match(struct name_match *m, const uint8_t *name, unsigned len,
 	}
 	if (!m->ci || m->folded)
 		return 0;
-	for (k = 0; k < len && fold(name[k]) == fold(m->name[k]); k++)
+	for (k = 0; k < len && xfs_ci_fold(name[k]) == xfs_ci_fold(m->name[k]);
+	     k++)
 		;
 	if (k == len)
 		m->folded = ino;
@@ -526,6 +519,11 @@ static int index_lookup(struct xfs_fs *x, const struct xfs_inode *in,
 			rc = dir_bad(x, in, 0, "no index and no block form");
 		if (rc)
 			goto out;
+		/*
+		 * The index is searched in a copy: an address a damaged index
+		 * gives past block 0 makes match_addr read that block into
+		 * data, under the entries being searched.
+		 */
 		cur_db = 0;
 		n = get_be32(data + dbs - 8);
 		memcpy(leaf, data, dbs);
