@@ -441,6 +441,9 @@ int fsimg_inflate_zlib(const void *in, size_t inlen, void *out, size_t outlen,
 int fsimg_inflate_zstd(void *stream, const void *in, size_t inlen, void *out,
 		       size_t outlen, size_t *produced);
 
+/* Whether mode's type is one of the seven a file can have. */
+bool fsimg_mode_known(uint32_t mode);
+
 /* Days since the epoch of a proleptic Gregorian date (UTC). */
 int64_t fsimg_days_from_civil(int64_t y, unsigned m, unsigned d);
 

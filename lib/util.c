@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 unsigned fsimg_debug_mask;
 
@@ -370,4 +371,20 @@ int fsimg_image_details(fsimg_image *img, fsimg_detail_fn fn, void *ctx)
 const char *fsimg_version(void)
 {
 	return FSIMG_VERSION;
+}
+
+bool fsimg_mode_known(uint32_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG:
+	case S_IFDIR:
+	case S_IFLNK:
+	case S_IFCHR:
+	case S_IFBLK:
+	case S_IFIFO:
+	case S_IFSOCK:
+		return true;
+	default:
+		return false;
+	}
 }

@@ -400,12 +400,15 @@ static int node_copy(struct btrfs_fs *b, uint64_t logical, unsigned copy,
 
 /*
  * Reads and checks the node at logical into buf; its level must be level.
+ * Only the root of a tree may be an empty leaf: an empty node or leaf
+ * below a node is refused, so that walking a tree always finds an item
+ * (and a walk over many pointers to empty leaves cannot go on).
  * A copy that fails its checks is passed over for the next one (DUP
  * metadata keeps two), as the kernel does; the first one's failure is
  * said either way.
  */
 static int node_read(struct btrfs_fs *b, uint64_t logical, unsigned level,
-		     uint8_t *buf)
+		     bool root, uint8_t *buf)
 {
 	const struct fsimg_window *w = &b->win;
 	uint64_t phys, first = 0;
@@ -442,7 +445,7 @@ static int node_read(struct btrfs_fs *b, uint64_t logical, unsigned level,
 	n = get_le32(buf + 0x60);
 	max = level ? (b->nodesize - BTRFS_HDR_SIZE) / BTRFS_KEYPTR_SIZE
 		    : (b->nodesize - BTRFS_HDR_SIZE) / BTRFS_ITEM_SIZE;
-	if (buf[0x64] != level || n > max || (level && !n))
+	if (buf[0x64] != level || n > max || (!n && (level || !root)))
 		return fsimg_werr(w, -EUCLEAN,
 				  "tree node at byte %llu: level %u with %u "
 				  "items (want level %u)",
@@ -524,7 +527,7 @@ int btrfs_search_le(struct btrfs_fs *b, uint64_t root, uint8_t level,
 	p->levels = level + 1u;
 	p->valid = false;
 	for (; lv >= 0; lv--) {
-		rc = node_read(b, at, (unsigned)lv, buf);
+		rc = node_read(b, at, (unsigned)lv, lv == level, buf);
 		if (rc)
 			return rc;
 		p->node[lv] = at;
@@ -551,7 +554,7 @@ int btrfs_search_le(struct btrfs_fs *b, uint64_t root, uint8_t level,
 	return 0;
 }
 
-/* Moves to the next leaf with items: 1, 0 at the end of the tree, -errno. */
+/* Moves to the next leaf (never empty): 1, 0 at the end of the tree, -errno. */
 static int next_leaf(struct btrfs_fs *b, struct btrfs_path *p)
 {
 	uint8_t *buf = p->leaf;
@@ -559,35 +562,31 @@ static int next_leaf(struct btrfs_fs *b, struct btrfs_path *p)
 	uint64_t at;
 	int rc;
 
-	do {
-		/* up to the first level with a next child, then leftmost down
-		 */
-		for (lv = 1; lv < p->levels; lv++)
-			if (p->slot[lv] + 1 < p->nritems[lv])
-				break;
-		if (lv >= p->levels)
-			return 0;
-		p->slot[lv]++;
-		for (;;) {
-			rc = node_read(b, p->node[lv], lv, buf);
-			if (rc)
-				return rc;
-			if (get_le32(buf + 0x60) != p->nritems[lv])
-				return -EUCLEAN;
-			at = get_le64(buf + BTRFS_HDR_SIZE +
-				      (size_t)p->slot[lv] * BTRFS_KEYPTR_SIZE +
-				      17);
-			lv--;
-			rc = node_read(b, at, lv, buf);
-			if (rc)
-				return rc;
-			p->node[lv] = at;
-			p->nritems[lv] = get_le32(buf + 0x60);
-			p->slot[lv] = 0;
-			if (lv == 0)
-				break;
-		}
-	} while (!p->nritems[0]);
+	/* up to the first level with a next child, then leftmost down */
+	for (lv = 1; lv < p->levels; lv++)
+		if (p->slot[lv] + 1 < p->nritems[lv])
+			break;
+	if (lv >= p->levels)
+		return 0;
+	p->slot[lv]++;
+	for (;;) {
+		rc = node_read(b, p->node[lv], lv, lv + 1 == p->levels, buf);
+		if (rc)
+			return rc;
+		if (get_le32(buf + 0x60) != p->nritems[lv])
+			return -EUCLEAN;
+		at = get_le64(buf + BTRFS_HDR_SIZE +
+			      (size_t)p->slot[lv] * BTRFS_KEYPTR_SIZE + 17);
+		lv--;
+		rc = node_read(b, at, lv, false, buf);
+		if (rc)
+			return rc;
+		p->node[lv] = at;
+		p->nritems[lv] = get_le32(buf + 0x60);
+		p->slot[lv] = 0;
+		if (lv == 0)
+			break;
+	}
 	return 1;
 }
 
@@ -644,6 +643,19 @@ int btrfs_search_ge(struct btrfs_fs *b, uint64_t root, uint8_t level,
 			return 1;
 	}
 	return btrfs_next(b, p);
+}
+
+int btrfs_search_exact(struct btrfs_fs *b, uint64_t root, uint8_t level,
+		       const struct btrfs_key *k, struct btrfs_path *p,
+		       const uint8_t **data, uint32_t *size)
+{
+	struct btrfs_key f;
+	int rc = btrfs_search_le(b, root, level, k, p);
+
+	if (rc != 1)
+		return rc;
+	btrfs_item(b, p, &f, data, size);
+	return btrfs_key_cmp(&f, k) ? 0 : 1;
 }
 
 static int chunk_tree(struct btrfs_fs *b)
@@ -716,8 +728,7 @@ int btrfs_tree_root(struct btrfs_fs *b, uint64_t tree, uint64_t *root,
 static uint64_t default_subvol(struct btrfs_fs *b)
 {
 	struct btrfs_key k = { BTRFS_ROOT_TREE_DIR_OBJECTID, BTRFS_DIR_ITEM,
-			       btrfs_name_hash("default", 7) },
-			 f;
+			       btrfs_name_hash("default", 7) };
 	struct btrfs_path p;
 	const uint8_t *d;
 	uint32_t size;
@@ -725,12 +736,11 @@ static uint64_t default_subvol(struct btrfs_fs *b)
 
 	if (btrfs_path_init(b, &p))
 		return id;
-	if (btrfs_search_le(b, b->root, b->root_level, &k, &p) == 1) {
-		btrfs_item(b, &p, &f, &d, &size);
-		if (!btrfs_key_cmp(&f, &k) && size >= 30 + 7 &&
-		    get_le16(d + 27) == 7 && !memcmp(d + 30, "default", 7))
-			id = get_le64(d);
-	}
+	if (btrfs_search_exact(b, b->root, b->root_level, &k, &p, &d, &size) ==
+		    1 &&
+	    size >= 30 + 7 && get_le16(d + 27) == 7 &&
+	    !memcmp(d + 30, "default", 7))
+		id = get_le64(d);
 	btrfs_path_free(&p);
 	return id;
 }

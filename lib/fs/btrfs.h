@@ -139,6 +139,10 @@ int btrfs_search_le(struct btrfs_fs *b, uint64_t root, uint8_t level,
 /* The first item whose key is at least k: 1, 0 when none, -errno. */
 int btrfs_search_ge(struct btrfs_fs *b, uint64_t root, uint8_t level,
 		    const struct btrfs_key *k, struct btrfs_path *p);
+/* The item whose key is k: 1 (*data, *size), 0 when none, -errno. */
+int btrfs_search_exact(struct btrfs_fs *b, uint64_t root, uint8_t level,
+		       const struct btrfs_key *k, struct btrfs_path *p,
+		       const uint8_t **data, uint32_t *size);
 /* Moves to the next item: 1, 0 at the end, -errno. */
 int btrfs_next(struct btrfs_fs *b, struct btrfs_path *p);
 /* The current item: its key, its data and size (checked in the leaf). */

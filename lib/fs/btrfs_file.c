@@ -71,9 +71,40 @@ static void ts_of(const uint8_t *p, struct timespec *ts)
 	ts->tv_nsec = (long)(get_le32(p + 8) % 1000000000u);
 }
 
+/* Decodes an INODE_ITEM (size bytes at d) into in, whose ids are set. */
+static int inode_decode(struct btrfs_fs *b, const uint8_t *d, uint32_t size,
+			struct btrfs_inode *in)
+{
+	if (size < 160)
+		return fsimg_werr(&b->win, -EUCLEAN,
+				  "inode %llu of tree %llu: item of %u bytes",
+				  (unsigned long long)in->objectid,
+				  (unsigned long long)in->tree, size);
+	in->size = get_le64(d + 16);
+	in->nbytes = get_le64(d + 24);
+	in->nlink = get_le32(d + 40);
+	in->uid = get_le32(d + 44);
+	in->gid = get_le32(d + 48);
+	in->mode = get_le32(d + 52);
+	in->rdev = get_le64(d + 56);
+	in->flags = get_le64(d + 64);
+	ts_of(d + 112, &in->atime);
+	ts_of(d + 124, &in->ctime);
+	ts_of(d + 136, &in->mtime);
+	ts_of(d + 148, &in->otime);
+	if (!fsimg_mode_known(in->mode) || in->size > INT64_MAX)
+		return fsimg_werr(&b->win, -EUCLEAN,
+				  "inode %llu of tree %llu: mode 0%o, size "
+				  "%llu",
+				  (unsigned long long)in->objectid,
+				  (unsigned long long)in->tree, in->mode,
+				  (unsigned long long)in->size);
+	return 0;
+}
+
 static int inode_read(struct btrfs_fs *b, fsimg_ino h, struct btrfs_inode *in)
 {
-	struct btrfs_key k, f;
+	struct btrfs_key k;
 	struct btrfs_path p;
 	const uint8_t *d;
 	uint32_t size;
@@ -94,54 +125,11 @@ static int inode_read(struct btrfs_fs *b, fsimg_ino h, struct btrfs_inode *in)
 	rc = btrfs_path_init(b, &p);
 	if (rc)
 		return rc;
-	rc = btrfs_search_le(b, in->root, in->level, &k, &p);
-	if (rc == 1) {
-		btrfs_item(b, &p, &f, &d, &size);
-		if (btrfs_key_cmp(&f, &k))
-			rc = -ENOENT;
-		else if (size < 160)
-			rc = fsimg_werr(&b->win, -EUCLEAN,
-					"inode %llu of tree %llu: item of %u "
-					"bytes",
-					(unsigned long long)in->objectid,
-					(unsigned long long)in->tree, size);
-		else {
-			in->size = get_le64(d + 16);
-			in->nbytes = get_le64(d + 24);
-			in->nlink = get_le32(d + 40);
-			in->uid = get_le32(d + 44);
-			in->gid = get_le32(d + 48);
-			in->mode = get_le32(d + 52);
-			in->rdev = get_le64(d + 56);
-			in->flags = get_le64(d + 64);
-			ts_of(d + 112, &in->atime);
-			ts_of(d + 124, &in->ctime);
-			ts_of(d + 136, &in->mtime);
-			ts_of(d + 148, &in->otime);
-			rc = 0;
-			switch (in->mode & S_IFMT) {
-			case S_IFREG:
-			case S_IFDIR:
-			case S_IFLNK:
-			case S_IFCHR:
-			case S_IFBLK:
-			case S_IFIFO:
-			case S_IFSOCK:
-				break;
-			default:
-				rc = fsimg_werr(
-					&b->win, -EUCLEAN,
-					"inode %llu of tree %llu: mode "
-					"0%o",
-					(unsigned long long)in->objectid,
-					(unsigned long long)in->tree, in->mode);
-			}
-			if (!rc && in->size > INT64_MAX)
-				rc = -EUCLEAN;
-		}
-	} else if (rc == 0) {
+	rc = btrfs_search_exact(b, in->root, in->level, &k, &p, &d, &size);
+	if (rc == 1)
+		rc = inode_decode(b, d, size, in);
+	else if (rc == 0)
 		rc = -ENOENT;
-	}
 	btrfs_path_free(&p);
 	return rc;
 }
@@ -226,7 +214,7 @@ static uint32_t dir_item(const uint8_t *d, uint32_t size, struct dir_entry *e)
 static bool subvol_here(struct btrfs_fs *b, uint64_t tree, uint64_t dir,
 			uint64_t id, const struct dir_entry *e)
 {
-	struct btrfs_key k = { tree, BTRFS_ROOT_REF, id }, f;
+	struct btrfs_key k = { tree, BTRFS_ROOT_REF, id };
 	struct btrfs_path p;
 	const uint8_t *d;
 	uint32_t size;
@@ -234,13 +222,12 @@ static bool subvol_here(struct btrfs_fs *b, uint64_t tree, uint64_t dir,
 
 	if (btrfs_path_init(b, &p))
 		return false;
-	if (btrfs_search_le(b, b->root, b->root_level, &k, &p) == 1) {
-		btrfs_item(b, &p, &f, &d, &size);
-		here = !btrfs_key_cmp(&f, &k) && size >= 18 &&
-		       get_le64(d) == dir && get_le16(d + 16) == e->name_len &&
+	if (btrfs_search_exact(b, b->root, b->root_level, &k, &p, &d, &size) ==
+	    1)
+		here = size >= 18 && get_le64(d) == dir &&
+		       get_le16(d + 16) == e->name_len &&
 		       size >= 18u + e->name_len &&
 		       !memcmp(d + 18, e->name, e->name_len);
-	}
 	btrfs_path_free(&p);
 	return here;
 }
@@ -389,14 +376,43 @@ static int parent_of(struct btrfs_fs *b, const struct btrfs_inode *in,
 	return rc;
 }
 
+/*
+ * The entry name of directory in, by its hash: *found, left 0 when there
+ * is none. Names whose hashes collide share one DIR_ITEM.
+ */
+static int lookup_hashed(struct btrfs_fs *b, const struct btrfs_inode *in,
+			 const char *name, size_t len, fsimg_ino *found)
+{
+	struct btrfs_key k = { in->objectid, BTRFS_DIR_ITEM,
+			       btrfs_name_hash(name, len) };
+	struct btrfs_path p;
+	struct dir_entry e;
+	const uint8_t *d;
+	uint32_t size, pos, n;
+	int rc = btrfs_path_init(b, &p);
+
+	if (rc)
+		return rc;
+	rc = btrfs_search_exact(b, in->root, in->level, &k, &p, &d, &size);
+	for (pos = 0; rc == 1 && pos < size; pos += n) {
+		n = dir_item(d + pos, size - pos, &e);
+		if (!n)
+			break;
+		if (e.name_len == len && !memcmp(e.name, name, len)) {
+			*found = entry_handle(b, in, &e);
+			break;
+		}
+	}
+	btrfs_path_free(&p);
+	return rc < 0 ? rc : 0;
+}
+
 int btrfs_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
 		 struct fsimg_stat *st)
 {
 	struct btrfs_fs *b = btrfs_of(fs);
 	size_t len = strlen(name);
 	struct btrfs_inode in;
-	struct btrfs_key k, f;
-	struct btrfs_path p;
 	fsimg_ino found = 0;
 	int rc;
 
@@ -414,31 +430,8 @@ int btrfs_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
 		if (rc)
 			return rc;
 	} else {
-		rc = btrfs_path_init(b, &p);
+		rc = lookup_hashed(b, &in, name, len, &found);
 		if (rc)
-			return rc;
-		k = (struct btrfs_key){ in.objectid, BTRFS_DIR_ITEM,
-					btrfs_name_hash(name, len) };
-		rc = btrfs_search_le(b, in.root, in.level, &k, &p);
-		if (rc == 1) {
-			const uint8_t *d;
-			uint32_t size, pos = 0, n;
-			struct dir_entry e;
-
-			btrfs_item(b, &p, &f, &d, &size);
-			/* entries whose names share a hash share the item */
-			while (!btrfs_key_cmp(&f, &k) && pos < size &&
-			       (n = dir_item(d + pos, size - pos, &e))) {
-				if (e.name_len == len &&
-				    !memcmp(e.name, name, len)) {
-					found = entry_handle(b, &in, &e);
-					break;
-				}
-				pos += n;
-			}
-		}
-		btrfs_path_free(&p);
-		if (rc < 0)
 			return rc;
 	}
 	if (!found)
