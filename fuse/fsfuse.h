@@ -37,7 +37,23 @@ struct fsfuse {
 	bool kernel_permissions;
 	/* -o debug: one line per request on standard error (trace.c) */
 	bool trace;
+	/*
+	 * Set at init when the kernel takes opens without a round trip
+	 * (files.c): files being read, by node; directories opened by none.
+	 */
+	struct fsfuse_files *files;
+	bool no_opendir;
 };
+
+/* --- files read without open requests (files.c) ------------------------ */
+
+struct fsfuse_files;
+struct fsfuse_files *fsfuse_files_new(void);
+void fsfuse_files_free(struct fsfuse_files *t);
+/* The open file of node ino, opened if needed; give it back with put. */
+int fsfuse_file_get(struct fsfuse_files *t, fsimg_fs *fs, fsimg_ino ino,
+		    fsimg_file **out);
+void fsfuse_file_put(struct fsfuse_files *t, fsimg_file *f);
 
 /*
  * A FUSE node id and an fsimg_ino are the same number, except that
@@ -75,6 +91,7 @@ int fsfuse_reply_xattr(fuse_req_t req, size_t count);
 extern const struct fuse_lowlevel_ops fsfuse_traced_ops;
 
 void fsfuse_init(void *userdata, struct fuse_conn_info *conn);
+void fsfuse_destroy(void *userdata);
 void fsfuse_lookup(fuse_req_t req, fuse_ino_t parent, const char *name);
 void fsfuse_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup);
 void fsfuse_forget_multi(fuse_req_t req, size_t count,

@@ -41,29 +41,18 @@ struct fill_ctx {
 	int err;
 };
 
-void fsfuse_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+/* What "." and ".." of node report, in d. */
+static int dir_dots(struct fsfuse *ff, fsimg_ino node, struct fsfuse_dir *d)
 {
-	struct fsfuse *ff = fuse_req_userdata(req);
-	fsimg_ino node = fsfuse_ino(ff, ino);
 	struct fsimg_stat s, ps;
-	struct fsfuse_dir *d;
 	fsimg_ino parent;
 	int rc;
 
 	rc = fsimg_getattr(ff->fs, node, &s);
-	if (rc) {
-		fsfuse_reply_err(req, rc);
-		return;
-	}
-	if (!S_ISDIR(s.mode)) {
-		fsfuse_reply_err(req, -ENOTDIR);
-		return;
-	}
-	d = calloc(1, sizeof(*d));
-	if (!d) {
-		fsfuse_reply_err(req, -ENOMEM);
-		return;
-	}
+	if (rc)
+		return rc;
+	if (!S_ISDIR(s.mode))
+		return -ENOTDIR;
 	d->self_ino = (ino_t)s.ino;
 	/*
 	 * ".." of the root is the root. Elsewhere ask the driver, which
@@ -73,7 +62,35 @@ void fsfuse_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	d->parent_ino = d->self_ino;
 	if (node != ff->root && !fsimg_lookup(ff->fs, node, "..", &parent, &ps))
 		d->parent_ino = (ino_t)ps.ino;
+	return 0;
+}
 
+void fsfuse_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct fsfuse *ff = fuse_req_userdata(req);
+	struct fsfuse_dir *d;
+	int rc;
+
+	if (ff->no_opendir) {
+		/*
+		 * Opened without a handle, for the life of the mount: the
+		 * kernel then caches listings (FOPEN_CACHE_DIR) and sends no
+		 * RELEASEDIR. readdir works out "." and ".." itself.
+		 */
+		fsfuse_reply_err(req, -ENOSYS);
+		return;
+	}
+	d = calloc(1, sizeof(*d));
+	if (!d) {
+		fsfuse_reply_err(req, -ENOMEM);
+		return;
+	}
+	rc = dir_dots(ff, fsfuse_ino(ff, ino), d);
+	if (rc) {
+		free(d);
+		fsfuse_reply_err(req, rc);
+		return;
+	}
 	fi->fh = (uintptr_t)d;
 	fi->cache_readdir = 1;
 	fi->keep_cache = 1;
@@ -85,7 +102,7 @@ void fsfuse_releasedir(fuse_req_t req, fuse_ino_t ino,
 		       struct fuse_file_info *fi)
 {
 	(void)ino;
-	free((struct fsfuse_dir *)(uintptr_t)fi->fh);
+	free((struct fsfuse_dir *)(uintptr_t)fi->fh); /* NULL without opendir */
 	fsfuse_reply_ok(req);
 }
 
@@ -159,6 +176,7 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	struct fsfuse *ff = fuse_req_userdata(req);
 	const struct fsfuse_dir *d =
 		(const struct fsfuse_dir *)(uintptr_t)fi->fh;
+	struct fsfuse_dir dots;
 	struct fill_ctx c = {
 		.req = req,
 		.ff = ff,
@@ -170,6 +188,14 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	if (off < 0) {
 		fsfuse_reply_err(req, -EINVAL);
 		return;
+	}
+	if (!d && off <= 1) { /* no opendir: "." and ".." asked for now */
+		rc = dir_dots(ff, fsfuse_ino(ff, ino), &dots);
+		if (rc) {
+			fsfuse_reply_err(req, rc);
+			return;
+		}
+		d = &dots;
 	}
 	c.buf = malloc(size);
 	if (!c.buf) {

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * File data. open() gives each open file an fsimg_file in fi->fh and keeps
- * the page cache across opens (keep_cache): the image does not change.
+ * File data. Where the kernel allows it, open() is answered once, with
+ * ENOSYS, and never again: reads then name only the node, whose fsimg_file
+ * comes from the table of files.c. Otherwise open() gives each open file
+ * an fsimg_file in fi->fh. Either way the page cache is kept across opens
+ * (keep_cache): the image does not change.
  *
  * read() answers with data spliced straight from the image file when the
  * requested range is stored plainly (fsimg_file_map() and
@@ -39,6 +42,11 @@ void fsfuse_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fsfuse_reply_err(req, -EROFS);
 		return;
 	}
+	if (ff->files) {
+		/* "opened, no handle, no release": see files.c */
+		fsfuse_reply_err(req, -ENOSYS);
+		return;
+	}
 	rc = fsimg_file_open(ff->fs, fsfuse_ino(ff, ino), &f);
 	if (rc) {
 		fsfuse_reply_err(req, rc);
@@ -54,7 +62,8 @@ void fsfuse_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 void fsfuse_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	(void)ino;
-	fsimg_file_close((fsimg_file *)(uintptr_t)fi->fh);
+	if (fi->fh)
+		fsimg_file_close((fsimg_file *)(uintptr_t)fi->fh);
 	fsfuse_reply_ok(req);
 }
 
@@ -163,11 +172,9 @@ static void read_copy(fuse_req_t req, fsimg_file *f, size_t size, uint64_t off)
 	free(buf);
 }
 
-void fsfuse_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-		 struct fuse_file_info *fi)
+static void read_file(fuse_req_t req, fsimg_file *f, size_t size, off_t off)
 {
 	struct fsfuse *ff = fuse_req_userdata(req);
-	fsimg_file *f = (fsimg_file *)(uintptr_t)fi->fh;
 	uint64_t fsize = fsimg_file_size(f);
 	/* a fuse_bufvec whose buf[] holds SPLICE_RUNS entries */
 	_Alignas(struct fuse_bufvec) unsigned char
@@ -176,7 +183,6 @@ void fsfuse_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	struct fuse_bufvec *bv = (struct fuse_bufvec *)raw;
 	int rc;
 
-	(void)ino;
 	if (off < 0) {
 		fsfuse_reply_err(req, -EINVAL);
 		return;
@@ -199,4 +205,28 @@ void fsfuse_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		return;
 	}
 	fsfuse_reply_data(req, bv, 0);
+}
+
+void fsfuse_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		 struct fuse_file_info *fi)
+{
+	struct fsfuse *ff = fuse_req_userdata(req);
+	fsimg_file *f;
+	int rc;
+
+	if (fi->fh) { /* opened by open() */
+		read_file(req, (fsimg_file *)(uintptr_t)fi->fh, size, off);
+		return;
+	}
+	if (!ff->files) {
+		fsfuse_reply_err(req, -EBADF);
+		return;
+	}
+	rc = fsfuse_file_get(ff->files, ff->fs, fsfuse_ino(ff, ino), &f);
+	if (rc) {
+		fsfuse_reply_err(req, rc);
+		return;
+	}
+	read_file(req, f, size, off);
+	fsfuse_file_put(ff->files, f);
 }

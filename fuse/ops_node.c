@@ -89,7 +89,7 @@ static unsigned splice_max_io(void)
 
 void fsfuse_init(void *userdata, struct fuse_conn_info *conn)
 {
-	const struct fsfuse *ff = userdata;
+	struct fsfuse *ff = userdata;
 
 	/* Read-only and immutable: nothing to invalidate, nothing to write. */
 	conn->want &=
@@ -121,9 +121,25 @@ void fsfuse_init(void *userdata, struct fuse_conn_info *conn)
 	 */
 	if (ff->kernel_permissions && (conn->capable & FUSE_CAP_POSIX_ACL))
 		conn->want |= FUSE_CAP_POSIX_ACL;
+	/*
+	 * No OPEN/RELEASE round trips for files (files.c) or directories
+	 * (ops_dir.c): open(2) of a cached file costs the daemon nothing.
+	 */
+	if (conn->capable & FUSE_CAP_NO_OPEN_SUPPORT)
+		ff->files = fsfuse_files_new();
+	if (conn->capable & FUSE_CAP_NO_OPENDIR_SUPPORT)
+		ff->no_opendir = true;
 	conn->max_write = splice_max_io(); /* also sizes read requests */
 	if (conn->max_readahead < FSFUSE_MAX_IO)
 		conn->max_readahead = FSFUSE_MAX_IO;
+}
+
+void fsfuse_destroy(void *userdata)
+{
+	struct fsfuse *ff = userdata;
+
+	fsfuse_files_free(ff->files);
+	ff->files = NULL;
 }
 
 void fsfuse_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)

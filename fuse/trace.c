@@ -317,6 +317,7 @@ static void t_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 
 const struct fuse_lowlevel_ops fsfuse_traced_ops = {
 	.init = fsfuse_init,
+	.destroy = fsfuse_destroy,
 	.lookup = t_lookup,
 	.forget = t_forget,
 	.forget_multi = t_forget_multi,

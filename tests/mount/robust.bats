@@ -125,3 +125,61 @@ kill_mid_read() {
 	done
 	as_user umount "$T/mnt"
 }
+
+@test "more files than the daemon keeps open, read at once: every byte right" {
+	# reads name only the node (zero-message opens): the open files come
+	# from a table of 64 (fuse/files.c), here recycled while in use
+	mkdir -p "$T/many"
+	local i pids=()
+	for i in $(seq 1 100); do
+		head -c $((200 * 1024 + i)) /dev/urandom >"$T/many/f$i"
+	done
+	make_iso "$T/many" "$T/many.iso"
+	chmod 644 "$T/many.iso"
+	as_user "$FSIMG" mount "$T/many.iso" "$T/mnt"
+	for i in $(seq 1 100); do
+		as_user cmp "$T/mnt/f$i" "$T/many/f$i" &
+		pids+=($!)
+	done
+	for i in $(seq 100 -1 1); do
+		as_user cmp "$T/mnt/f$i" "$T/many/f$i" &
+		pids+=($!)
+	done
+	for p in "${pids[@]}"; do
+		wait "$p"
+	done
+	as_user umount "$T/mnt"
+}
+
+@test "a file the format refuses fails at its first read, with the driver's error; the rest reads on" {
+	# opens are not sent to the daemon: the refusal comes with the read
+	mkdir -p "$T/z"
+	python3 -c 'import sys; open(sys.argv[1], "wb").write(b"".join(b"line %d of the quick brown fox\n" % i for i in range(20000)))' "$T/z/text"
+	echo hello >"$T/z/hello"
+	xorriso -outdev "$T/z.iso" -zisofs block_size=32k -map "$T/z" / \
+		-set_filter_r --zisofs / -- -commit >/dev/null 2>&1
+	# the zisofs header of text: its header size byte made impossible
+	python3 - "$T/z.iso" <<'PY'
+import sys
+p = sys.argv[1]
+d = bytearray(open(p, "rb").read())
+i = d.find(bytes([0x37, 0xE4, 0x53, 0x96, 0xC9, 0xDB, 0xD6, 0x07]))
+assert i > 0
+d[i + 12] = 0xFF
+open(p, "wb").write(d)
+PY
+	chmod 644 "$T/z.iso"
+	run "$FSIMG" cat "$T/z.iso" /text
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"zisofs header is missing or invalid"* ]]
+
+	as_user "$FSIMG" mount "$T/z.iso" "$T/mnt"
+	[ "$(as_user stat -c %s "$T/mnt/text")" = 668890 ]
+	run as_user cat "$T/mnt/text"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Structure needs cleaning"* ]]
+	run as_user cat "$T/mnt/text" # not remembered as opened
+	[ "$status" -ne 0 ]
+	[ "$(as_user cat "$T/mnt/hello")" = hello ]
+	as_user umount "$T/mnt"
+}
