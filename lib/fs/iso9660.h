@@ -54,7 +54,7 @@ void iso_boot_lengths(fsimg_fs *fs, struct fsimg_boot_entry *e, size_t n);
 #define ISO_DEPTH_MAX	 1024u /* directory nesting */
 #define ISO_NAME_MAX	 255u  /* bytes of a name we hand out (NAME_MAX) */
 #define ISO_LINK_MAX	 4095u /* bytes of a symlink target (PATH_MAX - 1) */
-#define ISO_DCACHE_BYTES (32u << 20) /* all directory indexes together */
+#define ISO_DCACHE_BYTES (4u << 20) /* all directory indexes together */
 
 /* --- both-endian numbers and times (ECMA-119 7.2, 7.3, 8.4.26.1, 9.1.5) -- */
 
