@@ -364,6 +364,18 @@ static void acl_fix_ids(uint8_t *v, size_t len)
 	}
 }
 
+/*
+ * Without the ext_attr and inline_data features no inode can have an
+ * attribute: -ENOTSUP, as for a format without them, which lets the FUSE
+ * backend tell the kernel once to stop asking (a round trip per file that
+ * ls -l looks at).
+ */
+static bool no_xattrs(struct ext_fs *e)
+{
+	return !ext2fs_has_feature_xattr(&e->sb) &&
+	       !ext2fs_has_feature_inline_data(&e->sb);
+}
+
 static int xattrs_open(struct ext_fs *e, ext2_filsys h, fsimg_ino ino,
 		       struct ext2_xattr_handle **xh)
 {
@@ -397,6 +409,8 @@ ssize_t ext_getxattr(fsimg_fs *fs, fsimg_ino ino, const char *name, void *buf,
 	errcode_t err;
 	ssize_t rc;
 
+	if (no_xattrs(e))
+		return -ENOTSUP;
 	if (!strcmp(name, "system.data"))
 		return -ENODATA;
 	rc = ext_get(e, &h);
@@ -465,6 +479,8 @@ ssize_t ext_listxattr(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size)
 	errcode_t err;
 	ssize_t rc;
 
+	if (no_xattrs(e))
+		return -ENOTSUP;
 	rc = ext_get(e, &h);
 	if (rc)
 		return rc;

@@ -61,6 +61,64 @@ probes() {
 	! grep -q "^unique: " "$T/debug.log"
 }
 
+# debug_mount IMG: mounted by FUSE (the kernel reads ext2 itself) in the
+# background, with -o debug to $T/debug.log
+debug_mount() {
+	"$FSIMG" mount -o backend=fuse,debug "$1" "$T/mnt" 2>"$T/debug.log" &
+	local i
+	for i in $(seq 100); do
+		is_mounted "$T/mnt" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# requests OP: how many lines of $T/debug.log are requests OP
+requests() {
+	grep -c "^fsimg: $1 " "$T/debug.log" || true
+}
+
+@test "requests a reader does not need are not sent: one open for every file, one getxattr without attributes" {
+	# ISO9660 without attributes: the first getxattr answers ENOSYS and
+	# the kernel asks no more; the first open does the same
+	echo two >"$T/src/dir/two.txt"
+	make_iso "$T/src" "$T/img.iso"
+	debug_mount "$T/img.iso"
+	cat "$T/mnt/hello.txt" "$T/mnt/dir/two.txt" "$T/mnt/dir/data.bin" >/dev/null
+	cat "$T/mnt/hello.txt" >/dev/null
+	ls -lR "$T/mnt" >/dev/null
+	ls -lR "$T/mnt" >/dev/null
+	umount "$T/mnt"
+	wait
+	cat "$T/debug.log"
+	[ "$(requests open)" = 1 ]
+	grep -q "^fsimg: open ino [0-9]*: ENOSYS" "$T/debug.log"
+	[ "$(requests opendir)" = 1 ]
+	[ "$(requests release)" = 0 ]
+	[ "$(requests releasedir)" = 0 ]
+	[ "$(requests getxattr)" = 1 ]
+	grep -q "^fsimg: getxattr .*: ENOSYS" "$T/debug.log"
+	[ "$(requests read)" -ge 3 ]
+}
+
+@test "ext2 without the ext_attr feature: one getxattr, then the kernel knows" {
+	mke2fs -q -F -t ext2 -O ^ext_attr -d "$T/src" "$T/img.ext2" 8M
+	debug_mount "$T/img.ext2"
+	ls -lR "$T/mnt" >/dev/null
+	ls -l "$T/mnt/dir" >/dev/null
+	umount "$T/mnt"
+	wait
+	[ "$(requests getxattr)" = 1 ]
+	grep -q "^fsimg: getxattr .*: ENOSYS" "$T/debug.log"
+	# with the feature, every file is asked (ENODATA is per name)
+	mke2fs -q -F -t ext2 -O ext_attr -d "$T/src" "$T/img2.ext2" 8M
+	debug_mount "$T/img2.ext2"
+	ls -lR "$T/mnt" >/dev/null
+	umount "$T/mnt"
+	wait
+	[ "$(requests getxattr)" -ge 3 ]
+}
+
 @test "fsimg-snoop shows the live requests of a mount" {
 	command -v bpftrace >/dev/null || {
 		echo "bpftrace is missing: scripts/deps.sh --test installs it"
