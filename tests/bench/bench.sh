@@ -22,11 +22,16 @@
 #   BENCH_SLOW=10        a cold run slower than this is not repeated, and its
 #                        warm run is skipped ("slow"), to bound the total time
 #   BENCH_FAT=1          also build a FAT32 image (mkfs.fat + mcopy)
+#   BENCH_UFS=1          also build a UFS2 image (makefs -t ffs)
 #   BENCH_SQUASHFS=1     also build an uncompressed squashfs of the tree
 #   BENCH_TMP=/var/tmp   where the temporary work dir is created (a disk,
 #                        not tmpfs, so that cold runs read from the device)
 #
-# Ratios are peer time / fsimg time: above 1 means fsimg is faster.
+# Ratios are peer time / fsimg time: above 1 means fsimg is faster. A
+# second table checks the targets of issue #15: fsimg against the kernel's
+# ext4 loop mount of the same tree, and against the FUSE floor (floorfs,
+# built beside fsimg: the same tree served from memory by a trivial FUSE
+# filesystem with fsimg's settings).
 
 set -u
 export LC_ALL=C
@@ -47,6 +52,9 @@ if [ -z "$FSIMG" ]; then
 fi
 [ -n "$FSIMG" ] && [ -x "$FSIMG" ] || { echo "bench: no fsimg binary (give its path)" >&2; exit 1; }
 FSIMG=$(readlink -f "$FSIMG")
+# floorfs: built in the same build tree as fsimg (tests/bench/floorfs)
+FLOORFS=${BENCH_FLOORFS:-$(dirname "$FSIMG")/../tests/bench/floorfs}
+[ -x "$FLOORFS" ] && FLOORFS=$(readlink -f "$FLOORFS") || FLOORFS=
 [ "$(id -u)" = 0 ] || { echo "bench: must run as root (drop_caches, loop mounts)" >&2; exit 1; }
 
 NSMALL=${BENCH_NSMALL:-20000}
@@ -56,6 +64,7 @@ REPS=${BENCH_REPS:-3}
 TMO=${BENCH_TIMEOUT:-45}
 SLOW=${BENCH_SLOW:-10}
 DO_FAT=${BENCH_FAT:-1}
+DO_UFS=${BENCH_UFS:-1}
 DO_SQ=${BENCH_SQUASHFS:-1}
 
 W=$(mktemp -d "${BENCH_TMP:-/var/tmp}/fsimg-bench.XXXXXX") || exit 1
@@ -160,6 +169,11 @@ build_images() {
             log "fat32: skipped ($t)"; rm -f "$W/fat.img"
         fi
     fi
+    if [ "$DO_UFS" = 1 ] && have makefs; then
+        t=$(timed makefs -t ffs -o version=2 -B le -s "${mb}m" "$W/ufs.img" "$TREE" 2>/dev/null | tail -1)
+        log "ufs2: $t s"
+        [ -f "$W/ufs.img" ] || log "ufs2: skipped"
+    fi
     sync
 }
 
@@ -171,7 +185,8 @@ versions() {
     echo "| fsimg | $("$FSIMG" -V 2>&1 | head -1) ($FSIMG) |"
     echo "| kernel (loop ext4) | $(uname -r) |"
     local p
-    for p in fuseiso archivemount fuse2fs squashfuse p7zip-full xorriso libarchive-tools e2fsprogs mtools fuse3 libfuse2; do
+    echo "| floorfs (FUSE floor) | ${FLOORFS:-n/a} |"
+    for p in fuseiso archivemount fuse2fs squashfuse fusefat p7zip-full xorriso genisoimage libarchive-tools e2fsprogs mtools makefs fuse3 libfuse2; do
         v=$(pkgver "$p"); echo "| $p | ${v:-n/a} |"
     done
 }
@@ -184,8 +199,12 @@ do_mount() {
     DPID=
     case $tool in
     fsimg)
-        out=$(timeout -k 5 "$TMO" "$FSIMG" mount -v -o backend=fuse "$img" "$m" 2>&1) || return 1
+        # allow_other: visible to every user and permissions checked by
+        # the kernel, as with the kernel's own mount it is compared with
+        out=$(timeout -k 5 "$TMO" "$FSIMG" mount -v -o backend=fuse,allow_other "$img" "$m" 2>&1) || return 1
         DPID=$(printf '%s\n' "$out" | sed -n 's/.*daemon pid \([0-9]*\).*/\1/p' | head -1) ;;
+    floor) timeout -k 5 "$TMO" "$FLOORFS" -o allow_other "$img" "$m" >/dev/null 2>&1 || return 1 ;;
+    fusefat) timeout -k 5 "$TMO" fusefat -o ro "$img" "$m" >/dev/null 2>&1 || return 1 ;;
     fuseiso) timeout -k 5 "$TMO" fuseiso "$img" "$m" >/dev/null 2>&1 || return 1 ;;
     archivemount) timeout -k 5 "$TMO" archivemount -o ro,readonly "$img" "$m" >/dev/null 2>&1 || return 1 ;;
     fuse2fs) timeout -k 5 "$TMO" fuse2fs -o ro "$img" "$m" >/dev/null 2>&1 || return 1 ;;
@@ -228,10 +247,13 @@ mount_answer() { # tool img mnt
 
 hwm_kb() { awk '/VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null; }
 
+# Names matched without regard to case: fusefat shows only 8.3 names (BIG0.BIN).
 walk_find() { [ "$(find "$1" -type f | wc -l)" = "$NFILES" ]; }
 walk_lslR() { ls -lR "$1" > /dev/null; }
-seq_read() { local f; for f in "$1"/big/big*.bin; do cat "$f" > /dev/null || return 1; done; }
-par_read() { find "$1" -type f -name 'f*.txt' -print0 | xargs -0 -P16 -n 64 cat > /dev/null; }
+seq_read() { local f n=0; shopt -s nocaseglob; for f in "$1"/[b]ig/big*.bin; do cat "$f" > /dev/null || return 1; n=$((n + 1)); done; [ $n -gt 0 ]; }
+par_read() { find "$1" -type f -iname 'f*.txt' -print0 | xargs -0 -P16 -n 64 cat > /dev/null; }
+# every small file opened and read by a few processes: the cost per open
+all_read() { find "$1" -type f -iname 'f*.txt' -print0 | xargs -0 -n 5000 cat > /dev/null; }
 
 # bench_mounted IMAGE_LABEL TOOL IMG
 bench_mounted() {
@@ -239,7 +261,7 @@ bench_mounted() {
     local -A dead=()
     mkdir -p "$m"
     log "$label: $tool"
-    export -f walk_find walk_lslR seq_read par_read
+    export -f walk_find walk_lslR seq_read par_read all_read
     export NFILES
     for ((r = 0; r < REPS; r++)); do
         # cold mount: page cache dropped
@@ -249,7 +271,7 @@ bench_mounted() {
         if [[ $v != [0-9]* ]]; then do_umount "$tool" "$m"; record "$label" mount "$tool" warm n/a; return; fi
         pid=$(daemon_pid "$tool" "$m")
         local sc fn
-        for sc in "walk: find -type f|walk_find" "walk: ls -lR|walk_lslR" "seq read big files|seq_read" "16 parallel readers, small files|par_read"; do
+        for sc in "walk: find -type f|walk_find" "walk: ls -lR|walk_lslR" "seq read big files|seq_read" "16 parallel readers, small files|par_read" "read all small files, 4 processes|all_read"; do
             fn=${sc#*|}; sc=${sc%|*}
             if [ -n "${dead[$sc]:-}" ]; then
                 [ "${dead[$sc]}" != " " ] && { record "$label" "$sc" "$tool" cold "${dead[$sc]}"; record "$label" "$sc" "$tool" warm "${dead[$sc]}"; }
@@ -285,6 +307,7 @@ extract_cmd() { # tool img out -> runs the extraction
     xorriso) xorriso -osirrox on -indev "$img" -extract / "$o" >/dev/null 2>&1 ;;
     debugfs) debugfs -R "rdump / $o" "$img" >/dev/null 2>&1 ;;
     mcopy) mcopy -s -n -i "$img" '::/*' "$o"/ ;;
+    cp-a) cp -a "$img/." "$o" ;; # img: the kernel's mount point
     esac
 }
 
@@ -321,6 +344,106 @@ bench_extract() { # label tool img
         done
         rm -rf "$o"
     done
+}
+
+# ------------------------------------------------------------------ one file
+# Reading one small file without mounting: the whole cost of a command
+# (exec, probe, lookup, read), the case of a script or a CI job. Timed
+# without timeout(1), whose own fork and exec would weigh on milliseconds.
+ONE=
+one_file() { # the tree's last small file, relative to its root
+    local i=$((NSMALL - 1))
+    printf 'd%02d/e%02d/f%05d.txt' $((i % 20)) $((i / 20 % 10)) "$i"
+}
+
+cat_cmd() { # tool img
+    case $1 in
+    fsimg) "$FSIMG" cat "$2" "/$ONE" ;;
+    isoinfo) isoinfo -R -i "$2" -x "/$ONE" ;;
+    debugfs) debugfs -R "cat /$ONE" "$2" 2>/dev/null ;;
+    mtype) mtype -i "$2" "::/$ONE" ;;
+    esac
+}
+
+bench_cat() { # label tool img
+    local label=$1 tool=$2 img=$3 r mode s e n want
+    want=$(wc -c < "$TREE/$ONE")
+    log "$label: cat one file with $tool"
+    for ((r = 0; r < REPS; r++)); do
+        for mode in cold warm; do
+            [ $mode = cold ] && drop
+            # one fork and exec, the command's own: no subshell, no pipe
+            s=$EPOCHREALTIME
+            cat_cmd "$tool" "$img" > "$W/one.out"
+            e=$EPOCHREALTIME
+            n=$(wc -c < "$W/one.out")
+            if [ "$n" != "$want" ]; then
+                record "$label" "cat one file (no mount)" "$tool" $mode "wrong:${n}_bytes"
+                continue
+            fi
+            record "$label" "cat one file (no mount)" "$tool" $mode "$(echo "$e - $s" | bc -l | awk '{printf "%.4f", $1}')"
+        done
+    done
+}
+
+# ------------------------------------------------------------------ targets
+# Issue #15's targets: fsimg (FUSE backend, or the CLI for extraction and
+# cat) against the kernel's ext4 loop mount of the same tree, and against
+# the FUSE floor. The ratio columns are fsimg's time divided by the
+# other's (below 1: fsimg faster); "met" says whether the target is met
+# against the kernel ("yes"), or else within 1.2x of the floor ("floor").
+targets() {
+    echo "| image | target | fsimg | kernel ext4 | fsimg/kernel | floor | fsimg/floor | target | met |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---|"
+    awk -F'\t' '
+    function med(key,   n, i, j, t, arr, cnt) {
+        n = split(vals[key], arr, " "); cnt = 0;
+        for (i = 1; i <= n; i++) if (arr[i] ~ /^[0-9.]+$/) v[++cnt] = arr[i] + 0;
+        if (cnt == 0) return "";
+        for (i = 1; i <= cnt; i++) for (j = i + 1; j <= cnt; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+        return (cnt % 2) ? v[(cnt + 1) / 2] : (v[cnt / 2] + v[cnt / 2 + 1]) / 2;
+    }
+    function f(x, unit) { return x == "" ? "n/a" : (unit == "MiB" ? sprintf("%.1f MiB", x) : sprintf("%.3f s", x)) }
+    function r(a, b) { return (a == "" || b == "" || b == 0) ? "" : a / b }
+    function fr(x) { return x == "" ? "n/a" : sprintf("%.2f", x) }
+    # row IMAGE NAME SCENARIO MODE LIMIT [REF_LABEL REF_TOOL]
+    function row(img, name, sc, mode, lim, rl, rt,   a, k, fl, rk, rf, met) {
+        if (rl == "") { rl = "ext4"; rt = "kernel" }
+        a = med(img SUBSEP sc SUBSEP "fsimg" SUBSEP mode);
+        if (a == "") return;
+        k = med(rl SUBSEP sc SUBSEP rt SUBSEP mode);
+        fl = (rt == "kernel") ? med("floor" SUBSEP sc SUBSEP "floor" SUBSEP mode) : "";
+        rk = r(a, k); rf = r(a, fl);
+        met = (rk != "" && rk <= lim) ? "yes" : (rf != "" && rf <= 1.2) ? "floor" : (rk == "" ? "n/a" : "no");
+        print "| " img " | " name " | " f(a) " | " f(k) " | " fr(rk) " | " f(fl) " | " fr(rf) " | " lim "x | " met " |";
+    }
+    {
+        k = $1 SUBSEP $2 SUBSEP $3 SUBSEP ($4 == "rss" ? "cold" : $4);
+        vals[k] = vals[k] " " $5; imgs[$1] = 1;
+    }
+    END {
+        n = split("iso ext4 fat32 ufs2", order, " ");
+        for (i = 1; i <= n; i++) {
+            im = order[i]; if (!(im in imgs)) continue;
+            row(im, "cold 400 MiB read", "seq read big files", "cold", 1.2);
+            row(im, "warm 400 MiB read", "seq read big files", "warm", 1.2);
+            row(im, "cold find", "walk: find -type f", "cold", 1.5);
+            row(im, "cold ls -lR", "walk: ls -lR", "cold", 1.5);
+            row(im, "warm ls -lR", "walk: ls -lR", "warm", 1.5);
+            row(im, "16 readers, cold", "16 parallel readers, small files", "cold", 1.5);
+            row(im, "16 readers, warm", "16 parallel readers, small files", "warm", 1.5);
+            row(im, "every small file read, cold", "read all small files, 4 processes", "cold", 1.5);
+            row(im, "every small file read, warm", "read all small files, 4 processes", "warm", 1.5);
+            row(im, "get all vs bsdtar -x of the ISO", "extract all (no mount)", "cold", 1.0, "iso", "bsdtar");
+            row(im, "get all vs cp -a from the kernel", "extract all (no mount)", "cold", 1.0, "ext4", "cp-a");
+            a = med(im SUBSEP "daemon peak RSS at end (MiB)" SUBSEP "fsimg" SUBSEP "cold");
+            if (a != "") print "| " im " | daemon peak RSS | " f(a, "MiB") " | | | | | 16 MiB | " (a <= 16 ? "yes" : "no") " |";
+            a = med(im SUBSEP "cat one file (no mount)" SUBSEP "fsimg" SUBSEP "cold");
+            if (a != "") print "| " im " | fsimg cat of one file, cold | " f(a) " | | | | | 10 ms | " (a <= 0.010 ? "yes" : "no") " |";
+            a = med(im SUBSEP "cat one file (no mount)" SUBSEP "fsimg" SUBSEP "warm");
+            if (a != "") print "| " im " | fsimg cat of one file, warm | " f(a) " | | | | | 10 ms | " (a <= 0.010 ? "yes" : "no") " |";
+        }
+    }' "$RES"
 }
 
 # ------------------------------------------------------------------ report
@@ -368,6 +491,10 @@ report() {
             }
         }' "$RES"
         echo
+        echo "Targets (issue #15): fsimg's time over the kernel's and over the FUSE floor's; below 1 is faster."
+        echo
+        targets
+        echo
         echo "Versions:"
         echo
         versions
@@ -380,7 +507,11 @@ report() {
 # ------------------------------------------------------------------ main
 build_tree
 build_images
+ONE=$(one_file)
 log "images ready: $(cd "$W" && ls -s --block-size=M ./*.iso ./*.img ./*.sqfs 2>/dev/null | tr '\n' ' ')"
+
+# the FUSE floor: the tree itself, served from memory
+if [ -n "$FLOORFS" ]; then bench_mounted floor floor "$TREE"; else record floor mount floor cold n/a; fi
 
 # ISO
 if [ -f "$W/tree.iso" ]; then
@@ -394,8 +525,14 @@ fi
 for t in fsimg fuse2fs kernel; do
     if [ $t = fsimg ] || [ $t = kernel ] || have $t; then bench_mounted ext4 "$t" "$W/ext.img"; else record ext4 mount $t cold n/a; fi
 done
-# FAT32 (no kernel vfat here; fsimg only)
-[ -f "$W/fat.img" ] && bench_mounted fat32 fsimg "$W/fat.img"
+# FAT32 (no kernel vfat here)
+if [ -f "$W/fat.img" ]; then
+    for t in fsimg fusefat; do
+        if [ $t = fsimg ] || have $t; then bench_mounted fat32 "$t" "$W/fat.img"; else record fat32 mount $t cold n/a; fi
+    done
+fi
+# UFS2 (no kernel ufs here, no FUSE peer in Debian)
+[ -f "$W/ufs.img" ] && bench_mounted ufs2 fsimg "$W/ufs.img"
 
 # extraction without mounting
 if [ -f "$W/tree.iso" ]; then
@@ -406,11 +543,29 @@ fi
 for t in fsimg debugfs 7z; do
     if [ $t = fsimg ] || have $t; then bench_extract ext4 "$t" "$W/ext.img"; else record ext4 "extract all (no mount)" $t cold n/a; fi
 done
+# cp -a from the kernel's mount of the ext4 image
+mkdir -p "$W/kmnt" && mount -o loop,ro -t ext4 "$W/ext.img" "$W/kmnt" && MOUNTS+=("$W/kmnt") &&
+    bench_extract ext4 cp-a "$W/kmnt"
+unmount_one "$W/kmnt"
 if [ -f "$W/fat.img" ]; then
     for t in fsimg 7z mcopy; do
         if [ $t = fsimg ] || have $t; then bench_extract fat32 "$t" "$W/fat.img"; else record fat32 "extract all (no mount)" $t cold n/a; fi
     done
 fi
+[ -f "$W/ufs.img" ] && bench_extract ufs2 fsimg "$W/ufs.img"
+
+# one file, no mount
+if [ -f "$W/tree.iso" ]; then
+    bench_cat iso fsimg "$W/tree.iso"
+    have isoinfo && bench_cat iso isoinfo "$W/tree.iso"
+fi
+bench_cat ext4 fsimg "$W/ext.img"
+have debugfs && bench_cat ext4 debugfs "$W/ext.img"
+if [ -f "$W/fat.img" ]; then
+    bench_cat fat32 fsimg "$W/fat.img"
+    have mtype && bench_cat fat32 mtype "$W/fat.img"
+fi
+[ -f "$W/ufs.img" ] && bench_cat ufs2 fsimg "$W/ufs.img"
 
 MD=${OUT_MD:-$W/report.md}
 report "$MD"
