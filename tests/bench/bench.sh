@@ -311,8 +311,10 @@ extract_cmd() { # tool img out -> runs the extraction
     esac
 }
 
+# one repetition, cold then warm; returns 1 when the tool is not to be
+# run again (failed, timed out, or slow)
 bench_extract() { # label tool img
-    local label=$1 tool=$2 img=$3 o=$W/out r v mode n rss
+    local label=$1 tool=$2 img=$3 o=$W/out v mode n rss
     # output on tmpfs: measures the extractor, not the disk's writeback
     if ! mountpoint -q "$W/outfs"; then
         mkdir -p "$W/outfs" && mount -t tmpfs -o size=$((BIGMB * NBIG + 1024))m tmpfs "$W/outfs" && MOUNTS+=("$W/outfs")
@@ -321,28 +323,46 @@ bench_extract() { # label tool img
     log "$label: extract with $tool"
     export -f extract_cmd
     export FSIMG
+    for mode in cold warm; do
+        rm -rf "$o"; mkdir -p "$o"; sync
+        [ $mode = cold ] && drop
+        v=$(timed /usr/bin/time -f '%M' -o "$W/rss" bash -c "extract_cmd $tool '$img' '$o'" 2>/dev/null)
+        if [[ $v == [0-9]* ]]; then
+            n=$(find "$o" -type f \( -iname 'f*.txt' -o -iname 'big*.bin' \) | wc -l)
+            [ "$n" = "$NFILES" ] || v="wrong:${n}_files"
+        fi
+        record "$label" "extract all (no mount)" "$tool" $mode "$v"
+        if [ "$tool" = fsimg ] && [ -s "$W/rss" ]; then
+            rss=$(tail -1 "$W/rss"); record "$label" "peak RSS of extractor (MiB)" "$tool" rss "$(echo "$rss/1024" | bc -l)"
+        fi
+        if [[ $v != [0-9]* ]]; then
+            [ $mode = cold ] && record "$label" "extract all (no mount)" "$tool" warm "$v"
+            rm -rf "$o"; return 1
+        fi
+        if [ $mode = cold ] && [ "$(echo "$v > $SLOW" | bc)" = 1 ]; then
+            record "$label" "extract all (no mount)" "$tool" warm slow; rm -rf "$o"; return 1
+        fi
+    done
+    rm -rf "$o"
+}
+
+# extract_all LABEL IMG TOOL...: the tools take turns, a repetition each,
+# so that a drift of the disk or the machine weighs on all of them alike.
+# cp-a copies from the kernel's mount at $W/kmnt instead of reading IMG.
+extract_all() {
+    local label=$1 img=$2 r t; shift 2
+    local -A dead=()
+    for t in "$@"; do
+        if [ $t != fsimg ] && ! have "${t%-a}"; then
+            record "$label" "extract all (no mount)" "$t" cold n/a; dead[$t]=1
+        fi
+    done
     for ((r = 0; r < REPS; r++)); do
-        for mode in cold warm; do
-            rm -rf "$o"; mkdir -p "$o"; sync
-            [ $mode = cold ] && drop
-            v=$(timed /usr/bin/time -f '%M' -o "$W/rss" bash -c "extract_cmd $tool '$img' '$o'" 2>/dev/null)
-            if [[ $v == [0-9]* ]]; then
-                n=$(find "$o" -type f \( -name 'f*.txt' -o -name 'big*.bin' \) | wc -l)
-                [ "$n" = "$NFILES" ] || v="wrong:${n}_files"
-            fi
-            record "$label" "extract all (no mount)" "$tool" $mode "$v"
-            if [ "$tool" = fsimg ] && [ -s "$W/rss" ]; then
-                rss=$(tail -1 "$W/rss"); record "$label" "peak RSS of extractor (MiB)" "$tool" rss "$(echo "$rss/1024" | bc -l)"
-            fi
-            if [[ $v != [0-9]* ]]; then
-                [ $mode = cold ] && record "$label" "extract all (no mount)" "$tool" warm "$v"
-                rm -rf "$o"; return
-            fi
-            if [ $mode = cold ] && [ "$(echo "$v > $SLOW" | bc)" = 1 ]; then
-                record "$label" "extract all (no mount)" "$tool" warm slow; rm -rf "$o"; return
-            fi
+        for t in "$@"; do
+            [ -n "${dead[$t]:-}" ] && continue
+            if [ "$t" = cp-a ]; then bench_extract "$label" "$t" "$W/kmnt" || dead[$t]=1
+            else bench_extract "$label" "$t" "$img" || dead[$t]=1; fi
         done
-        rm -rf "$o"
     done
 }
 
@@ -535,24 +555,13 @@ fi
 [ -f "$W/ufs.img" ] && bench_mounted ufs2 fsimg "$W/ufs.img"
 
 # extraction without mounting
-if [ -f "$W/tree.iso" ]; then
-    for t in fsimg bsdtar 7z xorriso; do
-        if [ $t = fsimg ] || have $t; then bench_extract iso "$t" "$W/tree.iso"; else record iso "extract all (no mount)" $t cold n/a; fi
-    done
-fi
-for t in fsimg debugfs 7z; do
-    if [ $t = fsimg ] || have $t; then bench_extract ext4 "$t" "$W/ext.img"; else record ext4 "extract all (no mount)" $t cold n/a; fi
-done
-# cp -a from the kernel's mount of the ext4 image
-mkdir -p "$W/kmnt" && mount -o loop,ro -t ext4 "$W/ext.img" "$W/kmnt" && MOUNTS+=("$W/kmnt") &&
-    bench_extract ext4 cp-a "$W/kmnt"
+[ -f "$W/tree.iso" ] && extract_all iso "$W/tree.iso" fsimg bsdtar 7z xorriso
+# cp -a: from the kernel's mount of the ext4 image
+mkdir -p "$W/kmnt" && mount -o loop,ro -t ext4 "$W/ext.img" "$W/kmnt" && MOUNTS+=("$W/kmnt")
+extract_all ext4 "$W/ext.img" fsimg debugfs 7z cp-a
 unmount_one "$W/kmnt"
-if [ -f "$W/fat.img" ]; then
-    for t in fsimg 7z mcopy; do
-        if [ $t = fsimg ] || have $t; then bench_extract fat32 "$t" "$W/fat.img"; else record fat32 "extract all (no mount)" $t cold n/a; fi
-    done
-fi
-[ -f "$W/ufs.img" ] && bench_extract ufs2 fsimg "$W/ufs.img"
+[ -f "$W/fat.img" ] && extract_all fat32 "$W/fat.img" fsimg 7z mcopy
+[ -f "$W/ufs.img" ] && extract_all ufs2 "$W/ufs.img" fsimg
 
 # one file, no mount
 if [ -f "$W/tree.iso" ]; then
