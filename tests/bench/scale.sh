@@ -19,7 +19,8 @@
 # included), and a GPT disk with ext4 in partition 2 for the sparse case.
 # Needs root (drop_caches, mounts). Never fails on a timing.
 #
-# Environment: BENCH_REPS (5), BENCH_TMP (/var/tmp), BENCH_FAT (1: FAT's
+# Environment: SCALE_CASES ("files size dir": which of the three),
+# BENCH_REPS (5), BENCH_TMP (/var/tmp), BENCH_FAT (1: FAT's
 # 50,000-entry directory takes mcopy about a minute to write); smaller
 # sizes for a quick try: SCALE_DIRS (2000 directories of 100 files),
 # SCALE_GIB (100), SCALE_DIRENTS (50000).
@@ -46,6 +47,7 @@ FSIMG=$(readlink -f "$FSIMG")
 [ "$(id -u)" = 0 ] || { echo "scale: must run as root (drop_caches, mounts)" >&2; exit 1; }
 
 REPS=${BENCH_REPS:-5}
+CASES=${SCALE_CASES:-files size dir}
 NDIRS=${SCALE_DIRS:-2000}
 GIB=${SCALE_GIB:-100}
 NENT=${SCALE_DIRENTS:-50000}
@@ -72,10 +74,11 @@ record() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$RES"; }
 
 # ------------------------------------------------------------------ trees
 # tree DIR NDIRS PERDIR: NDIRS directories of PERDIR 8.3 files (FAT-safe
-# names, one directory slot each), 16 bytes per file
+# names, one directory slot each), 16 bytes per file, all in DIR/TOP: the
+# root holds one entry whatever the size, so that listing it costs the same
 tree() {
-    mkdir -p "$1"
-    awk -v root="$1" -v nd="$2" -v per="$3" 'BEGIN {
+    mkdir -p "$1/TOP"
+    awk -v root="$1/TOP" -v nd="$2" -v per="$3" 'BEGIN {
         for (d = 0; d < nd; d++) {
             dir = sprintf("%s/D%04d", root, d); system("mkdir -p " dir);
             for (i = 0; i < per; i++) {
@@ -140,7 +143,11 @@ measure() {
 FORMATS="iso ext4 ufs2"
 [ "$DO_FAT" = 1 ] && have mcopy && FORMATS="iso ext4 fat32 ufs2"
 
+want() { [[ " $CASES " == *" $1 "* ]]; }
+
 # ---- 1. files in the image
+want files &&
+{
 log "trees: 2,000 and $((NDIRS * 100)) files"
 tree "$W/t-small" 20 100
 tree "$W/t-large" "$NDIRS" 100
@@ -154,6 +161,7 @@ for f in $FORMATS; do
     done
 done
 rm -rf "$W/t-large"
+}
 
 # ---- 2. image size
 gpt_disk() { # img size_mb: GPT, partition 2 (ext4) the rest of the disk
@@ -164,7 +172,7 @@ gpt_disk() { # img size_mb: GPT, partition 2 (ext4) the rest of the disk
     start=$(partx -g -o START -n 2 "$1") && sectors=$(partx -g -o SECTORS -n 2 "$1") || return 1
     mke2fs -q -F -t ext4 -E offset=$((start * 512)) -d "$W/t-small" "$1" $((sectors / 2))k >/dev/null 2>&1
 }
-for f in ext4 fat32 gpt; do # not UFS2: makefs writes every byte
+want size && for f in ext4 fat32 gpt; do # not UFS2: makefs writes every byte
     [ $f = fat32 ] && [ "$DO_FAT" != 1 ] && continue
     for size in small large; do
         mb=1024; [ $size = large ] && mb=$((GIB * 1024))
@@ -179,6 +187,8 @@ for f in ext4 fat32 gpt; do # not UFS2: makefs writes every byte
 done
 
 # ---- 3. directory size
+want dir &&
+{
 mkdir -p "$W/t-dir/SMALL" "$W/t-dir/LARGE"
 (cd "$W/t-dir/SMALL" && seq -f 'F%05g.TXT' 0 9 | xargs touch)
 (cd "$W/t-dir/LARGE" && seq -f 'F%05g.TXT' 0 $((NENT - 1)) | xargs touch)
@@ -190,11 +200,12 @@ for f in $FORMATS; do
     img=$W/dir.$f
     mkimg "$f" "$W/t-dir" "$img" || { log "3: $f: no image"; continue; }
     measure dir "$f" "fsimg cat" small t_cli cat "$img" /SMALL/F00009.TXT
-    measure dir "$f" "fsimg cat" large t_cli cat "$img" /LARGE/$LAST
+    measure dir "$f" "fsimg cat" large t_cli cat "$img" "/LARGE/$LAST"
     measure dir "$f" "cat on a mount" small t_fusecat "$img" /SMALL/F00009.TXT
-    measure dir "$f" "cat on a mount" large t_fusecat "$img" /LARGE/$LAST
+    measure dir "$f" "cat on a mount" large t_fusecat "$img" "/LARGE/$LAST"
     rm -f "$img"
 done
+}
 
 # ------------------------------------------------------------------ report
 report() {
