@@ -36,26 +36,11 @@
 set -u
 export LC_ALL=C
 
-OUT_MD=
-while getopts 'o:h' opt; do
-    case $opt in
-    o) OUT_MD=$OPTARG ;;
-    h) sed -n '2,30p' "$0"; exit 0 ;;
-    *) exit 1 ;;
-    esac
-done
-shift $((OPTIND - 1))
-FSIMG=${1:-}
-if [ -z "$FSIMG" ]; then
-    if [ -x /tmp/b-bench/cli/fsimg ]; then FSIMG=/tmp/b-bench/cli/fsimg
-    else FSIMG=$(command -v fsimg || true); fi
-fi
-[ -n "$FSIMG" ] && [ -x "$FSIMG" ] || { echo "bench: no fsimg binary (give its path)" >&2; exit 1; }
-FSIMG=$(readlink -f "$FSIMG")
+. "$(dirname "${BASH_SOURCE[0]}")/common.bash"
+bench_args "$@"
 # floorfs: built in the same build tree as fsimg (tests/bench/floorfs)
 FLOORFS=${BENCH_FLOORFS:-$(dirname "$FSIMG")/../tests/bench/floorfs}
 [ -x "$FLOORFS" ] && FLOORFS=$(readlink -f "$FLOORFS") || FLOORFS=
-[ "$(id -u)" = 0 ] || { echo "bench: must run as root (drop_caches, loop mounts)" >&2; exit 1; }
 
 NSMALL=${BENCH_NSMALL:-20000}
 NBIG=${BENCH_NBIG:-2}
@@ -415,14 +400,7 @@ bench_cat() { # label tool img
 targets() {
     echo "| image | target | fsimg | kernel ext4 | fsimg/kernel | floor | fsimg/floor | target | met |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|---|"
-    awk -F'\t' '
-    function med(key,   n, i, j, t, arr, cnt) {
-        n = split(vals[key], arr, " "); cnt = 0;
-        for (i = 1; i <= n; i++) if (arr[i] ~ /^[0-9.]+$/) v[++cnt] = arr[i] + 0;
-        if (cnt == 0) return "";
-        for (i = 1; i <= cnt; i++) for (j = i + 1; j <= cnt; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
-        return (cnt % 2) ? v[(cnt + 1) / 2] : (v[cnt / 2] + v[cnt / 2 + 1]) / 2;
-    }
+    awk -F'\t' "$AWK_MEDIAN"'
     function f(x, unit) { return x == "" ? "n/a" : (unit == "MiB" ? sprintf("%.1f MiB", x) : sprintf("%.3f s", x)) }
     function r(a, b) { return (a == "" || b == "" || b == 0) ? "" : a / b }
     function fr(x) { return x == "" ? "n/a" : sprintf("%.2f", x) }
@@ -476,13 +454,14 @@ report() {
         echo
         echo "| image | scenario | tool | cold | warm | cold ratio | warm ratio |"
         echo "|---|---|---|---:|---:|---:|---:|"
-        awk -F'\t' -v bigmb=$((NBIG * BIGMB)) -v nfiles="$NFILES" '
-        function med(key,   n, i, j, t, arr, cnt, bad) {
-            n = split(vals[key], arr, " "); cnt = 0; bad = "";
-            for (i = 1; i <= n; i++) { if (arr[i] ~ /^[0-9.]+$/) v[++cnt] = arr[i] + 0; else if (arr[i] != "") bad = arr[i] }
-            if (cnt == 0) return (bad == "" ? "n/a" : bad);
-            for (i = 1; i <= cnt; i++) for (j = i + 1; j <= cnt; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
-            return (cnt % 2) ? v[(cnt + 1) / 2] : (v[cnt / 2] + v[cnt / 2 + 1]) / 2;
+        awk -F'\t' -v bigmb=$((NBIG * BIGMB)) -v nfiles="$NFILES" "$AWK_MEDIAN"'
+        # the median, else what the runs said instead ("timeout", "slow")
+        function medv(key,   m, n, i, arr, bad) {
+            m = med(key);
+            if (m != "") return m;
+            n = split(vals[key], arr, " "); bad = "n/a";
+            for (i = 1; i <= n; i++) if (arr[i] != "") bad = arr[i];
+            return bad;
         }
         function fmt(x, sc) {
             if (x !~ /^[0-9.]+$/) return x;
@@ -503,9 +482,9 @@ report() {
         END {
             for (i = 1; i <= nk; i++) {
                 split(order[i], p, SUBSEP);
-                c = med(order[i] SUBSEP "cold"); w = med(order[i] SUBSEP "warm");
+                c = medv(order[i] SUBSEP "cold"); w = medv(order[i] SUBSEP "warm");
                 rk = p[1] SUBSEP p[2] SUBSEP "fsimg";
-                rc = med(rk SUBSEP "cold"); rw = med(rk SUBSEP "warm");
+                rc = medv(rk SUBSEP "cold"); rw = medv(rk SUBSEP "warm");
                 if (p[2] ~ /RSS/) { print "| " p[1] " | " p[2] " | " p[3] " | " fmt(c, p[2]) " | | " ratio(c, rc) " | |"; continue }
                 print "| " p[1] " | " p[2] " | " p[3] " | " fmt(c, p[2]) " | " fmt(w, p[2]) " | " ratio(c, rc) " | " ratio(w, rw) " |";
             }

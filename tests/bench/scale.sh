@@ -28,23 +28,8 @@
 set -u
 export LC_ALL=C
 
-OUT_MD=
-while getopts 'o:h' opt; do
-    case $opt in
-    o) OUT_MD=$OPTARG ;;
-    h) sed -n '2,24p' "$0"; exit 0 ;;
-    *) exit 1 ;;
-    esac
-done
-shift $((OPTIND - 1))
-FSIMG=${1:-}
-if [ -z "$FSIMG" ]; then
-    if [ -x /tmp/b-bench/cli/fsimg ]; then FSIMG=/tmp/b-bench/cli/fsimg
-    else FSIMG=$(command -v fsimg || true); fi
-fi
-[ -n "$FSIMG" ] && [ -x "$FSIMG" ] || { echo "scale: no fsimg binary (give its path)" >&2; exit 1; }
-FSIMG=$(readlink -f "$FSIMG")
-[ "$(id -u)" = 0 ] || { echo "scale: must run as root (drop_caches, mounts)" >&2; exit 1; }
+. "$(dirname "${BASH_SOURCE[0]}")/common.bash"
+bench_args "$@"
 
 REPS=${BENCH_REPS:-5}
 CASES=${SCALE_CASES:-files size dir}
@@ -146,10 +131,10 @@ FORMATS="iso ext4 ufs2"
 want() { [[ " $CASES " == *" $1 "* ]]; }
 
 # ---- 1. files in the image
+log "trees: 2,000 files$(want files && echo " and $((NDIRS * 100))")"
+tree "$W/t-small" 20 100 # also the files of the sparse images
 want files &&
 {
-log "trees: 2,000 and $((NDIRS * 100)) files"
-tree "$W/t-small" 20 100
 tree "$W/t-large" "$NDIRS" 100
 for f in $FORMATS; do
     for size in small large; do
@@ -213,14 +198,7 @@ report() {
     echo
     echo "| case | format | what | mode | small | large | ratio |"
     echo "|---|---|---|---|---:|---:|---:|"
-    awk -F'\t' -v nfiles=$((NDIRS * 100)) -v gib="$GIB" -v nent="$NENT" '
-    function med(key,   n, i, j, t, arr, cnt) {
-        n = split(vals[key], arr, " "); cnt = 0;
-        for (i = 1; i <= n; i++) if (arr[i] ~ /^[0-9.]+$/) v[++cnt] = arr[i] + 0;
-        if (cnt == 0) return "";
-        for (i = 1; i <= cnt; i++) for (j = i + 1; j <= cnt; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
-        return (cnt % 2) ? v[(cnt + 1) / 2] : (v[cnt / 2] + v[cnt / 2 + 1]) / 2;
-    }
+    awk -F'\t' -v nfiles=$((NDIRS * 100)) -v gib="$GIB" -v nent="$NENT" "$AWK_MEDIAN"'
     {
         k = $1 SUBSEP $2 SUBSEP $3 SUBSEP $5;
         if (!(k in seen)) { seen[k] = 1; order[++nk] = k }
