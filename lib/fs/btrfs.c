@@ -569,12 +569,13 @@ static int next_leaf(struct btrfs_fs *b, struct btrfs_path *p)
 	if (lv >= p->levels)
 		return 0;
 	p->slot[lv]++;
+	/* that node is read again (buf holds a leaf); those below it once */
+	rc = node_read(b, p->node[lv], lv, lv + 1 == p->levels, buf);
+	if (rc)
+		return rc;
+	if (get_le32(buf + 0x60) != p->nritems[lv])
+		return -EUCLEAN;
 	for (;;) {
-		rc = node_read(b, p->node[lv], lv, lv + 1 == p->levels, buf);
-		if (rc)
-			return rc;
-		if (get_le32(buf + 0x60) != p->nritems[lv])
-			return -EUCLEAN;
 		at = get_le64(buf + BTRFS_HDR_SIZE +
 			      (size_t)p->slot[lv] * BTRFS_KEYPTR_SIZE + 17);
 		lv--;
