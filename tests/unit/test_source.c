@@ -65,6 +65,28 @@ static void *reader(void *p)
 	return NULL;
 }
 
+/* Reads 50 blocks in order from block first, twice, checking each. */
+struct stream_arg {
+	struct fsimg_window *w;
+	uint64_t first;
+	int failures;
+};
+
+static void *streamer(void *p)
+{
+	struct stream_arg *a = p;
+	uint8_t buf[FSIMG_CACHE_BLOCK];
+
+	for (int pass = 0; pass < 2; pass++)
+		for (uint64_t b = a->first; b < a->first + 50; b++)
+			if (fsimg_wread_cached(a->w, b * FSIMG_CACHE_BLOCK, buf,
+					       sizeof(buf)) ||
+			    !check_bytes(buf, b * FSIMG_CACHE_BLOCK,
+					 sizeof(buf)))
+				a->failures++;
+	return NULL;
+}
+
 int main(void)
 {
 	fsimg_image *img;
@@ -165,6 +187,64 @@ int main(void)
 		is_int(fsimg_wread_cached(&all, 0, buf, 50), 0,
 		       "what is still there reads");
 		fsimg_image_close(img2);
+	}
+
+	/*
+	 * Read-ahead: blocks read in order fill runs of up to 16 blocks
+	 * (lib/source.c). Every byte is right, to the short last block; in
+	 * parallel streams; and when the image shrank after opening, a run
+	 * that reaches past its new end falls back to the block asked for.
+	 */
+	{
+		size_t big = 200 * FSIMG_CACHE_BLOCK + 300;
+		fsimg_image *img3;
+		int fd3 = make_image(big);
+		struct fsimg_window all = { .off = 0, .len = big };
+		pthread_t t[4];
+		struct stream_arg sa[4];
+		bool good = true;
+		int failures = 0;
+
+		fsimg_image_open_fd(fd3, "mem3.img", &img3);
+		fsimg_image_set_log(img3, log_fn, NULL);
+		all.img = img3;
+		all.src = fsimg_image_top(img3);
+		for (uint64_t off = 0; off < big && good; off += 1000) {
+			size_t n = big - off < 1000 ? big - off : 1000;
+			good = !fsimg_wread_cached(&all, off, buf, n) &&
+			       check_bytes(buf, off, n);
+		}
+		ok(good, "sequential cached reads, read ahead, are exact");
+		for (int i = 0; i < 4; i++) {
+			sa[i] = (struct stream_arg){ &all, (uint64_t)i * 50,
+						     0 };
+			pthread_create(&t[i], NULL, streamer, &sa[i]);
+		}
+		for (int i = 0; i < 4; i++) {
+			pthread_join(t[i], NULL);
+			failures += sa[i].failures;
+		}
+		is_int(failures, 0, "4 threads streaming at once read exactly");
+		fsimg_image_close(img3);
+
+		fd3 = make_image(big);
+		fsimg_image_open_fd(fd3, "mem4.img", &img3);
+		fsimg_image_set_log(img3, log_fn, NULL);
+		all.img = img3;
+		all.src = fsimg_image_top(img3);
+		if (ftruncate(fd3, 10 * FSIMG_CACHE_BLOCK + 100) != 0)
+			abort();
+		good = true;
+		for (uint64_t b = 0; b < 10 && good; b++)
+			good = !fsimg_wread_cached(&all, b * FSIMG_CACHE_BLOCK,
+						   buf, FSIMG_CACHE_BLOCK) &&
+			       check_bytes(buf, b * FSIMG_CACHE_BLOCK,
+					   FSIMG_CACHE_BLOCK);
+		ok(good, "a run past a shrunk image's end: the block alone");
+		is_int(fsimg_wread_cached(&all, 10 * FSIMG_CACHE_BLOCK, buf,
+					  10),
+		       -EIO, "and a block cut short fails");
+		fsimg_image_close(img3);
 	}
 
 	/* Opening things that are not images. */
