@@ -151,7 +151,8 @@ enum iso_rr_have {
  * a buffer; its length is counted always.
  */
 enum iso_rr_want {
-	ISO_RRW_NAME = 1u << 0, /* the NM name into rr->name */
+	ISO_RRW_NAME = 1u << 0,	 /* the NM name into rr->name */
+	ISO_RRW_TIMES = 1u << 1, /* the TF times (a lookup's scan skips them) */
 };
 
 enum iso_tf_bits {
@@ -358,12 +359,21 @@ int iso_readlink(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size);
 
 /* --- directory walks and ancestry (iso9660_tree.c) ------------------------ */
 
+/*
+ * A directory is read in chunks of up to ISO_DIR_CHUNK bytes straight from
+ * the image, not through the block cache: a walk reads each block once, so
+ * caching it would only push out metadata that is read again, and copy a
+ * big directory into as many fresh cache pages as it has blocks.
+ */
+#define ISO_DIR_CHUNK (16u * ISO_BLOCK)
+
 struct iso_diter {
 	struct iso_fs *ifs;
 	uint64_t start, size, off;
-	uint64_t blk; /* block of the directory held in buf */
-	bool cont;    /* the last record said "more extents follow" */
-	uint8_t buf[ISO_BLOCK];
+	uint64_t blk;  /* first block of the directory held in buf */
+	uint64_t nblk; /* blocks held in buf (0: none) */
+	bool cont;     /* the last record said "more extents follow" */
+	uint8_t buf[ISO_DIR_CHUNK];
 };
 
 /* Walks the directory whose records are [start, start+size) from off. */
@@ -401,6 +411,12 @@ void iso_dindex_free(struct iso_dindex *x);
  */
 int iso_dcache_find(struct iso_dcache *c, fsimg_ino dir, const char *name,
 		    fsimg_ino *h, uint64_t *rec);
+/*
+ * Whether dir was scanned for a lookup before (true: index it now), and
+ * remembers it when not. The last ISO_DCACHE_SCANNED directories are kept.
+ */
+#define ISO_DCACHE_SCANNED 64u
+bool iso_dcache_scanned(struct iso_dcache *c, fsimg_ino dir);
 /* Hands x to the cache (which may drop it at once when it is too big). */
 void iso_dcache_put(struct iso_dcache *c, struct iso_dindex *x);
 size_t iso_dcache_limit(const struct iso_dcache *c);

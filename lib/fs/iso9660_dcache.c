@@ -5,13 +5,15 @@
  *
  * ISO9660 directories are unsorted for our purposes (ECMA-119 9.3 sorts by
  * the raw identifier, not by the Rock Ridge or Joliet name the user sees),
- * so the first lookup in a directory reads it once and builds a hash table
- * of name -> handle. The indexes of all directories together stay under a
- * byte limit: the least recently used are dropped first, and a directory
- * whose index alone would not fit is not indexed at all (lookup then scans
- * it, as readdir does). Memory therefore never grows with what the image
- * claims. One mutex guards the cache; indexes are built without it and
- * only probed under it.
+ * so a lookup reads the directory. The first lookup in a directory stops
+ * at the name; the second builds a hash table of name -> handle, so that
+ * a one-off lookup (fsimg cat, a path walk) costs a scan to the name only,
+ * and a directory looked up again and again is scanned twice. The indexes of
+ * all directories together stay under a byte limit: the least recently used are
+ * dropped first, and a directory whose index alone would not fit is not indexed
+ * at all (lookup then scans it, as readdir does). Memory therefore never grows
+ * with what the image claims. One mutex guards the cache; indexes are built
+ * without it and only probed under it.
  */
 #include "iso9660.h"
 
@@ -44,6 +46,9 @@ struct iso_dcache {
 	struct iso_dindex *head, *tail;
 	struct iso_dindex **buckets;
 	size_t nbuckets, count;
+	/* directories scanned once without an index, most recent last */
+	fsimg_ino scanned[ISO_DCACHE_SCANNED];
+	unsigned scanned_next;
 };
 
 static uint32_t name_hash(const char *s, size_t n)
@@ -305,6 +310,21 @@ void iso_dcache_put(struct iso_dcache *c, struct iso_dindex *x)
 	c->bytes += x->bytes;
 	c->count++;
 	pthread_mutex_unlock(&c->lock);
+}
+
+bool iso_dcache_scanned(struct iso_dcache *c, fsimg_ino dir)
+{
+	bool again = false;
+
+	pthread_mutex_lock(&c->lock);
+	for (unsigned i = 0; i < ISO_DCACHE_SCANNED && !again; i++)
+		again = c->scanned[i] == dir + 1;
+	if (!again) {
+		c->scanned[c->scanned_next] = dir + 1;
+		c->scanned_next = (c->scanned_next + 1) % ISO_DCACHE_SCANNED;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return again;
 }
 
 int iso_dcache_find(struct iso_dcache *c, fsimg_ino dir, const char *name,

@@ -427,7 +427,7 @@ int iso_node_load_at(struct iso_fs *ifs, fsimg_ino h, uint64_t rec, char *link,
 				  (unsigned long long)h);
 	}
 	if (ifs->tree == ISO_TREE_RR) {
-		rc = iso_rr_parse(ifs, &n->rec, ISO_RRW_NAME,
+		rc = iso_rr_parse(ifs, &n->rec, ISO_RRW_NAME | ISO_RRW_TIMES,
 				  n->rec.pos == ifs->pvd_root, &n->rr);
 		if (rc)
 			return rc;

@@ -2,9 +2,10 @@
 /*
  * ISO9660: walking directories. readdir streams the records of a directory
  * from a cookie (the byte offset of the next record within the directory,
- * 0 = the start; "." and ".." are never returned). lookup goes through a
- * per-directory name index kept in a bounded LRU cache (iso9660_dcache.c);
- * a directory too big for the cache is scanned instead.
+ * 0 = the start; "." and ".." are never returned). lookup scans the
+ * directory the first time and builds a name index the second, kept in a
+ * bounded LRU cache (iso9660_dcache.c); a directory too big for the cache
+ * is scanned every time.
  *
  * What the user sees is one entry per file: the "." and ".." records,
  * associated files (ECMA-119 9.1.6 bit 2), the continuation records of a
@@ -86,8 +87,11 @@ static bool in_rr_moved(struct iso_fs *ifs, uint64_t dir)
 	return yes;
 }
 
-/* The next entry the user sees: 1, 0 at the end, or -errno. */
-static int next_entry(struct iso_diter *it, struct ent *e)
+/*
+ * The next entry the user sees: 1, 0 at the end, or -errno. want is what
+ * iso_rr_parse assembles besides the name: a lookup's scan needs no times.
+ */
+static int next_entry(struct iso_diter *it, struct ent *e, unsigned want)
 {
 	struct iso_fs *ifs = it->ifs;
 	struct iso_rec *r = &e->n.rec;
@@ -111,7 +115,7 @@ static int next_entry(struct iso_diter *it, struct ent *e)
 		e->n.name[0] = '\0';
 		iso_rr_init(&e->n.rr, NULL, 0);
 		if (rock) {
-			rc = iso_rr_parse(ifs, r, ISO_RRW_NAME, false,
+			rc = iso_rr_parse(ifs, r, ISO_RRW_NAME | want, false,
 					  &e->n.rr);
 			if (rc)
 				return rc;
@@ -278,7 +282,7 @@ int iso_readdir(fsimg_fs *fs, fsimg_ino dir, uint64_t cookie,
 	rc = dir_open(ifs, dir, cookie, &it, &c);
 	if (rc)
 		goto out_e;
-	while ((rc = next_entry(it, e)) == 1) {
+	while ((rc = next_entry(it, e, ISO_RRW_TIMES)) == 1) {
 		struct fsimg_stat st;
 
 		if (e->dir && iso_in_chain(c, e->handle)) {
@@ -347,12 +351,13 @@ int iso_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
 	if (rc)
 		return rc;
 	e = malloc(sizeof(*e));
-	x = iso_dindex_new(dir);
+	if (iso_dcache_scanned(ifs->dcache, dir))
+		x = iso_dindex_new(dir);
 	if (!e) {
 		rc = -ENOMEM;
 		goto out;
 	}
-	while ((rc = next_entry(it, e)) == 1) {
+	while ((rc = next_entry(it, e, 0)) == 1) {
 		fsimg_ino eh = e->handle;
 		uint64_t erec = 0;
 

@@ -14,12 +14,18 @@
  */
 #include "iso9660.h"
 
+#include <stddef.h>
+
 #include <stdio.h>
 #include <sys/stat.h>
 
 void iso_rr_init(struct iso_rr *rr, char *link, size_t link_room)
 {
-	memset(rr, 0, sizeof(*rr));
+	/* every field but the name buffer: a scan inits one per record */
+	memset(rr, 0, offsetof(struct iso_rr, name));
+	rr->name[0] = '\0';
+	memset((char *)rr + offsetof(struct iso_rr, name_len), 0,
+	       sizeof(*rr) - offsetof(struct iso_rr, name_len));
 	rr->link = link;
 	rr->link_room = link_room;
 	if (link && link_room)
@@ -290,8 +296,10 @@ int iso_susp_area(const uint8_t *p, size_t len, unsigned want,
 			rr->have |= ISO_RR_RE | ISO_RR_ANY;
 			break;
 		case SIG('T', 'F'):
-			if (elen >= 5) {
+			if (elen >= 5 && (want & ISO_RRW_TIMES)) {
 				parse_tf(rr, e, elen);
+				rr->have |= ISO_RR_ANY;
+			} else if (elen >= 5) {
 				rr->have |= ISO_RR_ANY;
 			}
 			break;

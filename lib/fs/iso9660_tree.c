@@ -25,7 +25,8 @@ int iso_diter_init(struct iso_diter *it, struct iso_fs *ifs, uint64_t start,
 	it->start = start;
 	it->size = size;
 	it->off = off;
-	it->blk = UINT64_MAX;
+	it->blk = 0;
+	it->nblk = 0;
 	it->cont = false;
 	if (!fsimg_window_has(&ifs->win, it->start, it->size))
 		return fsimg_werr(&ifs->win, -EIO,
@@ -36,39 +37,54 @@ int iso_diter_init(struct iso_diter *it, struct iso_fs *ifs, uint64_t start,
 	return 0;
 }
 
+/* Reads the chunk of the directory that starts at its block b. */
+static int diter_fill(struct iso_diter *it, uint64_t b)
+{
+	uint64_t at = b * ISO_BLOCK, len = it->size - at;
+	int rc;
+
+	if (len > ISO_DIR_CHUNK)
+		len = ISO_DIR_CHUNK;
+	it->nblk = 0;
+	rc = fsimg_wread(&it->ifs->win, it->start + at, it->buf, (size_t)len);
+	if (rc)
+		return fsimg_werr(&it->ifs->win, rc,
+				  "directory at block %llu cannot be read at "
+				  "byte %llu: %s",
+				  (unsigned long long)(it->start / ISO_BLOCK),
+				  fsimg_wabs(&it->ifs->win, it->start + at),
+				  strerror(-rc));
+	it->blk = b;
+	it->nblk = (len + ISO_BLOCK - 1) / ISO_BLOCK;
+	return 0;
+}
+
 /* The next record: 1, 0 at the end, or -errno. */
 int iso_diter_next(struct iso_diter *it, struct iso_rec *r)
 {
 	while (it->off < it->size) {
 		uint64_t b = it->off / ISO_BLOCK;
 		size_t in = (size_t)(it->off % ISO_BLOCK), blen;
+		const uint8_t *blk;
 		const char *why;
 		int rc;
 
 		blen = it->size - b * ISO_BLOCK < ISO_BLOCK
 			       ? (size_t)(it->size - b * ISO_BLOCK)
 			       : ISO_BLOCK;
-		if (b != it->blk) {
-			rc = fsimg_wread_cached(&it->ifs->win,
-						it->start + b * ISO_BLOCK,
-						it->buf, blen);
+		if (b < it->blk || b - it->blk >= it->nblk) {
+			rc = diter_fill(it, b);
 			if (rc)
-				return fsimg_werr(
-					&it->ifs->win, rc,
-					"directory at block %llu "
-					"cannot be read: %s",
-					(unsigned long long)(it->start /
-							     ISO_BLOCK),
-					strerror(-rc));
-			it->blk = b;
+				return rc;
 		}
+		blk = it->buf + (b - it->blk) * ISO_BLOCK;
 		/* 6.8.1.1: unused bytes at the end of a block are zero */
-		if (it->buf[in] == 0) {
+		if (blk[in] == 0) {
 			it->off = (b + 1) * ISO_BLOCK;
 			continue;
 		}
-		rc = iso_rec_decode(it->buf + in, blen - in,
-				    it->start + it->off, r, &why);
+		rc = iso_rec_decode(blk + in, blen - in, it->start + it->off, r,
+				    &why);
 		if (rc)
 			return fsimg_werr(
 				&it->ifs->win, rc,
