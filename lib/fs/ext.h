@@ -89,6 +89,8 @@ int ext_errno(struct ext_fs *e, errcode_t err, const char *fmt, ...)
 /* ext_io.c: the io_manager; the name passed to ext2fs_open2 encodes w. */
 extern io_manager ext_window_io_manager;
 int ext_io_name(const struct fsimg_window *w, char *buf, size_t size);
+/* Single-block reads of ch stream through its own buffer while on. */
+void ext_io_stream(io_channel ch, bool on);
 
 /* ext_inode.c */
 int ext_read_inode(struct ext_fs *e, ext2_filsys h, ext2_ino_t ino,

@@ -165,7 +165,9 @@ int ext_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
 		rc = -ENOTDIR;
 		goto out;
 	}
+	ext_io_stream(h->io, true);
 	err = ext2fs_lookup(h, d, name, (int)strlen(name), NULL, &found);
+	ext_io_stream(h->io, false);
 	if (err) {
 		rc = ext_errno(e, err, "looking up '%s' in directory %u", name,
 			       d);

@@ -151,6 +151,54 @@ PY
 	umount "$t/k"
 }
 
+# A lookup reads a directory through the handle's own stream buffer
+# (lib/fs/ext_io.c), read-ahead doubling while the blocks follow each other.
+# Directories the kernel wrote, in more than one run of blocks, with and
+# without an htree, 1 KiB and 4 KiB blocks: every name, looked up without a
+# listing first, finds the file the kernel finds; misses fail.
+@test "ext: lookups in big directories find what the kernel finds" {
+	local t=$T bs idx
+	mkdir "$t/k" "$t/m"
+	for bs in 1024:dir_index 4096:^dir_index; do
+		idx=${bs#*:}
+		bs=${bs%%:*}
+		rm -f "$t/img"
+		truncate -s 64M "$t/img"
+		mke2fs -q -t ext4 -b "$bs" -O "$idx" -F "$t/img"
+		mount -o loop "$t/img" "$t/k"
+		python3 - "$t/k" <<'PY'
+import os, sys
+top = sys.argv[1]
+os.mkdir(os.path.join(top, "big"))
+os.mkdir(os.path.join(top, "data"))
+for i in range(3000):
+    with open(os.path.join(top, "big", "name-%04d" % i), "w") as f:
+        f.write("%d\n" % i)
+    if i % 50 == 0:
+        with open(os.path.join(top, "data", "d%d" % i), "wb") as f:
+            f.write(b"x" * 16384)
+        os.sync()
+PY
+		umount "$t/k"
+		# the kernel puts an htree root apart from the blocks after it
+		[ "$bs" = 4096 ] ||
+			[ "$(debugfs -R "ex /big" "$t/img" 2>/dev/null | grep -c '^ *[0-9]')" -ge 2 ]
+		mount -o loop,ro "$t/img" "$t/k"
+		"$FSIMG" mount -o backend=fuse "$t/img" "$t/m"
+		(cd "$t/k/big" && seq -f 'name-%04g' 2999 -7 0 && echo name-3000 nope) >"$t/names"
+		(cd "$t/k/big" && xargs stat -c '%n %s %F' <"$t/names" 2>/dev/null; xargs cat <"$t/names" 2>/dev/null) >"$t/kernel.out" || true
+		(cd "$t/m/big" && xargs stat -c '%n %s %F' <"$t/names" 2>/dev/null; xargs cat <"$t/names" 2>/dev/null) >"$t/fsimg.out" || true
+		[ "$(wc -l <"$t/kernel.out")" -eq 858 ]
+		diff -u "$t/kernel.out" "$t/fsimg.out"
+		run stat "$t/m/big/name-3000"
+		[ "$status" -ne 0 ]
+		[ "$("$FSIMG" cat "$t/img" /big/name-2999)" = 2999 ]
+		[ "$("$FSIMG" cat "$t/img" /big/name-0000)" = 0 ]
+		"$FSIMG" umount "$t/m"
+		umount "$t/k"
+	done
+}
+
 # An allow_other mount checks permissions in the kernel, and there the
 # kernel also caches and enforces POSIX ACLs (FUSE_CAP_POSIX_ACL): a named
 # user entry grants a file its mode bits deny, and takes away what "other"
