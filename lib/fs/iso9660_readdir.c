@@ -26,6 +26,7 @@
 struct ent {
 	struct iso_node n; /* the first record, its RR, size, name */
 	fsimg_ino handle;
+	size_t nlen; /* strlen(n.name) */
 	bool dir;
 	uint64_t next; /* cookie after this entry */
 };
@@ -126,7 +127,7 @@ static int next_entry(struct iso_diter *it, struct ent *e, unsigned want)
 				continue;
 		}
 		iso_node_name(ifs, &e->n);
-		nlen = strlen(e->n.name);
+		nlen = e->nlen = strlen(e->n.name);
 		if (!name_ok(e->n.name, nlen) ||
 		    (rock && (e->n.rr.name_cur || e->n.rr.name_parent))) {
 			ISO_DBG("record at %llu: unusable name '%s'",
@@ -336,6 +337,7 @@ int iso_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
 	struct iso_node n;
 	fsimg_ino h = 0;
 	uint64_t hrec = 0;
+	size_t want = strlen(name);
 	bool found = false;
 	int rc;
 
@@ -365,13 +367,14 @@ int iso_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
 			eh = 0; /* remembered as bad */
 		if (e->dir && !(e->n.rr.have & ISO_RR_CL))
 			erec = e->n.rec.pos;
-		if (x && !iso_dindex_add(x, e->n.name, strlen(e->n.name), eh,
-					 erec, limit)) {
+		if (x &&
+		    !iso_dindex_add(x, e->n.name, e->nlen, eh, erec, limit)) {
 			/* too big to cache: a plain scan from here on */
 			iso_dindex_free(x);
 			x = NULL;
 		}
-		if (!found && !strcmp(e->n.name, name)) {
+		if (!found && e->nlen == want &&
+		    !memcmp(e->n.name, name, want)) {
 			found = true;
 			h = eh;
 			hrec = erec;
