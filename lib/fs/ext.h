@@ -89,7 +89,11 @@ int ext_errno(struct ext_fs *e, errcode_t err, const char *fmt, ...)
 /* ext_io.c: the io_manager; the name passed to ext2fs_open2 encodes w. */
 extern io_manager ext_window_io_manager;
 int ext_io_name(const struct fsimg_window *w, char *buf, size_t size);
-/* Single-block reads of ch stream through its own buffer while on. */
+/*
+ * Single-block reads of ch stream through its own buffer, of
+ * EXT_IO_STREAM_MAX bytes, while on (ext_lookup: directories bigger than it).
+ */
+#define EXT_IO_STREAM_MAX (64u << 10)
 void ext_io_stream(io_channel ch, bool on);
 
 /* ext_inode.c */

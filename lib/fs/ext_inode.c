@@ -154,6 +154,7 @@ int ext_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
 	ext2_filsys h;
 	ext2_ino_t d = 0, found = 0;
 	errcode_t err;
+	bool big;
 	int rc;
 
 	if ((rc = ino_of(e, dir, &d)) || (rc = ext_get(e, &h)))
@@ -165,9 +166,13 @@ int ext_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
 		rc = -ENOTDIR;
 		goto out;
 	}
-	ext_io_stream(h->io, true);
+	/* only a big directory streams; a small one stays in the cache */
+	big = EXT2_I_SIZE(&in) > EXT_IO_STREAM_MAX;
+	if (big)
+		ext_io_stream(h->io, true);
 	err = ext2fs_lookup(h, d, name, (int)strlen(name), NULL, &found);
-	ext_io_stream(h->io, false);
+	if (big)
+		ext_io_stream(h->io, false);
 	if (err) {
 		rc = ext_errno(e, err, "looking up '%s' in directory %u", name,
 			       d);

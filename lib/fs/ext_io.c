@@ -32,7 +32,6 @@
 #define EXT_IO_PREFIX "fsimg-window:"
 /* Reads up to this size go through the image's metadata cache. */
 #define EXT_IO_CACHED_MAX (16u << 10)
-#define EXT_IO_STREAM_MAX (64u << 10)
 
 struct eio {
 	const struct fsimg_window *w;

@@ -360,10 +360,11 @@ int iso_readlink(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size);
 /* --- directory walks and ancestry (iso9660_tree.c) ------------------------ */
 
 /*
- * A directory is read in chunks of up to ISO_DIR_CHUNK bytes straight from
- * the image, not through the block cache: a walk reads each block once, so
+ * A directory bigger than ISO_DIR_CHUNK is read in chunks straight from the
+ * image, not through the block cache: a walk reads each block once, so
  * caching it would only push out metadata that is read again, and copy a
- * big directory into as many fresh cache pages as it has blocks.
+ * big directory into as many fresh cache pages as it has blocks. A smaller
+ * one, read whole by every lookup and listing, goes through the cache.
  */
 #define ISO_DIR_CHUNK (16u * ISO_BLOCK)
 

@@ -46,7 +46,13 @@ static int diter_fill(struct iso_diter *it, uint64_t b)
 	if (len > ISO_DIR_CHUNK)
 		len = ISO_DIR_CHUNK;
 	it->nblk = 0;
-	rc = fsimg_wread(&it->ifs->win, it->start + at, it->buf, (size_t)len);
+	/* a directory of one chunk is read again and again: it is cached */
+	if (it->size <= ISO_DIR_CHUNK)
+		rc = fsimg_wread_cached(&it->ifs->win, it->start + at, it->buf,
+					(size_t)len);
+	else
+		rc = fsimg_wread(&it->ifs->win, it->start + at, it->buf,
+				 (size_t)len);
 	if (rc)
 		return fsimg_werr(&it->ifs->win, rc,
 				  "directory at block %llu cannot be read at "

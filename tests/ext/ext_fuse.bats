@@ -153,9 +153,10 @@ PY
 
 # A lookup reads a directory through the handle's own stream buffer
 # (lib/fs/ext_io.c), read-ahead doubling while the blocks follow each other.
-# Directories the kernel wrote, in more than one run of blocks, with and
-# without an htree, 1 KiB and 4 KiB blocks: every name, looked up without a
-# listing first, finds the file the kernel finds; misses fail.
+# Directories the kernel wrote, of 6,000 names (more than the 64 KiB that
+# makes a lookup stream), in more than one run of blocks, with and without
+# an htree, 1 KiB and 4 KiB blocks: every name, looked up without a listing
+# first, finds the file the kernel finds; misses fail.
 @test "ext: lookups in big directories find what the kernel finds" {
 	local t=$T bs idx
 	mkdir "$t/k" "$t/m"
@@ -171,7 +172,7 @@ import os, sys
 top = sys.argv[1]
 os.mkdir(os.path.join(top, "big"))
 os.mkdir(os.path.join(top, "data"))
-for i in range(3000):
+for i in range(6000):
     with open(os.path.join(top, "big", "name-%04d" % i), "w") as f:
         f.write("%d\n" % i)
     if i % 50 == 0:
@@ -185,14 +186,16 @@ PY
 			[ "$(debugfs -R "ex /big" "$t/img" 2>/dev/null | grep -c '^ *[0-9]')" -ge 2 ]
 		mount -o loop,ro "$t/img" "$t/k"
 		"$FSIMG" mount -o backend=fuse "$t/img" "$t/m"
-		(cd "$t/k/big" && seq -f 'name-%04g' 2999 -7 0 && echo name-3000 nope) >"$t/names"
+		(cd "$t/k/big" && seq -f 'name-%04g' 5999 -7 0 && echo name-6000 nope) >"$t/names"
 		(cd "$t/k/big" && xargs stat -c '%n %s %F' <"$t/names" 2>/dev/null; xargs cat <"$t/names" 2>/dev/null) >"$t/kernel.out" || true
 		(cd "$t/m/big" && xargs stat -c '%n %s %F' <"$t/names" 2>/dev/null; xargs cat <"$t/names" 2>/dev/null) >"$t/fsimg.out" || true
-		[ "$(wc -l <"$t/kernel.out")" -eq 858 ]
+		[ "$(wc -l <"$t/kernel.out")" -eq 1716 ]
 		diff -u "$t/kernel.out" "$t/fsimg.out"
-		run stat "$t/m/big/name-3000"
+		run stat "$t/m/big/name-6000"
 		[ "$status" -ne 0 ]
-		[ "$("$FSIMG" cat "$t/img" /big/name-2999)" = 2999 ]
+		[ "$("$FSIMG" cat "$t/img" /big/name-5999)" = 5999 ]
+		# bigger than the stream buffer: the lookups above streamed
+		[ "$(stat -c %s "$t/k/big")" -gt 65536 ]
 		[ "$("$FSIMG" cat "$t/img" /big/name-0000)" = 0 ]
 		"$FSIMG" umount "$t/m"
 		umount "$t/k"
