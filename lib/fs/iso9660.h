@@ -153,6 +153,12 @@ enum iso_rr_have {
 enum iso_rr_want {
 	ISO_RRW_NAME = 1u << 0,	 /* the NM name into rr->name */
 	ISO_RRW_TIMES = 1u << 1, /* the TF times (a lookup's scan skips them) */
+	/*
+	 * NM alone (CE and ST still followed, to find it): rr must have been
+	 * cleared with iso_rr_init_name, and only the name fields are set. A
+	 * lookup's scan tests each record's name so before decoding the rest.
+	 */
+	ISO_RRW_NAME_ONLY = 1u << 2,
 };
 
 enum iso_tf_bits {
@@ -179,6 +185,13 @@ struct iso_rr {
 	size_t name_len;
 	bool name_truncated, name_cur, name_parent;
 	bool nm_done; /* an NM entry without CONTINUE was seen */
+	/*
+	 * Set by iso_rr_init_name: NM is compared with match instead of being
+	 * copied; name_len counts the bytes that matched, name stays empty.
+	 */
+	const char *match;
+	size_t match_len;
+	bool mismatch;
 	/* SL: assembled into link (when asked), length counted always */
 	char *link;
 	size_t link_room;
@@ -206,6 +219,8 @@ struct iso_fs;
  * entry ends the walk of its area).
  */
 void iso_rr_init(struct iso_rr *rr, char *link, size_t link_room);
+/* For ISO_RRW_NAME_ONLY: NM compared with match, which is len bytes. */
+void iso_rr_init_name(struct iso_rr *rr, const char *match, size_t len);
 int iso_rr_parse(struct iso_fs *ifs, const struct iso_rec *r, unsigned want,
 		 bool at_root_dot, struct iso_rr *rr);
 /* The SUSP walk over one byte area, for the unit tests. */

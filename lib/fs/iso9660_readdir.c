@@ -89,10 +89,34 @@ static bool in_rr_moved(struct iso_fs *ifs, uint64_t dir)
 }
 
 /*
+ * Whether a Rock Ridge record may be the entry called name: 0 when its NM
+ * name differs, 1 when it matches or when the whole decoding must decide
+ * (no NM name: the ISO name is used; a name too long, which is cut), or
+ * -errno from its continuation areas, which the whole decoding would meet
+ * too. Only NM is parsed, and compared where it lies.
+ */
+static int rr_name_may_be(struct iso_fs *ifs, const struct iso_rec *r,
+			  struct iso_rr *rr, const char *name, size_t len)
+{
+	int rc;
+
+	iso_rr_init_name(rr, name, len);
+	rc = iso_rr_parse(ifs, r, ISO_RRW_NAME | ISO_RRW_NAME_ONLY, false, rr);
+	if (rc)
+		return rc;
+	if (!(rr->have & ISO_RR_NM) || !rr->name_len || rr->name_truncated)
+		return 1;
+	return !rr->mismatch && rr->name_len == len;
+}
+
+/*
  * The next entry the user sees: 1, 0 at the end, or -errno. want is what
  * iso_rr_parse assembles besides the name: a lookup's scan needs no times.
+ * With only, entries that cannot be called so may be skipped undecoded:
+ * the one named only, if there is one, comes back as without it.
  */
-static int next_entry(struct iso_diter *it, struct ent *e, unsigned want)
+static int next_entry(struct iso_diter *it, struct ent *e, unsigned want,
+		      const char *only, size_t only_len)
 {
 	struct iso_fs *ifs = it->ifs;
 	struct iso_rec *r = &e->n.rec;
@@ -112,6 +136,13 @@ static int next_entry(struct iso_diter *it, struct ent *e, unsigned want)
 		if (cont || iso_rec_is_dot(r) || iso_rec_is_dotdot(r) ||
 		    (r->flags & ISO_FF_ASSOCIATED))
 			continue;
+		if (only && rock) {
+			rc = rr_name_may_be(ifs, r, &e->n.rr, only, only_len);
+			if (rc < 0)
+				return rc;
+			if (!rc)
+				continue;
+		}
 		e->n.dir = false;
 		e->n.name[0] = '\0';
 		iso_rr_init(&e->n.rr, NULL, 0);
@@ -283,7 +314,7 @@ int iso_readdir(fsimg_fs *fs, fsimg_ino dir, uint64_t cookie,
 	rc = dir_open(ifs, dir, cookie, &it, &c);
 	if (rc)
 		goto out_e;
-	while ((rc = next_entry(it, e, ISO_RRW_TIMES)) == 1) {
+	while ((rc = next_entry(it, e, ISO_RRW_TIMES, NULL, 0)) == 1) {
 		struct fsimg_stat st;
 
 		if (e->dir && iso_in_chain(c, e->handle)) {
@@ -359,7 +390,7 @@ int iso_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
 		rc = -ENOMEM;
 		goto out;
 	}
-	while ((rc = next_entry(it, e, 0)) == 1) {
+	while ((rc = next_entry(it, e, 0, x ? NULL : name, want)) == 1) {
 		fsimg_ino eh = e->handle;
 		uint64_t erec = 0;
 

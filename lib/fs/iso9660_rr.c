@@ -32,6 +32,37 @@ void iso_rr_init(struct iso_rr *rr, char *link, size_t link_room)
 		link[0] = '\0';
 }
 
+void iso_rr_init_name(struct iso_rr *rr, const char *match, size_t len)
+{
+	rr->have = 0;
+	rr->name[0] = '\0';
+	rr->name_len = 0;
+	rr->name_truncated = rr->name_cur = rr->name_parent = false;
+	rr->nm_done = false;
+	rr->match = match;
+	rr->match_len = len;
+	rr->mismatch = false;
+}
+
+/*
+ * NM compared in place. A name that would be cut (past ISO_NAME_MAX) is
+ * marked truncated and no longer compared: its cut form is left to a
+ * whole decoding.
+ */
+static void nm_compare(struct iso_rr *rr, const uint8_t *p, size_t n)
+{
+	if (rr->mismatch || rr->name_truncated)
+		return;
+	if (n > ISO_NAME_MAX - rr->name_len) {
+		rr->name_truncated = true;
+		return;
+	}
+	if (n > rr->match_len - rr->name_len ||
+	    memcmp(rr->match + rr->name_len, p, n))
+		rr->mismatch = true;
+	rr->name_len += n;
+}
+
 /* Appends to the NM name, cutting at a UTF-8 boundary when it overflows. */
 static void nm_append(struct iso_rr *rr, const uint8_t *p, size_t n)
 {
@@ -60,6 +91,8 @@ static void parse_nm(struct iso_rr *rr, const uint8_t *e, size_t len)
 		rr->name_cur = true;
 	else if (flags & 0x04)
 		rr->name_parent = true;
+	else if (rr->match)
+		nm_compare(rr, e + 5, len - 5);
 	else if (!rr->name_truncated)
 		nm_append(rr, e + 5, len - 5);
 	rr->have |= ISO_RR_NM;
@@ -204,6 +237,13 @@ int iso_susp_area(const uint8_t *p, size_t len, unsigned want,
 
 		if (elen < 4 || elen > len - off)
 			break; /* malformed: the rest of the area is unusable */
+		if ((want & ISO_RRW_NAME_ONLY) &&
+		    SIG(e[0], e[1]) != SIG('N', 'M') &&
+		    SIG(e[0], e[1]) != SIG('C', 'E') &&
+		    SIG(e[0], e[1]) != SIG('S', 'T')) {
+			off += elen;
+			continue;
+		}
 		switch (SIG(e[0], e[1])) {
 		case SIG('S', 'T'): /* SUSP 5.4: end of the area */
 			return ce;

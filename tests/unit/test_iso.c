@@ -352,6 +352,97 @@ static void test_susp(void)
 	}
 }
 
+/* A lookup's name test: NM compared in place, nothing else decoded. */
+static bool nm_matches(const uint8_t *a, size_t n, const char *want)
+{
+	struct iso_rr rr;
+	uint64_t ceb = 0;
+	uint32_t ceo = 0, cel = 0;
+
+	memset(&rr, 0x5a, sizeof(rr));
+	iso_rr_init_name(&rr, want, strlen(want));
+	iso_susp_area(a, n, ISO_RRW_NAME | ISO_RRW_NAME_ONLY, &rr, &ceb, &ceo,
+		      &cel);
+	return (rr.have & ISO_RR_NM) && !rr.mismatch && !rr.name_truncated &&
+	       rr.name_len == strlen(want);
+}
+
+static void test_nm_compare(void)
+{
+	uint8_t a[1024], d[300];
+	struct iso_rr rr;
+	uint64_t ceb = 0;
+	uint32_t ceo = 0, cel = 0;
+	size_t n = 0;
+
+	memset(d, 0, sizeof(d));
+	put_733(d, 0100644);
+	n += entry(a + n, "PX", 1, d, 32);
+	d[0] = 1;
+	memcpy(d + 1, "long-", 5);
+	n += entry(a + n, "NM", 1, d, 6);
+	d[0] = 0;
+	memcpy(d + 1, "name", 4);
+	n += entry(a + n, "NM", 1, d, 5);
+	/* after the end of the name: ignored, as by a whole decoding */
+	memcpy(d + 1, "more", 4);
+	n += entry(a + n, "NM", 1, d, 5);
+
+	ok(nm_matches(a, n, "long-name"), "NM over two entries matches");
+	ok(!nm_matches(a, n, "long-"), "its first part alone does not");
+	ok(!nm_matches(a, n, "long-nam"), "a prefix does not");
+	ok(!nm_matches(a, n, "long-names"), "a longer name does not");
+	ok(!nm_matches(a, n, "long-Name"), "a name differing in case does not");
+	ok(!nm_matches(a, n, "long-namemore"), "NM after the last is ignored");
+
+	memset(&rr, 0x5a, sizeof(rr));
+	iso_rr_init_name(&rr, "long-name", 9);
+	is_int(iso_susp_area(a, n, ISO_RRW_NAME | ISO_RRW_NAME_ONLY, &rr, &ceb,
+			     &ceo, &cel),
+	       0, "name-only walk of an area without CE");
+	ok(!(rr.have & ISO_RR_PX) && rr.name[0] == '\0',
+	   "name-only: PX not decoded, the name not copied");
+
+	/* 300 bytes of name in two entries: cut by a whole decoding */
+	n = 0;
+	d[0] = 1;
+	memset(d + 1, 'x', 200);
+	n += entry(a + n, "NM", 1, d, 201);
+	d[0] = 0;
+	n += entry(a + n, "NM", 1, d, 101);
+	memset(&rr, 0x5a, sizeof(rr));
+	iso_rr_init_name(&rr, "x", 1);
+	iso_susp_area(a, n, ISO_RRW_NAME | ISO_RRW_NAME_ONLY, &rr, &ceb, &ceo,
+		      &cel);
+	ok(rr.mismatch, "a long name differing early is a mismatch");
+	{
+		char cut[ISO_NAME_MAX + 1];
+
+		memset(cut, 'x', ISO_NAME_MAX);
+		cut[ISO_NAME_MAX] = '\0';
+		memset(&rr, 0x5a, sizeof(rr));
+		iso_rr_init_name(&rr, cut, ISO_NAME_MAX);
+		iso_susp_area(a, n, ISO_RRW_NAME | ISO_RRW_NAME_ONLY, &rr, &ceb,
+			      &ceo, &cel);
+		ok(rr.name_truncated && !rr.mismatch,
+		   "a name cut at 255 bytes is left to a whole decoding");
+		iso_rr_init(&rr, NULL, 0);
+		iso_susp_area(a, n, ISO_RRW_NAME, &rr, &ceb, &ceo, &cel);
+		ok(rr.name_truncated && !strcmp(rr.name, cut),
+		   "a whole decoding gives the cut name");
+	}
+
+	/* NM "." flags: no name to compare */
+	n = 0;
+	d[0] = 0x02;
+	n += entry(a + n, "NM", 1, d, 1);
+	memset(&rr, 0x5a, sizeof(rr));
+	iso_rr_init_name(&rr, "a", 1);
+	iso_susp_area(a, n, ISO_RRW_NAME | ISO_RRW_NAME_ONLY, &rr, &ceb, &ceo,
+		      &cel);
+	ok(rr.name_cur && rr.name_len == 0, "NM CURRENT compares nothing");
+}
+
 /* A scratch image file with a window, for the continuation-area tests. */
 struct scratch {
 	char path[64];
@@ -445,6 +536,15 @@ static void test_ce(void)
 	is_int(iso_rr_parse(&s.ifs, &r, ISO_RRW_NAME, false, &rr), -EUCLEAN,
 	       "CE chain looping back to itself is refused");
 	is_str(rr.name, "head-tail", "NM continued in a continuation area");
+	iso_rr_init_name(&rr, "head-tail", 9);
+	is_int(iso_rr_parse(&s.ifs, &r, ISO_RRW_NAME | ISO_RRW_NAME_ONLY, false,
+			    &rr),
+	       -EUCLEAN, "name-only: the same CE chain is refused");
+	ok(!rr.mismatch && rr.name_len == 9,
+	   "name-only: NM compared in a continuation area");
+	iso_rr_init_name(&rr, "head-tall", 9);
+	iso_rr_parse(&s.ifs, &r, ISO_RRW_NAME | ISO_RRW_NAME_ONLY, false, &rr);
+	ok(rr.mismatch, "name-only: a difference in the continuation area");
 
 	n = mkrec(rb, 9, 0, 0, "F", su, ce_entry(su, 4, 0, 28));
 	iso_rec_decode(rb, n, 100, &r, &why);
@@ -877,6 +977,7 @@ int main(void)
 	test_records();
 	test_names();
 	test_susp();
+	test_nm_compare();
 	test_ce();
 	test_zisofs();
 	test_dcache();
