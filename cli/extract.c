@@ -158,7 +158,17 @@ static int pwrite_full(int fd, const char *p, size_t n, uint64_t off)
 	return 0;
 }
 
-int write_sparse(int fd, const char *buf, size_t n, uint64_t off)
+static int pwrite_run(int fd, const char *p, size_t n, uint64_t off,
+		      uint64_t *end)
+{
+	int err = pwrite_full(fd, p, n, off);
+
+	if (!err && off + n > *end)
+		*end = off + n;
+	return err;
+}
+
+int write_sparse(int fd, const char *buf, size_t n, uint64_t off, uint64_t *end)
 {
 	size_t i = 0, run = 0; /* run: start of pending non-zero bytes */
 	bool pending = false;
@@ -171,8 +181,8 @@ int write_sparse(int fd, const char *buf, size_t n, uint64_t off)
 			blk = n - i;
 		zero = all_zero(buf + i, blk);
 		if (zero && pending) {
-			int err =
-				pwrite_full(fd, buf + run, i - run, off + run);
+			int err = pwrite_run(fd, buf + run, i - run, off + run,
+					     end);
 
 			if (err)
 				return err;
@@ -184,31 +194,36 @@ int write_sparse(int fd, const char *buf, size_t n, uint64_t off)
 		i += blk;
 	}
 	if (pending)
-		return pwrite_full(fd, buf + run, n - run, off + run);
+		return pwrite_run(fd, buf + run, n - run, off + run, end);
 	return 0;
 }
 
 int create_file(struct get *g, int dirfd, const char *name, const char *ipath,
 		const char *shown)
 {
+	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
 	int fd;
 
-	if (make_room(g, dirfd, name, ipath, shown))
-		return -1;
-	fd = openat(dirfd, name,
-		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	/* what is in the way is looked at only when it is there */
+	fd = openat(dirfd, name, flags, 0600);
+	if (fd < 0 && errno == EEXIST) {
+		if (make_room(g, dirfd, name, ipath, shown))
+			return -1;
+		fd = openat(dirfd, name, flags, 0600);
+	}
 	if (fd < 0)
 		host_error(g, ipath, "cannot create", shown, errno);
 	return fd;
 }
 
-int close_file(struct get *g, int fd, const struct fsimg_stat *st,
+int close_file(struct get *g, int fd, const struct fsimg_stat *st, uint64_t end,
 	       const char *ipath, const char *shown)
 {
 	int ret = 0;
 
-	/* a hole at the end, or a file of zeroes */
-	if (ftruncate(fd, (off_t)st->size) < 0) {
+	/* a hole at the end, or a file of zeroes: the file is new, so what
+	 * was written is its size */
+	if (end != st->size && ftruncate(fd, (off_t)st->size) < 0) {
 		host_error(g, ipath, "cannot write", shown, errno);
 		ret = -1;
 	} else {

@@ -225,6 +225,7 @@ struct wfile {
 	int dirfd;	   /* its directory (the parent dirstate's) */
 	char *name;	   /* its name there */
 	uint64_t received; /* data bytes, for the progress bar */
+	uint64_t end;	   /* past the last byte written */
 	struct fsimg_stat st;
 	char *rel, *shown, *ipath;
 };
@@ -308,7 +309,7 @@ static void finish_file(struct get *g, struct wfile *f, bool complete)
 		int fd = f->fd;
 
 		f->fd = -1; /* close_file() closes it */
-		if (!close_file(g, fd, &f->st, f->ipath, f->shown)) {
+		if (!close_file(g, fd, &f->st, f->end, f->ipath, f->shown)) {
 			g->files++;
 			if (f->linkable)
 				link_add(g, &f->st, f->rel);
@@ -389,7 +390,7 @@ static int on_data(struct writer *w, const struct gw_msg *m, char *err,
 		snprintf(err, errlen, "data past the end of the file");
 		return -1;
 	}
-	rc = write_sparse(f->fd, m->data, m->len, m->value);
+	rc = write_sparse(f->fd, m->data, m->len, m->value, &f->end);
 	if (rc) {
 		host_error(w->g, f->ipath, "cannot write", f->shown, rc);
 		close(f->fd);
@@ -838,6 +839,7 @@ int get_run_reader(struct get *g, struct dirstate *top,
 		close(p[0]);
 		close(g->topfd);
 		cli_status(c, reader(c, arg, p[1]));
+		gw_flush(p[1]);
 		_exit(c->status);
 	}
 	close(p[1]);

@@ -66,11 +66,17 @@ int get_run_reader(struct get *g, struct dirstate *top,
 /* A new regular file, mode 0600 until close_file(): a descriptor or -1. */
 int create_file(struct get *g, int dirfd, const char *name, const char *ipath,
 		const char *shown);
-/* Writes buf[0..n) at off, leaving aligned all-zero blocks as holes: 0 or
- * an errno. */
-int write_sparse(int fd, const char *buf, size_t n, uint64_t off);
-/* The file's size, metadata, then close(fd) in any case: 0 or -1. */
-int close_file(struct get *g, int fd, const struct fsimg_stat *st,
+/*
+ * Writes buf[0..n) at off, leaving aligned all-zero blocks as holes: 0 or
+ * an errno. *end grows to the end of the last byte written.
+ */
+int write_sparse(int fd, const char *buf, size_t n, uint64_t off,
+		 uint64_t *end);
+/*
+ * The file's size (unless what was written, up to end, made it so),
+ * metadata, then close(fd) in any case: 0 or -1.
+ */
+int close_file(struct get *g, int fd, const struct fsimg_stat *st, uint64_t end,
 	       const char *ipath, const char *shown);
 /* Each creates one entry and sets its metadata; 0 or -1 (reported). */
 int write_symlink(struct get *g, int dirfd, const char *name,

@@ -76,18 +76,71 @@ static int writev_full(int fd, struct iovec *iov, int n)
 	return 0;
 }
 
+/*
+ * What the reader holds back: the messages of many small files go in one
+ * write, and wake the writer once. A process sends to one stream.
+ */
+#define GW_OUT (64u << 10)
+
+static struct {
+	int fd;
+	size_t len;
+	unsigned char buf[GW_OUT];
+} out = { .fd = -1 };
+
+int gw_flush(int fd)
+{
+	struct iovec iov = { out.buf, out.len };
+	int rc;
+
+	if (fd != out.fd || !out.len)
+		return 0;
+	rc = writev_full(fd, &iov, 1);
+	out.len = 0;
+	return rc;
+}
+
+static void hold(const void *p, size_t n)
+{
+	if (n) {
+		memcpy(out.buf + out.len, p, n);
+		out.len += n;
+	}
+}
+
+/*
+ * A message that fits is held; one that does not goes out at once with
+ * what was held before it. A diagnostic (MSG) is never held: it must
+ * reach the writer even if the reader dies next.
+ */
 static int send_parts(int fd, enum gw_type type, const void *a, size_t alen,
 		      const void *b, size_t blen)
 {
 	unsigned char hdr[GW_HDR] = { (unsigned char)type };
-	struct iovec iov[3] = {
-		{ hdr, sizeof(hdr) },
-		{ (void *)a, alen },
-		{ (void *)b, blen },
-	};
+	size_t n = sizeof(hdr) + alen + blen;
+	struct iovec iov[4];
+	int rc;
 
 	put32(hdr + 4, (uint32_t)(alen + blen));
-	return writev_full(fd, iov, 3);
+	if (fd != out.fd) {
+		rc = gw_flush(out.fd);
+		out.fd = fd;
+		out.len = 0;
+		if (rc)
+			return rc;
+	}
+	if (type != GW_MSG && n <= GW_OUT - out.len) {
+		hold(hdr, sizeof(hdr));
+		hold(a, alen);
+		hold(b, blen);
+		return 0;
+	}
+	iov[0] = (struct iovec){ out.buf, out.len };
+	iov[1] = (struct iovec){ hdr, sizeof(hdr) };
+	iov[2] = (struct iovec){ (void *)a, alen };
+	iov[3] = (struct iovec){ (void *)b, blen };
+	out.len = 0;
+	return writev_full(fd, iov, 4);
 }
 
 int gw_send_total(int fd, uint64_t total)
@@ -178,31 +231,64 @@ int gw_send_msg(int fd, const char *text)
 /* The payload, then room for the NUL-terminated strings of an ENTRY. */
 #define GW_BUF (GW_MAX_PAYLOAD + 1 + GW_MAX_NAME + 2 * GW_MAX_PATH + 3)
 
+/* what is read ahead of the messages taken: a pipe's default capacity */
+#define GW_AHEAD (64u << 10)
+
 int gw_reader_init(struct gw_reader *r, int fd)
 {
 	r->fd = fd;
+	r->pos = r->len = 0;
 	r->buf = malloc(GW_BUF);
-	return r->buf ? 0 : -ENOMEM;
+	r->ahead = malloc(GW_AHEAD);
+	if (r->buf && r->ahead)
+		return 0;
+	gw_reader_free(r);
+	return -ENOMEM;
 }
 
 void gw_reader_free(struct gw_reader *r)
 {
 	free(r->buf);
-	r->buf = NULL;
+	free(r->ahead);
+	r->buf = r->ahead = NULL;
 }
 
-/* 1: all n bytes; 0: end of file before the first; -1: error or short */
-static int read_full(int fd, unsigned char *p, size_t n, size_t *got)
+/*
+ * Takes n bytes into p, from what was read ahead, then from fd: straight
+ * into p for what is at least GW_AHEAD long, else through the read-ahead.
+ * 1: all n bytes; 0: end of file before the first; -1: error or short.
+ */
+static int take(struct gw_reader *r, unsigned char *p, size_t n)
 {
-	*got = 0;
-	while (*got < n) {
-		ssize_t k = read(fd, p + *got, n - *got);
+	size_t got = 0;
 
+	while (got < n) {
+		ssize_t k;
+
+		if (r->pos < r->len) {
+			size_t c = r->len - r->pos;
+
+			if (c > n - got)
+				c = n - got;
+			memcpy(p + got, r->ahead + r->pos, c);
+			r->pos += c;
+			got += c;
+			continue;
+		}
+		if (n - got >= GW_AHEAD)
+			k = read(r->fd, p + got, n - got);
+		else
+			k = read(r->fd, r->ahead, GW_AHEAD);
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
-			return *got == 0 && k == 0 ? 0 : -1;
-		*got += (size_t)k;
+			return got == 0 && k == 0 ? 0 : -1;
+		if (n - got >= GW_AHEAD) {
+			got += (size_t)k;
+		} else {
+			r->pos = 0;
+			r->len = (size_t)k;
+		}
 	}
 	return 1;
 }
@@ -289,11 +375,11 @@ static int parse_entry(struct gw_reader *r, size_t len, struct gw_msg *m,
 int gw_read(struct gw_reader *r, struct gw_msg *m, char *err, size_t errlen)
 {
 	unsigned char hdr[GW_HDR];
-	size_t len, got;
+	size_t len;
 	int rc;
 
 	memset(m, 0, sizeof(*m));
-	rc = read_full(r->fd, hdr, sizeof(hdr), &got);
+	rc = take(r, hdr, sizeof(hdr));
 	if (rc == 0)
 		return 0;
 	if (rc < 0)
@@ -301,7 +387,7 @@ int gw_read(struct gw_reader *r, struct gw_msg *m, char *err, size_t errlen)
 	len = get32(hdr + 4);
 	if (len > GW_MAX_PAYLOAD || hdr[1] || hdr[2] || hdr[3])
 		return bad(err, errlen, "a message of a bad length");
-	if (len && read_full(r->fd, r->buf, len, &got) != 1)
+	if (len && take(r, r->buf, len) != 1)
 		return bad(err, errlen, "a message cut short");
 	m->type = (enum gw_type)hdr[0];
 	switch (m->type) {

@@ -64,12 +64,23 @@ int gw_send_data(int fd, uint64_t off, const void *buf, size_t len);
 int gw_send_eof(int fd, bool complete);
 int gw_send_leave(int fd);
 int gw_send_msg(int fd, const char *text);
+/*
+ * Small messages are held back and sent together: the reader flushes fd
+ * before it exits. MSG and messages too big to hold flush on their own.
+ */
+int gw_flush(int fd);
 
 /* --- the writer's side ------------------------------------------------- */
 
 struct gw_reader {
 	int fd;
-	unsigned char *buf; /* GW_MAX_PAYLOAD + 4 bytes */
+	unsigned char *buf; /* a message's payload, then its strings */
+	/*
+	 * Read ahead from fd: one read(2) brings all the messages the pipe
+	 * holds, not one header or payload each.
+	 */
+	unsigned char *ahead;
+	size_t pos, len;
 };
 
 /* 0 or -ENOMEM. */
