@@ -112,6 +112,12 @@ struct iso_rec {
  */
 int iso_rec_decode(const uint8_t *buf, size_t avail, uint64_t pos,
 		   struct iso_rec *r, const char **why);
+/*
+ * The checks of iso_rec_decode alone: the record's length, and where its
+ * System Use area starts (su_off == len: none). 0 or -EUCLEAN with *why.
+ */
+int iso_rec_bounds(const uint8_t *buf, size_t avail, size_t *len,
+		   size_t *su_off, const char **why);
 
 static inline bool iso_rec_is_dot(const struct iso_rec *r)
 {
@@ -223,6 +229,10 @@ void iso_rr_init(struct iso_rr *rr, char *link, size_t link_room);
 void iso_rr_init_name(struct iso_rr *rr, const char *match, size_t len);
 int iso_rr_parse(struct iso_fs *ifs, const struct iso_rec *r, unsigned want,
 		 bool at_root_dot, struct iso_rr *rr);
+/* The same over a System Use area of len bytes, of the record at rec_pos. */
+int iso_rr_parse_su(struct iso_fs *ifs, const uint8_t *area, size_t len,
+		    uint64_t rec_pos, unsigned want, bool at_root_dot,
+		    struct iso_rr *rr);
 /* The SUSP walk over one byte area, for the unit tests. */
 int iso_susp_area(const uint8_t *p, size_t len, unsigned want,
 		  struct iso_rr *rr, uint64_t *ce_block, uint32_t *ce_off,
@@ -389,6 +399,15 @@ struct iso_diter {
 	uint64_t blk;  /* first block of the directory held in buf */
 	uint64_t nblk; /* blocks held in buf (0: none) */
 	bool cont;     /* the last record said "more extents follow" */
+	/*
+	 * When set, asked about each record before it is decoded: 1 passes
+	 * it over (its extent flags still count for cont), 0 decodes and
+	 * returns it, -errno ends the walk. raw is len checked bytes, the
+	 * System Use area from su_off, pos its window position.
+	 */
+	int (*skip)(void *ctx, const uint8_t *raw, size_t len, size_t su_off,
+		    uint64_t pos);
+	void *skip_ctx;
 	uint8_t buf[ISO_DIR_CHUNK];
 };
 

@@ -110,30 +110,45 @@ bool iso_time17(const uint8_t *p, struct timespec *ts)
 
 /* --- records ------------------------------------------------------------- */
 
-int iso_rec_decode(const uint8_t *buf, size_t avail, uint64_t pos,
-		   struct iso_rec *r, const char **why)
+int iso_rec_bounds(const uint8_t *buf, size_t avail, size_t *len,
+		   size_t *su_off, const char **why)
 {
-	size_t len, nlen, su;
+	size_t n, nlen, su;
 
 	if (avail < 1 || buf[0] == 0) {
 		*why = "no record here";
 		return -EUCLEAN;
 	}
-	len = buf[0];
-	if (len < ISO_DR_MIN) {
+	n = buf[0];
+	if (n < ISO_DR_MIN) {
 		*why = "record length is below 34 bytes";
 		return -EUCLEAN;
 	}
 	/* 6.8.1.1: a record never crosses a logical block */
-	if (len > avail) {
+	if (n > avail) {
 		*why = "record runs past the end of its block or directory";
 		return -EUCLEAN;
 	}
 	nlen = buf[32];
-	if (nlen == 0 || 33 + nlen > len) {
+	if (nlen == 0 || 33 + nlen > n) {
 		*why = "file identifier does not fit in the record";
 		return -EUCLEAN;
 	}
+	/* 9.1.12: a padding byte follows a name of even length */
+	su = 33 + nlen + !(nlen & 1);
+	*len = n;
+	*su_off = su < n ? su : n;
+	return 0;
+}
+
+int iso_rec_decode(const uint8_t *buf, size_t avail, uint64_t pos,
+		   struct iso_rec *r, const char **why)
+{
+	size_t len, su;
+	int rc = iso_rec_bounds(buf, avail, &len, &su, why);
+
+	if (rc)
+		return rc;
 	memset(r, 0, offsetof(struct iso_rec, raw));
 	memcpy(r->raw, buf, len);
 	r->pos = pos;
@@ -150,12 +165,10 @@ int iso_rec_decode(const uint8_t *buf, size_t avail, uint64_t pos,
 	r->flags = buf[25];
 	r->unit_size = buf[26];
 	r->gap = buf[27];
-	r->name_len = (uint8_t)nlen;
+	r->name_len = buf[32];
 	r->name_off = 33;
-	/* 9.1.12: a padding byte follows a name of even length */
-	su = 33 + nlen + !(nlen & 1);
-	r->su_off = (uint8_t)(su < len ? su : len);
-	r->su_len = (uint8_t)(len - r->su_off);
+	r->su_off = (uint8_t)su;
+	r->su_len = (uint8_t)(len - su);
 	return 0;
 }
 

@@ -89,34 +89,44 @@ static bool in_rr_moved(struct iso_fs *ifs, uint64_t dir)
 }
 
 /*
- * Whether a Rock Ridge record may be the entry called name: 0 when its NM
- * name differs, 1 when it matches or when the whole decoding must decide
- * (no NM name: the ISO name is used; a name too long, which is cut), or
- * -errno from its continuation areas, which the whole decoding would meet
- * too. Only NM is parsed, and compared where it lies.
+ * A lookup's scan of a Rock Ridge directory (iso_diter's skip): passes
+ * over, undecoded, a record whose NM name is not the one looked for. Only
+ * NM is parsed, and compared where it lies. A record is decoded when it
+ * has the name, or when only a whole decoding can tell: no NM name (the
+ * ISO name is used), or a name long enough to be cut. Errors of its
+ * continuation areas are those a whole decoding would meet.
  */
-static int rr_name_may_be(struct iso_fs *ifs, const struct iso_rec *r,
-			  struct iso_rr *rr, const char *name, size_t len)
+struct name_skip {
+	struct iso_fs *ifs;
+	const char *name;
+	size_t len;
+	struct iso_rr rr;
+};
+
+static int skip_other_name(void *ctx, const uint8_t *raw, size_t len,
+			   size_t su_off, uint64_t pos)
 {
+	struct name_skip *k = ctx;
+	struct iso_rr *rr = &k->rr;
 	int rc;
 
-	iso_rr_init_name(rr, name, len);
-	rc = iso_rr_parse(ifs, r, ISO_RRW_NAME | ISO_RRW_NAME_ONLY, false, rr);
+	iso_rr_init_name(rr, k->name, k->len);
+	rc = iso_rr_parse_su(k->ifs, raw + su_off, len - su_off, pos,
+			     ISO_RRW_NAME | ISO_RRW_NAME_ONLY, false, rr);
 	if (rc)
 		return rc;
-	if (!(rr->have & ISO_RR_NM) || !rr->name_len || rr->name_truncated)
+	if (rr->mismatch)
 		return 1;
-	return !rr->mismatch && rr->name_len == len;
+	if (!(rr->have & ISO_RR_NM) || !rr->name_len || rr->name_truncated)
+		return 0;
+	return rr->name_len != k->len;
 }
 
 /*
  * The next entry the user sees: 1, 0 at the end, or -errno. want is what
  * iso_rr_parse assembles besides the name: a lookup's scan needs no times.
- * With only, entries that cannot be called so may be skipped undecoded:
- * the one named only, if there is one, comes back as without it.
  */
-static int next_entry(struct iso_diter *it, struct ent *e, unsigned want,
-		      const char *only, size_t only_len)
+static int next_entry(struct iso_diter *it, struct ent *e, unsigned want)
 {
 	struct iso_fs *ifs = it->ifs;
 	struct iso_rec *r = &e->n.rec;
@@ -136,13 +146,6 @@ static int next_entry(struct iso_diter *it, struct ent *e, unsigned want,
 		if (cont || iso_rec_is_dot(r) || iso_rec_is_dotdot(r) ||
 		    (r->flags & ISO_FF_ASSOCIATED))
 			continue;
-		if (only && rock) {
-			rc = rr_name_may_be(ifs, r, &e->n.rr, only, only_len);
-			if (rc < 0)
-				return rc;
-			if (!rc)
-				continue;
-		}
 		e->n.dir = false;
 		e->n.name[0] = '\0';
 		iso_rr_init(&e->n.rr, NULL, 0);
@@ -314,7 +317,7 @@ int iso_readdir(fsimg_fs *fs, fsimg_ino dir, uint64_t cookie,
 	rc = dir_open(ifs, dir, cookie, &it, &c);
 	if (rc)
 		goto out_e;
-	while ((rc = next_entry(it, e, ISO_RRW_TIMES, NULL, 0)) == 1) {
+	while ((rc = next_entry(it, e, ISO_RRW_TIMES)) == 1) {
 		struct fsimg_stat st;
 
 		if (e->dir && iso_in_chain(c, e->handle)) {
@@ -366,6 +369,7 @@ int iso_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
 	struct iso_chain *c = NULL;
 	struct ent *e = NULL;
 	struct iso_node n;
+	struct name_skip skip;
 	fsimg_ino h = 0;
 	uint64_t hrec = 0;
 	size_t want = strlen(name);
@@ -390,7 +394,14 @@ int iso_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
 		rc = -ENOMEM;
 		goto out;
 	}
-	while ((rc = next_entry(it, e, 0, x ? NULL : name, want)) == 1) {
+	skip.ifs = ifs;
+	skip.name = name;
+	skip.len = want;
+	if (!x && ifs->tree == ISO_TREE_RR) {
+		it->skip = skip_other_name;
+		it->skip_ctx = &skip;
+	}
+	while ((rc = next_entry(it, e, 0)) == 1) {
 		fsimg_ino eh = e->handle;
 		uint64_t erec = 0;
 
@@ -403,6 +414,10 @@ int iso_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
 			/* too big to cache: a plain scan from here on */
 			iso_dindex_free(x);
 			x = NULL;
+			if (ifs->tree == ISO_TREE_RR) {
+				it->skip = skip_other_name;
+				it->skip_ctx = &skip;
+			}
 		}
 		if (!found && e->nlen == want &&
 		    !memcmp(e->n.name, name, want)) {

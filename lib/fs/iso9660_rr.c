@@ -51,15 +51,25 @@ void iso_rr_init_name(struct iso_rr *rr, const char *match, size_t len)
  */
 static void nm_compare(struct iso_rr *rr, const uint8_t *p, size_t n)
 {
+	const char *m = rr->match + rr->name_len;
+
 	if (rr->mismatch || rr->name_truncated)
 		return;
 	if (n > ISO_NAME_MAX - rr->name_len) {
 		rr->name_truncated = true;
 		return;
 	}
-	if (n > rr->match_len - rr->name_len ||
-	    memcmp(rr->match + rr->name_len, p, n))
+	if (n > rr->match_len - rr->name_len) {
 		rr->mismatch = true;
+		return;
+	}
+	/* names in one directory differ within a few bytes: no call */
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] != (uint8_t)m[i]) {
+			rr->mismatch = true;
+			return;
+		}
+	}
 	rr->name_len += n;
 }
 
@@ -358,10 +368,17 @@ int iso_susp_area(const uint8_t *p, size_t len, unsigned want,
 int iso_rr_parse(struct iso_fs *ifs, const struct iso_rec *r, unsigned want,
 		 bool at_root_dot, struct iso_rr *rr)
 {
+	return iso_rr_parse_su(ifs, r->raw + r->su_off, r->su_len, r->pos, want,
+			       at_root_dot, rr);
+}
+
+int iso_rr_parse_su(struct iso_fs *ifs, const uint8_t *area, size_t len,
+		    uint64_t rec_pos, unsigned want, bool at_root_dot,
+		    struct iso_rr *rr)
+{
 	uint8_t buf[ISO_BLOCK];
 	uint64_t seen[ISO_CE_MAX];
-	const uint8_t *area = r->raw + r->su_off;
-	size_t len = r->su_len, skip = at_root_dot ? 0 : ifs->susp_skip;
+	size_t skip = at_root_dot ? 0 : ifs->susp_skip;
 	unsigned hops = 0;
 
 	if (len <= skip)
@@ -382,7 +399,7 @@ int iso_rr_parse(struct iso_fs *ifs, const struct iso_rec *r, unsigned want,
 			return fsimg_werr(&ifs->win, -EUCLEAN,
 					  "directory record at byte %llu: more "
 					  "than %u SUSP continuation areas",
-					  fsimg_wabs(&ifs->win, r->pos),
+					  fsimg_wabs(&ifs->win, rec_pos),
 					  ISO_CE_MAX);
 		/*
 		 * SUSP 5.1 puts a continuation area inside one block, but
@@ -397,8 +414,9 @@ int iso_rr_parse(struct iso_fs *ifs, const struct iso_rec *r, unsigned want,
 					  "directory record at byte %llu: SUSP "
 					  "continuation area of %u bytes at "
 					  "block %llu offset %u is invalid",
-					  fsimg_wabs(&ifs->win, r->pos), ce_len,
-					  (unsigned long long)ce_block, ce_off);
+					  fsimg_wabs(&ifs->win, rec_pos),
+					  ce_len, (unsigned long long)ce_block,
+					  ce_off);
 		for (unsigned i = 0; i < hops; i++)
 			if (seen[i] == pos)
 				return fsimg_werr(
@@ -406,7 +424,7 @@ int iso_rr_parse(struct iso_fs *ifs, const struct iso_rec *r, unsigned want,
 					"directory record at byte %llu: SUSP "
 					"continuation areas loop back to "
 					"block %llu offset %u",
-					fsimg_wabs(&ifs->win, r->pos),
+					fsimg_wabs(&ifs->win, rec_pos),
 					(unsigned long long)ce_block, ce_off);
 		seen[hops++] = pos;
 		rc = fsimg_wread_cached(&ifs->win, pos, buf, ce_len);
@@ -415,7 +433,7 @@ int iso_rr_parse(struct iso_fs *ifs, const struct iso_rec *r, unsigned want,
 					  "directory record at byte %llu: SUSP "
 					  "continuation area at block %llu "
 					  "cannot be read: %s",
-					  fsimg_wabs(&ifs->win, r->pos),
+					  fsimg_wabs(&ifs->win, rec_pos),
 					  (unsigned long long)ce_block,
 					  strerror(-rc));
 		area = buf;

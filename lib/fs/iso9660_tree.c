@@ -28,6 +28,8 @@ int iso_diter_init(struct iso_diter *it, struct iso_fs *ifs, uint64_t start,
 	it->blk = 0;
 	it->nblk = 0;
 	it->cont = false;
+	it->skip = NULL;
+	it->skip_ctx = NULL;
 	if (!fsimg_window_has(&ifs->win, it->start, it->size))
 		return fsimg_werr(&ifs->win, -EIO,
 				  "directory at block %llu: its %llu bytes run "
@@ -88,6 +90,26 @@ int iso_diter_next(struct iso_diter *it, struct iso_rec *r)
 		if (blk[in] == 0) {
 			it->off = (b + 1) * ISO_BLOCK;
 			continue;
+		}
+		if (it->skip) {
+			size_t rlen, su;
+
+			/* a bad record is left to iso_rec_decode to report */
+			if (!iso_rec_bounds(blk + in, blen - in, &rlen, &su,
+					    &why)) {
+				rc = it->skip(it->skip_ctx, blk + in, rlen, su,
+					      it->start + it->off);
+				if (rc < 0)
+					return rc;
+				if (rc) {
+					uint8_t fl = blk[in + 25];
+
+					it->cont = !(fl & ISO_FF_DIR) &&
+						   (fl & ISO_FF_MULTI);
+					it->off += rlen;
+					continue;
+				}
+			}
 		}
 		rc = iso_rec_decode(blk + in, blen - in, it->start + it->off, r,
 				    &why);

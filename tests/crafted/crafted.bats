@@ -426,6 +426,16 @@ ME_RE="multi-extent|extent|$END_RE|too large|too big"
 	other_file_reads "$ME_RE"
 }
 
+@test "multi_extent_tail_no_nm: a lookup that skips a record by name keeps its extent chain" {
+	run_case multi_extent_tail_no_nm /Big-File
+	must_succeed ls get cat
+	[ "$(wc -c <"$WORK/out/Big-File")" -eq 4096 ]
+	[ "$(grep -vc '^/sub' <<<"${OUT[ls]}")" -eq 2 ] # Big-File, hello.txt
+	# the tail's ISO name: no file of its own, by lookup as by listing
+	exercise tail cat "$IMG" /big
+	must_fail tail "No such file"
+}
+
 @test "deep_dirs: 10,000 nested directories" {
 	run_case deep_dirs /D
 	must_fail ls "$LOOP_RE|too long"

@@ -906,6 +906,20 @@ def multi_extent_into_next():
     return multi_extent("big", 3)
 
 
+@case
+def multi_extent_tail_no_nm():
+    """A file 'Big-File' (ISO name BIG.;1) of two extents whose last
+    record has no NM: a lookup of 'big' passes the first record over by
+    its Rock Ridge name and must still know that the next one continues
+    it, not a file 'big' of its own."""
+    ident = iso_name("big", False)
+    head = dirrec(ident, 20, BLOCK, 0x80,
+                  px(S_IFREG | 0o644) + nm(b"Big-File"))
+    tail = dirrec(ident, 21, BLOCK, 0, px(S_IFREG | 0o644))
+    return build(base_tree(Node("big", "file", raw=head),
+                           Node("big", "file", raw=tail))).write()
+
+
 # depth
 
 
