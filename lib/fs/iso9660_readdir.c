@@ -122,6 +122,15 @@ static int skip_other_name(void *ctx, const uint8_t *raw, size_t len,
 	return rr->name_len != k->len;
 }
 
+/* A plain scan (no index being built) of a Rock Ridge tree skips so. */
+static void scan_for_name(struct iso_diter *it, struct name_skip *k)
+{
+	if (k->ifs->tree == ISO_TREE_RR) {
+		it->skip = skip_other_name;
+		it->skip_ctx = k;
+	}
+}
+
 /*
  * The next entry the user sees: 1, 0 at the end, or -errno. want is what
  * iso_rr_parse assembles besides the name: a lookup's scan needs no times.
@@ -397,10 +406,8 @@ int iso_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
 	skip.ifs = ifs;
 	skip.name = name;
 	skip.len = want;
-	if (!x && ifs->tree == ISO_TREE_RR) {
-		it->skip = skip_other_name;
-		it->skip_ctx = &skip;
-	}
+	if (!x)
+		scan_for_name(it, &skip);
 	while ((rc = next_entry(it, e, 0)) == 1) {
 		fsimg_ino eh = e->handle;
 		uint64_t erec = 0;
@@ -414,10 +421,7 @@ int iso_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
 			/* too big to cache: a plain scan from here on */
 			iso_dindex_free(x);
 			x = NULL;
-			if (ifs->tree == ISO_TREE_RR) {
-				it->skip = skip_other_name;
-				it->skip_ctx = &skip;
-			}
+			scan_for_name(it, &skip);
 		}
 		if (!found && e->nlen == want &&
 		    !memcmp(e->n.name, name, want)) {

@@ -43,6 +43,27 @@ static size_t entry(uint8_t *p, const char *sig, uint8_t ver, const void *data,
 	return 4 + n;
 }
 
+/* Appends NM entries with the given flags and names; returns their length. */
+static size_t nm_entries(uint8_t *p, const uint8_t *flags,
+			 const char *const *names, size_t count)
+{
+	uint8_t d[256];
+	size_t n = 0;
+
+	for (size_t i = 0; i < count; i++) {
+		size_t len = strlen(names[i]);
+
+		d[0] = flags[i];
+		memcpy(d + 1, names[i], len);
+		n += entry(p + n, "NM", 1, d, 1 + len);
+	}
+	return n;
+}
+
+/* NM "long-" (CONTINUE) then "name": the name "long-name". */
+static const uint8_t long_name_flags[] = { 1, 0 };
+static const char *const long_name_parts[] = { "long-", "name" };
+
 /* A directory record with name and system use bytes; returns its length. */
 static size_t mkrec(uint8_t *p, uint32_t extent, uint32_t size, uint8_t flags,
 		    const char *name, const uint8_t *su, size_t sulen)
@@ -227,12 +248,7 @@ static void test_susp(void)
 	put_733(d + 32, 4242);
 	n += entry(a + n, "PX", 1, d, 40);
 	/* NM in two parts */
-	d[0] = 1;
-	memcpy(d + 1, "long-", 5);
-	n += entry(a + n, "NM", 1, d, 6);
-	d[0] = 0;
-	memcpy(d + 1, "name", 4);
-	n += entry(a + n, "NM", 1, d, 5);
+	n += nm_entries(a + n, long_name_flags, long_name_parts, 2);
 	/* SL: PARENT, "a", "bc" continued by "d" in the next SL, ROOT, "etc" */
 	{
 		const uint8_t sl1[] = { 0x01, 0x04, 0, 0x00, 1,
@@ -378,15 +394,14 @@ static void test_nm_compare(void)
 	memset(d, 0, sizeof(d));
 	put_733(d, 0100644);
 	n += entry(a + n, "PX", 1, d, 32);
-	d[0] = 1;
-	memcpy(d + 1, "long-", 5);
-	n += entry(a + n, "NM", 1, d, 6);
-	d[0] = 0;
-	memcpy(d + 1, "name", 4);
-	n += entry(a + n, "NM", 1, d, 5);
+	n += nm_entries(a + n, long_name_flags, long_name_parts, 2);
 	/* after the end of the name: ignored, as by a whole decoding */
-	memcpy(d + 1, "more", 4);
-	n += entry(a + n, "NM", 1, d, 5);
+	{
+		const uint8_t flags[] = { 0 };
+		const char *const more[] = { "more" };
+
+		n += nm_entries(a + n, flags, more, 1);
+	}
 
 	ok(nm_matches(a, n, "long-name"), "NM over two entries matches");
 	ok(!nm_matches(a, n, "long-"), "its first part alone does not");
