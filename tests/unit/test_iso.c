@@ -369,16 +369,24 @@ static void test_susp(void)
 }
 
 /* A lookup's name test: NM compared in place, nothing else decoded. */
-static bool nm_matches(const uint8_t *a, size_t n, const char *want)
+/* A lookup's name test over the area a[0..n): rr holds what it found. */
+static int name_walk(struct iso_rr *rr, const uint8_t *a, size_t n,
+		     const char *want, size_t len)
 {
-	struct iso_rr rr;
 	uint64_t ceb = 0;
 	uint32_t ceo = 0, cel = 0;
 
-	memset(&rr, 0x5a, sizeof(rr));
-	iso_rr_init_name(&rr, want, strlen(want));
-	iso_susp_area(a, n, ISO_RRW_NAME | ISO_RRW_NAME_ONLY, &rr, &ceb, &ceo,
-		      &cel);
+	memset(rr, 0x5a, sizeof(*rr)); /* nothing else may be relied on */
+	iso_rr_init_name(rr, want, len);
+	return iso_susp_area(a, n, ISO_RRW_NAME | ISO_RRW_NAME_ONLY, rr, &ceb,
+			     &ceo, &cel);
+}
+
+static bool nm_matches(const uint8_t *a, size_t n, const char *want)
+{
+	struct iso_rr rr;
+
+	name_walk(&rr, a, n, want, strlen(want));
 	return (rr.have & ISO_RR_NM) && !rr.mismatch && !rr.name_truncated &&
 	       rr.name_len == strlen(want);
 }
@@ -410,11 +418,8 @@ static void test_nm_compare(void)
 	ok(!nm_matches(a, n, "long-Name"), "a name differing in case does not");
 	ok(!nm_matches(a, n, "long-namemore"), "NM after the last is ignored");
 
-	memset(&rr, 0x5a, sizeof(rr));
-	iso_rr_init_name(&rr, "long-name", 9);
-	is_int(iso_susp_area(a, n, ISO_RRW_NAME | ISO_RRW_NAME_ONLY, &rr, &ceb,
-			     &ceo, &cel),
-	       0, "name-only walk of an area without CE");
+	is_int(name_walk(&rr, a, n, "long-name", 9), 0,
+	       "name-only walk of an area without CE");
 	ok(!(rr.have & ISO_RR_PX) && rr.name[0] == '\0',
 	   "name-only: PX not decoded, the name not copied");
 
@@ -425,20 +430,14 @@ static void test_nm_compare(void)
 	n += entry(a + n, "NM", 1, d, 201);
 	d[0] = 0;
 	n += entry(a + n, "NM", 1, d, 101);
-	memset(&rr, 0x5a, sizeof(rr));
-	iso_rr_init_name(&rr, "x", 1);
-	iso_susp_area(a, n, ISO_RRW_NAME | ISO_RRW_NAME_ONLY, &rr, &ceb, &ceo,
-		      &cel);
+	name_walk(&rr, a, n, "x", 1);
 	ok(rr.mismatch, "a long name differing early is a mismatch");
 	{
 		char cut[ISO_NAME_MAX + 1];
 
 		memset(cut, 'x', ISO_NAME_MAX);
 		cut[ISO_NAME_MAX] = '\0';
-		memset(&rr, 0x5a, sizeof(rr));
-		iso_rr_init_name(&rr, cut, ISO_NAME_MAX);
-		iso_susp_area(a, n, ISO_RRW_NAME | ISO_RRW_NAME_ONLY, &rr, &ceb,
-			      &ceo, &cel);
+		name_walk(&rr, a, n, cut, ISO_NAME_MAX);
 		ok(rr.name_truncated && !rr.mismatch,
 		   "a name cut at 255 bytes is left to a whole decoding");
 		iso_rr_init(&rr, NULL, 0);
@@ -451,10 +450,7 @@ static void test_nm_compare(void)
 	n = 0;
 	d[0] = 0x02;
 	n += entry(a + n, "NM", 1, d, 1);
-	memset(&rr, 0x5a, sizeof(rr));
-	iso_rr_init_name(&rr, "a", 1);
-	iso_susp_area(a, n, ISO_RRW_NAME | ISO_RRW_NAME_ONLY, &rr, &ceb, &ceo,
-		      &cel);
+	name_walk(&rr, a, n, "a", 1);
 	ok(rr.name_cur && rr.name_len == 0, "NM CURRENT compares nothing");
 }
 
