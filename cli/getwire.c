@@ -78,15 +78,18 @@ static int writev_full(int fd, struct iovec *iov, int n)
 
 /*
  * What the reader holds back: the messages of many small files go in one
- * write, and wake the writer once. A process sends to one stream.
+ * write, and wake the writer once. A process sends to one stream. The
+ * bytes are apart from the initialised fields, so that they take no room
+ * in the executable (.bss, not .data), which a cold start reads.
  */
 #define GW_OUT (64u << 10)
 
+static unsigned char out_buf[GW_OUT];
 static struct {
 	int fd;
 	size_t len;
-	unsigned char buf[GW_OUT];
-} out = { .fd = -1 };
+	unsigned char *buf;
+} out = { .fd = -1, .buf = out_buf };
 
 int gw_flush(int fd)
 {
