@@ -140,8 +140,9 @@ const char *fsimg_opts_untaken(const struct fsimg_opts *o);
 #define FSIMG_READ_MAX (16u << 20)
 
 /* Block cache geometry: metadata reads go through it. */
-#define FSIMG_CACHE_BLOCK 4096u
-#define FSIMG_CACHE_SLOTS 1024u /* 4 MiB per image */
+#define FSIMG_CACHE_BLOCK   4096u
+#define FSIMG_CACHE_SLOTS   1024u /* 4 MiB per image */
+#define FSIMG_CACHE_STREAMS 8u	  /* sequences of misses read ahead */
 
 struct fsimg_cache;
 

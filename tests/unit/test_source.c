@@ -46,6 +46,22 @@ static bool check_bytes(const uint8_t *buf, uint64_t abs, size_t len)
 	return true;
 }
 
+/* Read system calls made so far (/proc/self/io's syscr), -1 unknown. */
+static long read_calls(void)
+{
+	FILE *f = fopen("/proc/self/io", "r");
+	char line[128];
+	long n = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "syscr: %ld", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
 struct thread_arg {
 	struct fsimg_window *w;
 	int failures;
@@ -245,6 +261,54 @@ int main(void)
 					  10),
 		       -EIO, "and a block cut short fails");
 		fsimg_image_close(img3);
+	}
+
+	/*
+	 * Read-ahead follows sequences of misses even when they interleave
+	 * (a directory's blocks and its inodes' table), and goes on across
+	 * a sequence's small steps. Counted in read calls (/proc/self/io).
+	 */
+	{
+		size_t sz = 256 * FSIMG_CACHE_BLOCK;
+		int fd4 = make_image(sz);
+		fsimg_image *img4;
+		struct fsimg_window all4;
+		long before;
+		bool good = true;
+
+		fsimg_image_open_fd(fd4, "mem5.img", &img4);
+		all4 = (struct fsimg_window){ .img = img4,
+					      .src = fsimg_image_top(img4),
+					      .len = sz };
+		before = read_calls();
+		for (uint64_t i = 0; i < 64 && good; i++)
+			for (uint64_t b = i; b < 256 && good; b += 128)
+				good = !fsimg_wread_cached(
+					       &all4, b * FSIMG_CACHE_BLOCK,
+					       buf, 8) &&
+				       check_bytes(buf, b * FSIMG_CACHE_BLOCK,
+						   8);
+		ok(good, "two interleaved sequences read the right bytes");
+		/* 8 runs each (1, 2, 4, 8, 16, ...); one at a time: 128 */
+		ok(before >= 0 && read_calls() - before <= 24,
+		   "two interleaved sequences: a read per run, not per block");
+
+		fsimg_image_close(img4);
+		fd4 = make_image(sz);
+		fsimg_image_open_fd(fd4, "mem6.img", &img4);
+		all4.img = img4;
+		all4.src = fsimg_image_top(img4);
+		before = read_calls();
+		for (uint64_t b = 0; b < 256 && good; b += 3)
+			good = !fsimg_wread_cached(&all4,
+						   b * FSIMG_CACHE_BLOCK + 100,
+						   buf, 8) &&
+			       check_bytes(buf, b * FSIMG_CACHE_BLOCK + 100, 8);
+		ok(good, "every third block read right");
+		/* 1, 2, 4, 8 and then 16 blocks a run; a block a run: 86 */
+		ok(before >= 0 && read_calls() - before <= 24,
+		   "every third block: read ahead as one sequence");
+		fsimg_image_close(img4);
 	}
 
 	/* Opening things that are not images. */
