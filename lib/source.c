@@ -13,7 +13,6 @@
 #include "probes.h"
 
 #include <fcntl.h>
-#include <limits.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,10 +63,10 @@ static uint8_t *slot_data(struct fsimg_cache *c, const struct cache_slot *s)
 }
 
 /*
- * A mutex made of zero bytes is one PTHREAD_MUTEX_INITIALIZER made, where
- * that initialiser is zeroes (as in glibc and musl): the slots of fresh
- * anonymous memory are then ready without a write that would fault in
- * every page of them (14 pages, some 0.2 ms of a one-file fsimg cat).
+ * Where PTHREAD_MUTEX_INITIALIZER is all zero bytes (glibc, musl), the
+ * zeroes of fresh anonymous memory are initialised mutexes already: the
+ * slots need no write that would fault in every page of them (14 pages,
+ * some 0.2 ms of a one-file fsimg cat).
  */
 static bool mutex_zero_ready(void)
 {
@@ -502,7 +501,7 @@ static unsigned ra_stream(struct fsimg_cache *c, uint64_t block, unsigned *len)
 	unsigned now = atomic_fetch_add_explicit(&c->ra_clock, 1,
 						 memory_order_relaxed) +
 		       1;
-	unsigned pick = 0, oldest = UINT_MAX;
+	unsigned pick = 0, oldest = 0;
 
 	for (unsigned i = 0; i < FSIMG_CACHE_STREAMS; i++) {
 		uint64_t next = atomic_load_explicit(&c->ra[i].next,
@@ -516,7 +515,7 @@ static unsigned ra_stream(struct fsimg_cache *c, uint64_t block, unsigned *len)
 			pick = i;
 			break;
 		}
-		if (oldest == UINT_MAX || age > oldest) {
+		if (age > oldest) {
 			oldest = age;
 			pick = i;
 		}
