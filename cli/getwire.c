@@ -87,13 +87,12 @@ static int writev_full(int fd, struct iovec *iov, int n)
 static unsigned char out_buf[GW_OUT];
 static struct {
 	int fd;
-	size_t len;
-	unsigned char *buf;
-} out = { .fd = -1, .buf = out_buf };
+	size_t len; /* bytes held in out_buf */
+} out = { .fd = -1 };
 
 int gw_flush(int fd)
 {
-	struct iovec iov = { out.buf, out.len };
+	struct iovec iov = { out_buf, out.len };
 	int rc;
 
 	if (fd != out.fd || !out.len)
@@ -106,7 +105,7 @@ int gw_flush(int fd)
 static void hold(const void *p, size_t n)
 {
 	if (n) {
-		memcpy(out.buf + out.len, p, n);
+		memcpy(out_buf + out.len, p, n);
 		out.len += n;
 	}
 }
@@ -138,7 +137,7 @@ static int send_parts(int fd, enum gw_type type, const void *a, size_t alen,
 		hold(b, blen);
 		return 0;
 	}
-	iov[0] = (struct iovec){ out.buf, out.len };
+	iov[0] = (struct iovec){ out_buf, out.len };
 	iov[1] = (struct iovec){ hdr, sizeof(hdr) };
 	iov[2] = (struct iovec){ (void *)a, alen };
 	iov[3] = (struct iovec){ (void *)b, blen };
