@@ -368,8 +368,10 @@ static void test_susp(void)
 	}
 }
 
-/* A lookup's name test: NM compared in place, nothing else decoded. */
-/* A lookup's name test over the area a[0..n): rr holds what it found. */
+/*
+ * A lookup's name test over the area a[0..n): NM compared in place, nothing
+ * else decoded; rr holds what it found.
+ */
 static int name_walk(struct iso_rr *rr, const uint8_t *a, size_t n,
 		     const char *want, size_t len)
 {
@@ -382,6 +384,7 @@ static int name_walk(struct iso_rr *rr, const uint8_t *a, size_t n,
 			     &ceo, &cel);
 }
 
+/* want is the whole name NM gives */
 static bool nm_matches(const uint8_t *a, size_t n, const char *want)
 {
 	struct iso_rr rr;
