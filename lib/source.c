@@ -442,9 +442,11 @@ int fsimg_source_plain(struct fsimg_source *s, uint64_t off, uint64_t len,
 }
 
 /*
- * A miss reads the block, and when the misses run in sequence (a directory,
- * an inode table, a chain of blocks walked in order) the blocks after it
- * too: the run doubles on each miss that continues a sequence, up to
+ * A miss reads its block and the rest of the request's blocks (up to
+ * FSIMG_CACHE_RA): a directory asked for whole is one read, not one per
+ * block. When the misses run in sequence (a directory, an inode table, a
+ * chain of blocks walked in order) the blocks after it are read too: the
+ * run doubles on each miss that continues a sequence, up to
  * FSIMG_CACHE_RA blocks, so a metadata walk costs one read per run instead
  * of one per block. The run's slots are consecutive (slot = block modulo
  * nslots), so it is one read into the data area. Its other slots are taken
@@ -525,7 +527,7 @@ static unsigned ra_stream(struct fsimg_cache *c, uint64_t block, unsigned *len)
 }
 
 static int cache_fill(struct fsimg_source *s, struct fsimg_cache *c,
-		      struct cache_slot *slot, uint64_t block)
+		      struct cache_slot *slot, uint64_t block, unsigned need)
 {
 	uint64_t start = block * FSIMG_CACHE_BLOCK;
 	size_t first = (size_t)(slot - c->slot), want;
@@ -535,6 +537,8 @@ static int cache_fill(struct fsimg_source *s, struct fsimg_cache *c,
 	if (start >= s->size)
 		return -EIO;
 	ra = ra_stream(c, block, &len);
+	if (len < need)
+		len = need;
 	if (len > FSIMG_CACHE_RA)
 		len = FSIMG_CACHE_RA;
 	if (len > c->nslots - first)
@@ -588,6 +592,15 @@ static int cache_fill(struct fsimg_source *s, struct fsimg_cache *c,
 	return 0;
 }
 
+/* The blocks a read of len bytes at off touches (len > 0), at most 2^31. */
+static unsigned blocks_to(uint64_t off, size_t len)
+{
+	uint64_t n = (off % FSIMG_CACHE_BLOCK + len + FSIMG_CACHE_BLOCK - 1) /
+		     FSIMG_CACHE_BLOCK;
+
+	return n > (1u << 31) ? 1u << 31 : (unsigned)n;
+}
+
 static struct fsimg_cache *source_cache(struct fsimg_source *s)
 {
 	struct fsimg_cache *c;
@@ -625,7 +638,7 @@ int fsimg_source_read_cached(struct fsimg_source *s, uint64_t off, void *buf,
 			FSIMG_PROBE2(cache__miss, s->format, block);
 			DBG(CACHE, "cache", "%s: miss block %llu", s->format,
 			    (unsigned long long)block);
-			rc = cache_fill(s, c, slot, block);
+			rc = cache_fill(s, c, slot, block, blocks_to(off, len));
 		} else {
 			FSIMG_PROBE2(cache__hit, s->format, block);
 		}
