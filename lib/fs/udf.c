@@ -45,7 +45,10 @@ int udf_read_block(struct udf_fs *u, uint64_t block, void *buf,
  * (2048 bytes apart, or a block apart for larger blocks); CD001, BOOT2 and
  * CDW02 may come before. 0 none, 2 or 3 the NSR version, -errno. *step
  * is the distance between the descriptors: 2048, or the block size when
- * blocks are larger (2/8.3).
+ * blocks are larger (2/8.3). Descriptors found at 32768 and 34816 are a
+ * sequence of 2048-byte sectors, which ends at the first sector that holds
+ * no descriptor (an ISO9660 image's directories): larger steps are not
+ * tried then, which would read that image's data sectors for nothing.
  */
 static int vrs_nsr(const struct fsimg_window *w, unsigned *step)
 {
@@ -53,7 +56,7 @@ static int vrs_nsr(const struct fsimg_window *w, unsigned *step)
 	uint8_t d[8];
 
 	for (unsigned s = 0; s < sizeof(steps) / sizeof(steps[0]); s++) {
-		bool bea = false;
+		bool bea = false, near = false;
 
 		for (unsigned i = 0; i < 64; i++) {
 			uint64_t at = 32768 + (uint64_t)i * steps[s];
@@ -76,7 +79,11 @@ static int vrs_nsr(const struct fsimg_window *w, unsigned *step)
 				 memcmp(d + 1, "CDW02", 5) &&
 				 memcmp(d + 1, "BOOT2", 5))
 				break;
+			if (i == 1)
+				near = true;
 		}
+		if (near && steps[s] == 2048)
+			return 0; /* no larger step: see above */
 	}
 	return 0;
 }
