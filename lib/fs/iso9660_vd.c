@@ -164,6 +164,9 @@ static int chain_sessions(const struct fsimg_window *w, uint64_t first,
  * the newest session's descriptors at block 16 and the sessions from block
  * 32 on ("emulated TOC"): when the chain from 0 finds one session and a
  * chain from 32 ends with the same root, the chain from 32 is the truth.
+ * A session's directories follow its descriptors, so a root at block 48
+ * or before (a single session, as most images are) ends no chain from 32:
+ * that chain is not read then.
  */
 int iso_pick_session(struct iso_fs *ifs, bool have_sb, uint64_t sb,
 		     bool have_sess, uint64_t sess)
@@ -178,7 +181,7 @@ int iso_pick_session(struct iso_fs *ifs, bool have_sb, uint64_t sb,
 		return rc;
 	if (rc == 0)
 		n = 0;
-	if (n == 1) {
+	if (n == 1 && roots[0] > 32 + 16) {
 		rc = chain_sessions(&ifs->win, 32, s32, r32, &n32);
 		if (rc < 0)
 			return rc;
