@@ -96,17 +96,10 @@ static int iso_open(fsimg_fs *fs, struct fsimg_opts *opts)
 	rc = iso_detect_rr(ifs);
 	if (rc)
 		goto err;
-	if (ifs->have_joliet) {
-		rc = iso_root_of(ifs, ifs->svd, &ifs->joliet_root);
-		if (rc) {
-			ISO_DBG("Joliet tree unusable: %d", rc);
-			ifs->have_joliet = false;
-		}
-	}
 	if (ifs->rr_present && !norock) {
 		ifs->tree = ISO_TREE_RR;
 		fs->root = ifs->pvd_root;
-	} else if (ifs->have_joliet && !nojoliet) {
+	} else if (!nojoliet && iso_joliet(ifs)) {
 		ifs->tree = ISO_TREE_JOLIET;
 		fs->root = ifs->joliet_root;
 	} else {

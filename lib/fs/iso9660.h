@@ -261,7 +261,9 @@ struct iso_fs {
 	uint32_t volume_blocks;
 	uint8_t pvd[ISO_BLOCK];
 	uint8_t svd[ISO_BLOCK]; /* the Joliet descriptor in use, if any */
-	bool have_joliet;
+	bool have_joliet;	/* a usable Joliet descriptor (svd) */
+	int joliet_root_ok;	/* its root: 0 not checked yet (iso_joliet()),
+				 * 1 usable, -1 not; under lock */
 	unsigned joliet_level;
 	unsigned joliet_count;
 	bool have_boot;
@@ -313,6 +315,8 @@ int iso_pick_session(struct iso_fs *ifs, bool have_sb, uint64_t sb,
 int iso_scan_vds(struct iso_fs *ifs, uint64_t want_svd);
 /* The root "." position of the tree a descriptor describes. */
 int iso_root_of(struct iso_fs *ifs, const uint8_t *vd, uint64_t *root);
+/* Whether the Joliet tree is usable: its root is checked when first asked. */
+bool iso_joliet(struct iso_fs *ifs);
 /* Looks for SUSP/Rock Ridge in the root's "." record. */
 int iso_detect_rr(struct iso_fs *ifs);
 int iso_info(fsimg_fs *fs, struct fsimg_fsinfo *info);

@@ -110,6 +110,8 @@ int iso_info(fsimg_fs *fs, struct fsimg_fsinfo *info)
 		o += (size_t)snprintf(info->version + o,
 				      sizeof(info->version) - o,
 				      " + Rock Ridge");
+	/* a Joliet descriptor; its tree is checked by iso_details() only:
+	 * this is asked on every open (fs.c checks the size) */
 	if (ifs->tree != ISO_TREE_JOLIET && ifs->have_joliet &&
 	    o < sizeof(info->version))
 		snprintf(info->version + o, sizeof(info->version) - o,
@@ -187,8 +189,8 @@ int iso_details(fsimg_fs *fs, fsimg_typed_detail_fn fn, void *ctx)
 	fsimg_details_bool(&d, "rock_ridge", ifs->rr_present);
 	if (ifs->rr_present && *ifs->rr_id)
 		fsimg_details_text(&d, "rock_ridge_id", "%s", ifs->rr_id);
-	fsimg_details_bool(&d, "joliet", ifs->have_joliet);
-	if (ifs->have_joliet)
+	fsimg_details_bool(&d, "joliet", iso_joliet(ifs));
+	if (iso_joliet(ifs))
 		fsimg_details_num(&d, "joliet_level", ifs->joliet_level);
 	/* the session read: its number when known, and its first sector */
 	if (ifs->session != UINT32_MAX)

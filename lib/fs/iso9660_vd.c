@@ -315,6 +315,28 @@ int iso_root_of(struct iso_fs *ifs, const uint8_t *vd, uint64_t *root)
 	return iso_dot_check(ifs, *root, &dot);
 }
 
+/*
+ * A Rock Ridge image rarely needs its Joliet tree: only a caller that asks
+ * about it reads its root (one more read on a cold start otherwise).
+ */
+bool iso_joliet(struct iso_fs *ifs)
+{
+	bool usable;
+
+	if (!ifs->have_joliet)
+		return false;
+	pthread_mutex_lock(&ifs->lock);
+	if (!ifs->joliet_root_ok) {
+		ifs->joliet_root_ok =
+			iso_root_of(ifs, ifs->svd, &ifs->joliet_root) ? -1 : 1;
+		if (ifs->joliet_root_ok < 0)
+			ISO_DBG("Joliet tree unusable");
+	}
+	usable = ifs->joliet_root_ok > 0;
+	pthread_mutex_unlock(&ifs->lock);
+	return usable;
+}
+
 /* SUSP 5.3 and RRIP 4.3: the root's "." record says whether RR is here. */
 int iso_detect_rr(struct iso_fs *ifs)
 {
