@@ -16,50 +16,38 @@
  *     connected, no signal sent and no abstract socket reached outside the
  *     process. The FUSE daemon keeps the right to open /dev/fuse, for the
  *     per-thread clones of its connection;
- *  4. seccomp: an allow-list of system calls (libseccomp). Reading and
- *     writing descriptors already open, memory without PROT_EXEC, threads
- *     (the daemon only), time, signals to itself. Everything else fails
- *     with EPERM: open, exec, socket, connect, ptrace, setuid, mount, fork.
- *     Failing rather than killing lets a frontend report an error.
+ *  4. seccomp: an allow-list of system calls (confine_rules.c). Reading
+ *     and writing descriptors already open, memory without PROT_EXEC,
+ *     threads (the daemon only), time, signals to itself. Everything else
+ *     fails with EPERM: open, exec, socket, connect, ptrace, setuid, mount,
+ *     fork. Failing rather than killing lets a frontend report an error.
  *
- * libseccomp builds the BPF program: it knows every architecture's
- * system call numbers and compiles argument checks (no PROT_EXEC, only
- * CLONE_THREAD, only the ioctls listed), which hand-written BPF gets wrong
- * easily. Landlock has no library in Debian 12; its three system calls
- * are made directly, and its ABI version decides which rights exist.
- *
- * Sanitizer builds (tests only) also allow what ASan and LeakSanitizer
- * need at exit: reading /proc/self, ptrace of the process's own threads
- * from LSan's tracer, prctl.
+ * libseccomp compiles the allow-list to BPF at build time (mkfilters.c);
+ * here the program of the role is copied, its process id and broker
+ * socket written in (confine_bpf.h), and loaded. Landlock has no library
+ * in Debian 12; its three system calls are made directly, and its ABI
+ * version decides which rights exist.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/cdrom.h>
-#include <linux/fs.h>
 #include <linux/landlock.h>
-#include <sched.h>
-#include <seccomp.h>
+#include <linux/seccomp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
-#include <termios.h>
 #include <ucontext.h>
 #include <unistd.h>
 
 #include "confine.h"
+#include "confine_bpf.h"
 #include "privdrop.h"
 
-#ifndef FUSE_DEV_IOC_CLONE
-#define FUSE_DEV_IOC_CLONE _IOR(229, 0, uint32_t)
-#endif
 #ifndef LANDLOCK_ACCESS_FS_TRUNCATE
 #define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
 #endif
@@ -213,182 +201,23 @@ static int apply_landlock(const struct confine_opts *o, bool *fuse_clone,
 
 /* --- seccomp -------------------------------------------------------------- */
 
-/* Both roles: descriptors already open, memory, time, leaving. */
-static const char *const allow_common[] = {
-	"read",
-	"readv",
-	"pread64",
-	"preadv",
-	"preadv2",
-	"write",
-	"writev",
-	"lseek",
-	"close",
-	"fstat",
-	"fcntl",
-	"dup",
-	"dup2",
-	"dup3",
-	"brk",
-	"munmap",
-	"mremap",
-	"madvise",
-	"futex",
-	"set_robust_list",
-	"rseq",
-	"sched_yield",
-	"sched_getaffinity",
-	"nanosleep",
-	"clock_nanosleep",
-	"clock_gettime",
-	"clock_getres",
-	"gettimeofday",
-	"getpid",
-	"gettid",
-	"getuid",
-	"geteuid",
-	"getgid",
-	"getegid",
-	"getrandom",
-	"rt_sigaction",
-	"rt_sigprocmask",
-	"rt_sigreturn",
-	"sigaltstack",
-	"exit",
-	"exit_group",
-	"restart_syscall",
-	"getrlimit",
-	"prlimit64",
-	"uname",
-};
-
-/* The FUSE daemon: its connection, splice pipes, waits. */
-static const char *const allow_fuse[] = {
-	"splice", "vmsplice", "tee", "pipe2", "poll", "ppoll",
-};
-
-/* What ASan, UBSan and LeakSanitizer do at exit, in test builds only. */
-static const char *const allow_sanitizer[] = {
-	"open",	       "openat",     "getdents",       "getdents64",
-	"readlink",    "readlinkat", "ptrace",	       "prctl",
-	"clone",       "wait4",	     "waitid",	       "getppid",
-	"kill",	       "tgkill",     "sched_getparam", "sched_getscheduler",
-	"sigaltstack",
-};
-
-/* ioctls that report sizes and terminals; TIOCSTI and the rest fail */
-static const unsigned long allow_ioctl[] = {
-	TCGETS,
-	TIOCGWINSZ,
-	BLKGETSIZE64,
-	BLKGETSIZE,
-	BLKSSZGET,
-	BLKPBSZGET,
-	BLKIOMIN,
-	BLKIOOPT,
-	BLKALIGNOFF,
-	BLKRAGET,
-	CDROM_GET_CAPABILITY,
-	CDROMMULTISESSION,
-	CDROM_LAST_WRITTEN,
-};
-
-/* libseccomp's SCMP_A* macros leave a field out: clang warns */
-static struct scmp_arg_cmp arg_eq(unsigned arg, scmp_datum_t v)
+int confine_bpf_program(const struct confine_variant *v, uint32_t pid,
+			uint32_t broker_fd, bool trap, struct sock_filter *out,
+			size_t max)
 {
-	return (struct scmp_arg_cmp){
-		.arg = arg, .op = SCMP_CMP_EQ, .datum_a = v, .datum_b = 0
-	};
-}
+	const struct confine_bpf *b =
+		&confine_bpf_table[confine_variant_index(v)];
 
-/* (argument & mask) == v */
-static struct scmp_arg_cmp arg_masked(unsigned arg, scmp_datum_t mask,
-				      scmp_datum_t v)
-{
-	return (struct scmp_arg_cmp){ .arg = arg,
-				      .op = SCMP_CMP_MASKED_EQ,
-				      .datum_a = mask,
-				      .datum_b = v };
-}
-
-static int allow_names(scmp_filter_ctx ctx, const char *const *names, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		int nr = seccomp_syscall_resolve_name(names[i]);
-
-		if (nr == __NR_SCMP_ERROR)
-			continue; /* not on this architecture */
-		if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0))
-			return -1;
-	}
-	return 0;
-}
-
-static int allow_rules(scmp_filter_ctx ctx, const struct confine_opts *o,
-		       bool fuse_clone)
-{
-	int rc = 0;
-
-	if (allow_names(ctx, allow_common,
-			sizeof(allow_common) / sizeof(allow_common[0])))
+	if (!b->len || b->len > max)
 		return -1;
-	/* memory, never executable */
-	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
-			       arg_masked(2, PROT_EXEC, 0));
-	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
-			       arg_masked(2, PROT_EXEC, 0));
-	/* fstat() is fstatat(fd, "", AT_EMPTY_PATH) in the C library */
-	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(newfstatat), 1,
-			       arg_masked(3, AT_EMPTY_PATH, AT_EMPTY_PATH));
-	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(statx), 1,
-			       arg_masked(2, AT_EMPTY_PATH, AT_EMPTY_PATH));
-	/* abort() and raise() signal the process itself */
-	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
-			       arg_eq(0, (scmp_datum_t)getpid()));
-	for (size_t i = 0; i < sizeof(allow_ioctl) / sizeof(allow_ioctl[0]);
-	     i++)
-		rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-				       arg_eq(1, allow_ioctl[i]));
-	if (o->role == CONFINE_FUSE) {
-		if (allow_names(ctx, allow_fuse,
-				sizeof(allow_fuse) / sizeof(allow_fuse[0])))
-			return -1;
-		/* threads, not processes; clone3's flags are out of reach,
-		 * so the C library is told it does not exist and falls back
-		 */
-		rc |= seccomp_rule_add(
-			ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
-			arg_masked(0, CLONE_THREAD, CLONE_THREAD));
-		rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
-				       SCMP_SYS(clone3), 0);
-		if (fuse_clone) {
-			/* Landlock lets only /dev/fuse be opened */
-			rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
-					       SCMP_SYS(openat), 0);
-			rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
-					       SCMP_SYS(ioctl), 1,
-					       arg_eq(1, FUSE_DEV_IOC_CLONE));
-		}
-		if (o->syslog) /* on the socket connected before; no address */
-			rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
-					       SCMP_SYS(sendto), 1,
-					       arg_eq(4, 0));
-	} else if (!sanitized) {
-		rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
-				       SCMP_SYS(clone3), 0);
-	}
-	if (o->broker) { /* requests and descriptors on that socket only */
-		rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendto), 1,
-				       arg_eq(0, (scmp_datum_t)o->broker_fd));
-		rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(recvmsg),
-				       1,
-				       arg_eq(0, (scmp_datum_t)o->broker_fd));
-	}
-	if (sanitized &&
-	    allow_names(ctx, allow_sanitizer,
-			sizeof(allow_sanitizer) / sizeof(allow_sanitizer[0])))
-		return -1;
-	return rc ? -1 : 0;
+	memcpy(out, b->insn, b->len * sizeof(*out));
+	for (unsigned i = 0; i < b->npid; i++)
+		out[b->pid_at[i]].k = pid;
+	for (unsigned i = 0; i < b->nfd; i++)
+		out[b->fd_at[i]].k = broker_fd;
+	for (unsigned i = 0; trap && i < b->ndeny; i++)
+		out[b->deny_at[i]].k = SECCOMP_RET_TRAP;
+	return b->len;
 }
 
 #if defined(__x86_64__)
@@ -417,9 +246,14 @@ static void on_sigsys(int sig, siginfo_t *si, void *ctx)
 static int apply_seccomp(const struct confine_opts *o, bool fuse_clone,
 			 char *err, size_t errlen)
 {
-	uint32_t deny = SCMP_ACT_ERRNO(EPERM);
-	scmp_filter_ctx ctx;
-	int rc;
+	struct confine_variant v = { .fuse = o->role == CONFINE_FUSE,
+				     .fuse_clone = fuse_clone,
+				     .syslog = o->syslog,
+				     .broker = o->broker };
+	struct sock_filter prog[CONFINE_BPF_MAX];
+	struct sock_fprog fp = { .filter = prog };
+	bool trap = false;
+	int len;
 
 #ifdef SYSCALL_RESULT
 	if (confine_logging()) {
@@ -427,25 +261,21 @@ static int apply_seccomp(const struct confine_opts *o, bool fuse_clone,
 					.sa_flags = SA_SIGINFO };
 
 		sigemptyset(&sa.sa_mask);
-		if (sigaction(SIGSYS, &sa, NULL) == 0)
-			deny = SCMP_ACT_TRAP;
+		trap = sigaction(SIGSYS, &sa, NULL) == 0;
 	}
 #endif
-	ctx = seccomp_init(deny);
-	if (!ctx) {
-		snprintf(err, errlen, "seccomp_init failed");
+	len = confine_bpf_program(&v, (uint32_t)getpid(),
+				  (uint32_t)(o->broker ? o->broker_fd : 0),
+				  trap, prog, CONFINE_BPF_MAX);
+	if (len < 0) {
+		snprintf(err, errlen, "no seccomp program for this role");
 		return -1;
 	}
-	if (allow_rules(ctx, o, fuse_clone)) {
-		snprintf(err, errlen, "building the seccomp filter failed");
-		seccomp_release(ctx);
-		return -1;
-	}
-	rc = seccomp_load(ctx);
-	seccomp_release(ctx);
-	if (rc) {
+	fp.len = (unsigned short)len;
+	/* no_new_privs is set (confine_apply) */
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp)) {
 		snprintf(err, errlen, "loading the seccomp filter: %s",
-			 strerror(-rc));
+			 strerror(errno));
 		return -1;
 	}
 	return 0;
