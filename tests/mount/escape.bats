@@ -66,6 +66,15 @@ all_denied() {
 	[ ! -e "$T/out/a" ]
 }
 
+@test "FSIMG_SANDBOX=log names each denied call, and still denies it" {
+	FSIMG_SANDBOX=log run "$FSIMG" info "$T/PROBE.iso"
+	all_denied
+	# open(at), socket, execve: by number, as the kernel numbers them
+	[[ "$output" == *"sandbox: system call 257 denied"* ]]
+	[[ "$output" == *"sandbox: system call 41 denied"* ]]
+	[[ "$output" == *"sandbox: system call 59 denied"* ]]
+}
+
 @test "CLI as a user and with only CAP_SYS_ADMIN" {
 	run as_user "$FSIMG" ls "$T/PROBE.iso"
 	all_denied
