@@ -742,6 +742,26 @@ int fsimg_wplain(const struct fsimg_window *w, uint64_t off, uint64_t len,
 
 /* --- image handles ------------------------------------------------------ */
 
+/*
+ * Recognising an image reads its first blocks and its last: partition
+ * tables and their backups, containers' headers and footers, filesystems'
+ * superblocks and descriptors. Asked for at open, they are read while the
+ * caller goes on (confinement, the first allocations) instead of one
+ * cold read after another later. A hint: the kernel may ignore it.
+ */
+#define PREFETCH_HEAD (128u << 10)
+#define PREFETCH_TAIL (64u << 10)
+
+static void prefetch_ends(int fd, uint64_t size)
+{
+	uint64_t tail = size > PREFETCH_TAIL ? size - PREFETCH_TAIL : 0;
+
+	(void)posix_fadvise(fd, 0, PREFETCH_HEAD, POSIX_FADV_WILLNEED);
+	if (tail > PREFETCH_HEAD)
+		(void)posix_fadvise(fd, (off_t)tail, PREFETCH_TAIL,
+				    POSIX_FADV_WILLNEED);
+}
+
 int fsimg_image_open_fd(int fd, const char *name, fsimg_image **out)
 {
 	fsimg_image *img;
@@ -765,6 +785,7 @@ int fsimg_image_open_fd(int fd, const char *name, fsimg_image **out)
 		free(img);
 		return rc;
 	}
+	prefetch_ends(fd, img->file->size);
 	pthread_mutex_init(&img->stack_lock, NULL);
 	pthread_mutex_init(&img->vol_lock, NULL);
 	atomic_init(&img->refs, 1);
