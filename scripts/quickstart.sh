@@ -10,7 +10,9 @@ cd "$top"
 scripts/deps.sh
 [ -d build ] || meson setup build >/dev/null
 ninja -C build >/dev/null
-meson install -C build --quiet --no-rebuild
+# stripped: a cold "fsimg cat" reads the whole command from disk, and the
+# debug information would double it (3.3 against 1.3 MB; 1.4 ms)
+meson install -C build --quiet --no-rebuild --strip
 ldconfig
 fsimg=$(command -v fsimg) || {
 	echo "quickstart: fsimg was installed but is not on PATH" >&2

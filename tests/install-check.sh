@@ -28,6 +28,11 @@ root=$dest$prefix
 lib=$(find "$root" -name 'libfsimg.so.0.*' -type f | head -1)
 t "fsimg is installed" test -x "$root/bin/fsimg"
 t "fsimg-xenboot is installed" test -x "$root/bin/fsimg-xenboot"
+t "the seccomp program compiler is for the build only" \
+	test ! -e "$root/bin/fsimg-mkfilters"
+t "fsimg carries no seccomp compiler: its programs are built in" bash -c \
+	"nm '$root/bin/fsimg' | grep -q ' confine_bpf_table\$' &&
+	 ! nm '$root/bin/fsimg' | grep -q ' seccomp_rule_add\$'"
 t "libfsimg.so.0.* is installed" test -n "$lib"
 t "the soname is libfsimg.so.0" bash -c "objdump -p '$lib' | grep -q 'SONAME *libfsimg.so.0$'"
 t "exported symbols carry the version FSIMG_0.1" bash -c \
