@@ -17,6 +17,7 @@
 #   BENCH_NBIG=2         big files
 #   BENCH_BIGMB=200      size of each big file, MiB
 #   BENCH_REPS=3         repetitions per measurement (median reported)
+#   BENCH_CAT_REPS=15    turns of the one-file cat commands (all in turns)
 #   BENCH_TIMEOUT=45     seconds before one run is given up ("timeout";
 #                        the tool's later repetitions of that step are skipped)
 #   BENCH_SLOW=10        a cold run slower than this is not repeated, and its
@@ -46,6 +47,7 @@ NSMALL=${BENCH_NSMALL:-20000}
 NBIG=${BENCH_NBIG:-2}
 BIGMB=${BENCH_BIGMB:-200}
 REPS=${BENCH_REPS:-3}
+CAT_REPS=${BENCH_CAT_REPS:-15}
 TMO=${BENCH_TIMEOUT:-45}
 SLOW=${BENCH_SLOW:-10}
 DO_FAT=${BENCH_FAT:-1}
@@ -371,24 +373,31 @@ cat_cmd() { # tool img
     esac
 }
 
-bench_cat() { # label tool img
-    local label=$1 tool=$2 img=$3 r mode s e n want
+# One cold and one warm run of each (label tool img) in CATS per turn,
+# CAT_REPS turns: a few milliseconds each, measured side by side so that
+# the machine's drift weighs on all alike, and often enough for a steady
+# median.
+CATS=()
+bench_cats() {
+    local r k label tool img mode s e n want
     want=$(wc -c < "$TREE/$ONE")
-    [ "$tool" = true ] && want=0
-    log "$label: cat one file with $tool"
-    for ((r = 0; r < REPS; r++)); do
-        for mode in cold warm; do
-            [ $mode = cold ] && drop
-            # one fork and exec, the command's own: no subshell, no pipe
-            s=$EPOCHREALTIME
-            cat_cmd "$tool" "$img" > "$W/one.out"
-            e=$EPOCHREALTIME
-            n=$(wc -c < "$W/one.out")
-            if [ "$n" != "$want" ]; then
-                record "$label" "cat one file (no mount)" "$tool" $mode "wrong:${n}_bytes"
-                continue
-            fi
-            record "$label" "cat one file (no mount)" "$tool" $mode "$(echo "$e - $s" | bc -l | awk '{printf "%.4f", $1}')"
+    log "cat one file: ${#CATS[@]} commands, $CAT_REPS turns"
+    for ((r = 0; r < CAT_REPS; r++)); do
+        for k in "${CATS[@]}"; do
+            read -r label tool img <<< "$k"
+            for mode in cold warm; do
+                [ $mode = cold ] && drop
+                # one fork and exec, the command's own: no subshell, no pipe
+                s=$EPOCHREALTIME
+                cat_cmd "$tool" "$img" > "$W/one.out"
+                e=$EPOCHREALTIME
+                n=$(wc -c < "$W/one.out")
+                if [ "$tool" != true ] && [ "$n" != "$want" ]; then
+                    record "$label" "cat one file (no mount)" "$tool" $mode "wrong:${n}_bytes"
+                    continue
+                fi
+                record "$label" "cat one file (no mount)" "$tool" $mode "$(echo "$e - $s" | bc -l | awk '{printf "%.4f", $1}')"
+            done
         done
     done
 }
@@ -452,7 +461,7 @@ report() {
     local md=$1
     {
         echo "Ratios are peer time / fsimg time (same image, same scenario): above 1 means fsimg is faster."
-        echo "Times are medians of $REPS runs, seconds; cold = page cache dropped before the run."
+        echo "Times are medians of $REPS runs (the one-file cat: $CAT_REPS runs, its commands in turns), seconds; cold = page cache dropped before the run."
         echo "Tree: $NFILES files ($NSMALL small in 200 nested dirs, $NBIG x $BIGMB MiB). squashfuse reads the same tree as an uncompressed squashfs."
         echo
         echo "| image | scenario | tool | cold | warm | cold ratio | warm ratio |"
@@ -546,18 +555,19 @@ unmount_one "$W/kmnt"
 [ -f "$W/ufs.img" ] && extract_all ufs2 "$W/ufs.img" fsimg
 
 # one file, no mount; the floor: /bin/true, exec alone
-bench_cat any true /bin/true
+CATS+=("any true /bin/true")
 if [ -f "$W/tree.iso" ]; then
-    bench_cat iso fsimg "$W/tree.iso"
-    have isoinfo && bench_cat iso isoinfo "$W/tree.iso"
+    CATS+=("iso fsimg $W/tree.iso")
+    have isoinfo && CATS+=("iso isoinfo $W/tree.iso")
 fi
-bench_cat ext4 fsimg "$W/ext.img"
-have debugfs && bench_cat ext4 debugfs "$W/ext.img"
+CATS+=("ext4 fsimg $W/ext.img")
+have debugfs && CATS+=("ext4 debugfs $W/ext.img")
 if [ -f "$W/fat.img" ]; then
-    bench_cat fat32 fsimg "$W/fat.img"
-    have mtype && bench_cat fat32 mtype "$W/fat.img"
+    CATS+=("fat32 fsimg $W/fat.img")
+    have mtype && CATS+=("fat32 mtype $W/fat.img")
 fi
-[ -f "$W/ufs.img" ] && bench_cat ufs2 fsimg "$W/ufs.img"
+[ -f "$W/ufs.img" ] && CATS+=("ufs2 fsimg $W/ufs.img")
+bench_cats
 
 MD=${OUT_MD:-$W/report.md}
 report "$MD"
