@@ -15,7 +15,6 @@
  * median and quartiles of its difference from the first command in the
  * same turn ("vs 1").
  */
-#define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
