@@ -412,7 +412,7 @@ targets() {
     echo "| image | target | fsimg | kernel ext4 | fsimg/kernel | floor | fsimg/floor | target | met |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|---|"
     awk -F'\t' "$AWK_MEDIAN"'
-    function f(x, unit) { return x == "" ? "n/a" : (unit == "MiB" ? sprintf("%.1f MiB", x) : sprintf("%.3f s", x)) }
+    function f(x, unit) { return x == "" ? "n/a" : (unit == "MiB" ? sprintf("%.1f MiB", x) : x < 0.1 ? sprintf("%.1f ms", x * 1000) : sprintf("%.3f s", x)) }
     function r(a, b) { return (a == "" || b == "" || b == 0) ? "" : a / b }
     function fr(x) { return x == "" ? "n/a" : sprintf("%.2f", x) }
     # row IMAGE NAME SCENARIO MODE LIMIT [REF_LABEL REF_TOOL]
@@ -479,6 +479,7 @@ report() {
             if (x !~ /^[0-9.]+$/) return x;
             if (sc ~ /RSS/) return sprintf("%.1f MiB", x);
             if (sc ~ /^seq read/) return sprintf("%.3f s (%.0f MiB/s)", x, (x > 0 ? bigmb / x : 0));
+            if (x < 0.1) return sprintf("%.1f ms", x * 1000);
             return sprintf("%.3f s", x);
         }
         function ratio(x, ref) {
