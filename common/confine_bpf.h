@@ -48,6 +48,15 @@ static inline unsigned confine_variant_index(const struct confine_variant *v)
 	       (unsigned)(v->fuse && v->syslog) << 1 | (unsigned)v->broker;
 }
 
+/* The variant whose bits idx holds (it exists if its index is idx). */
+static inline struct confine_variant confine_variant_of(unsigned idx)
+{
+	return (struct confine_variant){ .fuse = idx >> 3 & 1,
+					 .fuse_clone = idx >> 2 & 1,
+					 .syslog = idx >> 1 & 1,
+					 .broker = idx & 1 };
+}
+
 /* Generated: 16 entries, len 0 where a variant does not exist. */
 extern const struct confine_bpf confine_bpf_table[16];
 

@@ -21,9 +21,11 @@
 #include <linux/fs.h>
 #include <sched.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <termios.h>
+#include <unistd.h>
 
 #include "confine_rules.h"
 
@@ -212,4 +214,28 @@ int confine_rules(scmp_filter_ctx ctx, const struct confine_variant *v,
 			sizeof(allow_sanitizer) / sizeof(allow_sanitizer[0])))
 		return -1;
 	return rc ? -1 : 0;
+}
+
+long confine_rules_bpf(const struct confine_variant *v, uint32_t deny,
+		       uint32_t pid, uint32_t broker_fd,
+		       struct sock_filter *out, size_t max)
+{
+	scmp_filter_ctx ctx = seccomp_init(deny);
+	FILE *t = tmpfile(); /* libseccomp exports to a descriptor */
+	long len = -1, size;
+
+	if (ctx && t && !confine_rules(ctx, v, pid, broker_fd) &&
+	    !seccomp_export_bpf(ctx, fileno(t))) {
+		size = lseek(fileno(t), 0, SEEK_END);
+		if (size > 0 && size % (long)sizeof(*out) == 0 &&
+		    (size_t)size <= max * sizeof(*out) &&
+		    lseek(fileno(t), 0, SEEK_SET) == 0 &&
+		    read(fileno(t), out, (size_t)size) == size)
+			len = size / (long)sizeof(*out);
+	}
+	if (t)
+		fclose(t);
+	if (ctx)
+		seccomp_release(ctx);
+	return len;
 }

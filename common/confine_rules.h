@@ -21,4 +21,13 @@
 int confine_rules(scmp_filter_ctx ctx, const struct confine_variant *v,
 		  uint32_t pid, uint32_t broker_fd);
 
+/*
+ * Compiles the rules of v with libseccomp, denied calls taking the action
+ * deny (SCMP_ACT_*), into out (max instructions): the program's length,
+ * or -1 (libseccomp failed, or the program is longer than max).
+ */
+long confine_rules_bpf(const struct confine_variant *v, uint32_t deny,
+		       uint32_t pid, uint32_t broker_fd,
+		       struct sock_filter *out, size_t max);
+
 #endif /* FSIMG_CONFINE_RULES_H */

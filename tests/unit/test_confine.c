@@ -18,31 +18,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* libseccomp's program for v with these values, in out: its length. */
-static long reference(const struct confine_variant *v, uint32_t pid,
-		      uint32_t fd, bool trap, struct sock_filter *out,
-		      size_t max)
-{
-	scmp_filter_ctx ctx =
-		seccomp_init(trap ? SCMP_ACT_TRAP : SCMP_ACT_ERRNO(EPERM));
-	FILE *t = tmpfile();
-	long len = -1, size;
-
-	if (ctx && t && !confine_rules(ctx, v, pid, fd) &&
-	    !seccomp_export_bpf(ctx, fileno(t))) {
-		size = lseek(fileno(t), 0, SEEK_END);
-		if (size > 0 && (size_t)size <= max * sizeof(*out) &&
-		    lseek(fileno(t), 0, SEEK_SET) == 0 &&
-		    read(fileno(t), out, (size_t)size) == size)
-			len = size / (long)sizeof(*out);
-	}
-	if (t)
-		fclose(t);
-	if (ctx)
-		seccomp_release(ctx);
-	return len;
-}
-
 static void same_programs(void)
 {
 	static struct sock_filter want[CONFINE_BPF_MAX], got[CONFINE_BPF_MAX];
@@ -51,10 +26,7 @@ static void same_programs(void)
 	unsigned variants = 0;
 
 	for (unsigned idx = 0; idx < 16; idx++) {
-		struct confine_variant v = { .fuse = idx >> 3 & 1,
-					     .fuse_clone = idx >> 2 & 1,
-					     .syslog = idx >> 1 & 1,
-					     .broker = idx & 1 };
+		struct confine_variant v = confine_variant_of(idx);
 
 		if (confine_variant_index(&v) != idx) {
 			ok(!confine_bpf_table[idx].len,
@@ -64,8 +36,11 @@ static void same_programs(void)
 		variants++;
 		for (unsigned k = 0; k < 3; k++) {
 			for (int trap = 0; trap < 2; trap++) {
-				long n = reference(&v, pids[k], fds[k], trap,
-						   want, CONFINE_BPF_MAX);
+				long n = confine_rules_bpf(
+					&v,
+					trap ? SCMP_ACT_TRAP
+					     : SCMP_ACT_ERRNO(EPERM),
+					pids[k], fds[k], want, CONFINE_BPF_MAX);
 				int m = confine_bpf_program(&v, pids[k], fds[k],
 							    trap, got,
 							    CONFINE_BPF_MAX);
