@@ -175,6 +175,7 @@ int iso_details(fsimg_fs *fs, fsimg_typed_detail_fn fn, void *ctx)
 	struct iso_fs *ifs = iso_of(fs);
 	struct fsimg_details d = { fn, ctx, 0 };
 	char v[3 * 256 + 1];
+	bool joliet;
 
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		vd_string(ifs, ids[i].off, ids[i].len, v, sizeof(v));
@@ -189,8 +190,9 @@ int iso_details(fsimg_fs *fs, fsimg_typed_detail_fn fn, void *ctx)
 	fsimg_details_bool(&d, "rock_ridge", ifs->rr_present);
 	if (ifs->rr_present && *ifs->rr_id)
 		fsimg_details_text(&d, "rock_ridge_id", "%s", ifs->rr_id);
-	fsimg_details_bool(&d, "joliet", iso_joliet(ifs));
-	if (iso_joliet(ifs))
+	joliet = iso_joliet(ifs);
+	fsimg_details_bool(&d, "joliet", joliet);
+	if (joliet)
 		fsimg_details_num(&d, "joliet_level", ifs->joliet_level);
 	/* the session read: its number when known, and its first sector */
 	if (ifs->session != UINT32_MAX)
