@@ -24,13 +24,26 @@ ssize_t ufs_read_data(struct ufs_fs *u, const struct ufs_inode *in, void *buf,
 		uint64_t lbn = pos >> u->bshift;
 		uint32_t boff = (uint32_t)(pos & (u->bsize - 1));
 		size_t n = u->bsize - boff;
-		uint64_t frag;
+		uint64_t frag, k;
 
 		if (n > len - done)
 			n = len - done;
 		rc = ufs_bmap(u, in, lbn, &frag);
 		if (rc)
 			return rc;
+		/* the blocks that follow it on disk (holes, a hole) join it:
+		 * one read for the run, not one per block */
+		for (k = 1; n < len - done; k++) {
+			uint64_t next;
+
+			rc = ufs_bmap(u, in, lbn + k, &next);
+			if (rc)
+				return rc;
+			if (frag == 0 ? next != 0 : next != frag + k * u->frag)
+				break;
+			n += len - done - n < u->bsize ? len - done - n
+						       : u->bsize;
+		}
 		if (frag == 0) {
 			memset(out + done, 0, n);
 		} else {

@@ -106,6 +106,20 @@ roundtrip() {
 	done
 }
 
+# Blocks that follow each other on disk are read together: cat of the
+# 5.6 MiB file of 4 KiB blocks took one read per block (1,440) before.
+@test "ufs: a file's contiguous blocks are read in runs, not one by one" {
+	need_cmd strace
+	local img=$BATS_FILE_TMPDIR/u2le.img n
+	ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0 \
+		strace -qq -f -o trace -e trace=pread64,preadv,preadv2,read \
+		"$FSIMG" cat "$img" /double-indirect >out
+	cmp out "$SRC/double-indirect"
+	n=$(grep -c -E '^[0-9]+ +(read|pread64|preadv|preadv2)\(' trace)
+	echo "$n reads"
+	[ "$n" -lt 100 ]
+}
+
 @test "ufs: fast and slow symlinks" {
 	local img=$BATS_FILE_TMPDIR/u1be.img l t
 	fsimg ls -R --json "$img" / >ls.json
