@@ -49,6 +49,7 @@ static const char *const allow_common[] = {
 	"write",
 	"writev",
 	"lseek",
+	"fadvise64",
 	"close",
 	"fstat",
 	"fcntl",

@@ -738,7 +738,24 @@ int fsimg_wplain(const struct fsimg_window *w, uint64_t off, uint64_t len,
 	return fsimg_source_plain(w->src, abs, len, p);
 }
 
-/* --- image handles ------------------------------------------------------ */
+void fsimg_dir_hint(const struct fsimg_window *w, uint64_t off, uint64_t len)
+{
+	struct fsimg_plain p;
+	uint64_t start, end;
+
+	if (len > FSIMG_DIR_HINT)
+		len = FSIMG_DIR_HINT;
+	if (len == 0 || fsimg_wplain(w, off, len, &p) != 1 || p.fd < 0)
+		return;
+	/* the cache reads whole blocks: a directory block that starts or
+	 * ends inside one makes it read all of it */
+	start = p.off - p.off % FSIMG_CACHE_BLOCK;
+	end = p.off + p.len;
+	end += (FSIMG_CACHE_BLOCK - end % FSIMG_CACHE_BLOCK) %
+	       FSIMG_CACHE_BLOCK;
+	(void)posix_fadvise(p.fd, (off_t)start, (off_t)(end - start),
+			    POSIX_FADV_WILLNEED);
+}
 
 /* --- image handles ------------------------------------------------------ */
 

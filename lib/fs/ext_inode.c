@@ -186,6 +186,53 @@ out:
 	return rc;
 }
 
+/*
+ * The blocks of subdirectory in that the inode alone names, asked of the
+ * kernel ahead of its listing (see fsimg_dir_hint()): its direct blocks,
+ * or the extents of an extent tree held whole in the inode. A deeper tree
+ * is left alone: its blocks would have to be read for a hint.
+ */
+static void dir_hint(struct ext_fs *e, ext2_filsys h,
+		     const struct ext2_inode_large *in)
+{
+	const struct ext3_extent_header *eh = (const void *)in->i_block;
+	const struct ext3_extent *ex = (const void *)(eh + 1);
+	const uint64_t bs = h->blocksize, count = ext2fs_blocks_count(h->super);
+	uint64_t left = EXT2_I_SIZE(in), blk, len;
+	unsigned n = EXT2_NDIR_BLOCKS;
+	bool extents = in->i_flags & EXT4_EXTENTS_FL;
+
+	if (in->i_flags & EXT4_INLINE_DATA_FL)
+		return;
+	if (extents) {
+		n = ext2fs_le16_to_cpu(eh->eh_entries);
+		if (ext2fs_le16_to_cpu(eh->eh_magic) != EXT3_EXT_MAGIC ||
+		    eh->eh_depth != 0 || n > 4)
+			return;
+	}
+	if (left > FSIMG_DIR_HINT)
+		left = FSIMG_DIR_HINT;
+	for (unsigned i = 0; i < n && left; i++) {
+		len = 1;
+		if (!extents) {
+			blk = in->i_block[i];
+		} else {
+			blk = (uint64_t)ext2fs_le16_to_cpu(ex[i].ee_start_hi)
+				      << 32 |
+			      ext2fs_le32_to_cpu(ex[i].ee_start);
+			len = ext2fs_le16_to_cpu(ex[i].ee_len);
+		}
+		/* an uninitialised extent (longer than EXT_INIT_MAX_LEN)
+		 * reads as zeroes */
+		if (blk == 0 || blk >= count || len > EXT_INIT_MAX_LEN ||
+		    len > count - blk)
+			return;
+		len = len * bs < left ? len * bs : left;
+		fsimg_dir_hint(&e->win, blk * bs, len);
+		left -= len;
+	}
+}
+
 struct readdir_ctx {
 	struct ext_fs *e;
 	ext2_filsys h;
@@ -228,6 +275,8 @@ static int readdir_cb(ext2_ino_t dir, int entry, struct ext2_dir_entry *de,
 	 * it too, and the entry's file type alone would claim a type that no
 	 * other call confirms. */
 	ok = node_stat(c->e, c->h, de->inode, &in, &st) == 0;
+	if (ok && S_ISDIR(st.mode))
+		dir_hint(c->e, c->h, &in);
 	if (c->fn(c->ctx, name, de->inode, ok ? &st : NULL, c->index)) {
 		c->stopped = true;
 		return DIRENT_ABORT;

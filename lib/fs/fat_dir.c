@@ -428,6 +428,10 @@ int fat_readdir(fsimg_fs *fs, fsimg_ino dir, uint64_t cookie,
 			break;
 		memset(&st, 0, sizeof(st));
 		fat_dent_stat(f, d.raw, d.pos, &st);
+		/* its first cluster: see fsimg_dir_hint() */
+		if ((d.attr & FAT_ATTR_DIR) && fat_cluster_ok(f, d.cluster))
+			fsimg_dir_hint(&f->win, fat_cluster_pos(f, d.cluster),
+				       f->b.cluster_size);
 		if (fn(ctx, d.name, d.pos, &st, (uint64_t)d.index + 1))
 			return 0;
 	}

@@ -148,6 +148,25 @@ static int ufs_dir_inode(struct ufs_fs *u, fsimg_ino dir, struct ufs_inode *in)
 	return S_ISDIR(in->mode) ? 0 : -ENOTDIR;
 }
 
+/*
+ * The direct blocks of subdirectory in, asked of the kernel ahead of its
+ * listing: see fsimg_dir_hint().
+ */
+static void dir_hint(struct ufs_fs *u, const struct ufs_inode *in)
+{
+	uint64_t left = in->size < FSIMG_DIR_HINT ? in->size : FSIMG_DIR_HINT;
+
+	for (unsigned i = 0; i < UFS_NDADDR && left; i++) {
+		uint64_t frag = in->db[i],
+			 len = left < u->bsize ? left : u->bsize;
+
+		if (frag == 0 || frag >= u->win.len >> u->fshift)
+			return;
+		fsimg_dir_hint(&u->win, frag << u->fshift, len);
+		left -= len;
+	}
+}
+
 struct readdir_ctx {
 	struct ufs_fs *u;
 	fsimg_dirent_fn fn;
@@ -168,6 +187,8 @@ static int readdir_cb(void *priv, const struct ufs_dirent *de)
 	if (ufs_inode_read(c->u, de->ino, &in) != 0)
 		return c->fn(c->ctx, de->name, de->ino, NULL, de->next) ? 1 : 0;
 	ufs_stat_of(c->u, &in, &st);
+	if (S_ISDIR(in.mode))
+		dir_hint(c->u, &in);
 	return c->fn(c->ctx, de->name, de->ino, &st, de->next) ? 1 : 0;
 }
 
