@@ -252,15 +252,17 @@ int fsimg_wread_cached(const struct fsimg_window *w, uint64_t off, void *buf,
 int fsimg_wplain(const struct fsimg_window *w, uint64_t off, uint64_t len,
 		 struct fsimg_plain *p);
 /*
- * Data of a subdirectory a listing has just shown (len bytes at off),
- * likely to be read next: a walk (find, ls -R, get, the FUSE readdirplus
- * the kernel follows) lists each directory it is shown. The kernel is
- * asked to start reading it now (POSIX_FADV_WILLNEED, where the window
- * is stored plainly in a file; whole blocks of the image's cache), so that
- * the walk finds it in the page cache instead of waiting for one random
- * read per directory. Drivers hint the runs the inode alone names, up to
- * FSIMG_DIR_HINT bytes of each directory. A hint: it returns at once,
- * reads nothing itself and fails silently.
+ * What a listing's subdirectory is likely to need next (len bytes at
+ * off): a walk (find, ls -R, get, the FUSE readdirplus the kernel
+ * follows) lists each directory it is shown, and then reads its entries'
+ * inodes. The kernel is asked to start reading it now
+ * (POSIX_FADV_WILLNEED, where the window is stored plainly in a file;
+ * whole blocks of the image's cache), so that the walk finds it in the
+ * page cache instead of waiting for one random read after another.
+ * Drivers hint the runs of the directory the inode alone names, up to
+ * FSIMG_DIR_HINT bytes, and as much of the inode table from the
+ * directory's own inode on, where allocators put its files' inodes. A
+ * hint: it returns at once, reads nothing itself and fails silently.
  */
 #define FSIMG_DIR_HINT (64u << 10)
 void fsimg_dir_hint(const struct fsimg_window *w, uint64_t off, uint64_t len);

@@ -187,21 +187,31 @@ out:
 }
 
 /*
- * The blocks of subdirectory in that the inode alone names, asked of the
- * kernel ahead of its listing (see fsimg_dir_hint()): its direct blocks,
- * or the extents of an extent tree held whole in the inode. A deeper tree
- * is left alone: its blocks would have to be read for a hint.
+ * Subdirectory ino, asked of the kernel ahead of its listing (see
+ * fsimg_dir_hint()): the inode table from its own inode on, where
+ * mke2fs -d and the allocator put its files' (in its group), and the
+ * blocks the inode alone names: its direct blocks, or the extents of a
+ * tree held whole in the inode. A deeper tree is left alone: its blocks
+ * would have to be read for a hint.
  */
-static void dir_hint(struct ext_fs *e, ext2_filsys h,
+static void dir_hint(struct ext_fs *e, ext2_filsys h, ext2_ino_t ino,
 		     const struct ext2_inode_large *in)
 {
 	const struct ext3_extent_header *eh = (const void *)in->i_block;
 	const struct ext3_extent *ex = (const void *)(eh + 1);
 	const uint64_t bs = h->blocksize, count = ext2fs_blocks_count(h->super);
+	const uint32_t ipg = h->super->s_inodes_per_group;
 	uint64_t left = EXT2_I_SIZE(in), blk, len;
 	unsigned n = EXT2_NDIR_BLOCKS;
 	bool extents = in->i_flags & EXT4_EXTENTS_FL;
 
+	/* ino was read: its group is one of the filesystem's */
+	blk = ext2fs_inode_table_loc(h, (dgrp_t)((ino - 1) / ipg));
+	if (blk && blk < count)
+		fsimg_dir_hint(&e->win,
+			       blk * bs + (uint64_t)((ino - 1) % ipg) *
+						  EXT2_INODE_SIZE(h->super),
+			       FSIMG_DIR_HINT);
 	if (in->i_flags & EXT4_INLINE_DATA_FL)
 		return;
 	if (extents) {
@@ -276,7 +286,7 @@ static int readdir_cb(ext2_ino_t dir, int entry, struct ext2_dir_entry *de,
 	 * other call confirms. */
 	ok = node_stat(c->e, c->h, de->inode, &in, &st) == 0;
 	if (ok && S_ISDIR(st.mode))
-		dir_hint(c->e, c->h, &in);
+		dir_hint(c->e, c->h, de->inode, &in);
 	if (c->fn(c->ctx, name, de->inode, ok ? &st : NULL, c->index)) {
 		c->stopped = true;
 		return DIRENT_ABORT;

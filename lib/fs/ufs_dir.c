@@ -149,13 +149,17 @@ static int ufs_dir_inode(struct ufs_fs *u, fsimg_ino dir, struct ufs_inode *in)
 }
 
 /*
- * The direct blocks of subdirectory in, asked of the kernel ahead of its
- * listing: see fsimg_dir_hint().
+ * Subdirectory in, asked of the kernel ahead of its listing (see
+ * fsimg_dir_hint()): its direct blocks, and the inodes from its own on,
+ * where makefs and the allocator put its files' (in its cylinder group).
  */
 static void dir_hint(struct ufs_fs *u, const struct ufs_inode *in)
 {
 	uint64_t left = in->size < FSIMG_DIR_HINT ? in->size : FSIMG_DIR_HINT;
+	uint64_t pos;
 
+	if (ufs_inode_pos(u, in->ino, &pos) == 0)
+		fsimg_dir_hint(&u->win, pos, FSIMG_DIR_HINT);
 	for (unsigned i = 0; i < UFS_NDADDR && left; i++) {
 		uint64_t frag = in->db[i],
 			 len = left < u->bsize ? left : u->bsize;

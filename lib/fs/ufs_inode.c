@@ -128,8 +128,7 @@ static struct timespec ufs_time(const struct ufs_fs *u, const uint8_t *d,
 	return ts;
 }
 
-/* Window byte offset of inode ino, or -EUCLEAN. */
-static int ufs_inode_pos(struct ufs_fs *u, uint64_t ino, uint64_t *pos)
+int ufs_inode_pos(struct ufs_fs *u, uint64_t ino, uint64_t *pos)
 {
 	uint64_t cg, idx, frag, off, end;
 

@@ -71,6 +71,28 @@ PY
 	hinted img "S%dMARKA.TXT"
 }
 
+@test "dir hint: ext4, the inodes of a subdirectory's files" {
+	need_cmd mke2fs debugfs
+	mke2fs -q -F -t ext4 -d "$TREE" img 16M
+	hinted img "S%dMARKA.TXT"
+	local n blk off bs
+	bs=$(debugfs -R stats img 2>/dev/null | awk '/^Block size:/ {print $3}')
+	for n in 1 2 3; do
+		# "located at block B, offset 0xO"
+		read -r blk off < <(debugfs -R "imap /sub$n/S${n}MARKB.TXT" img \
+			2>/dev/null | sed -n 's/.*block \([0-9]*\), offset \(0x[0-9a-f]*\).*/\1 \2/p')
+		python3 - trace $((blk * bs + off)) <<'PY'
+import re, sys
+at = int(sys.argv[2])
+for line in open(sys.argv[1]):
+    m = re.search(r"fadvise64\(\d+, (\d+), (\d+), POSIX_FADV_WILLNEED\) += 0", line)
+    if m and int(m[1]) <= at < int(m[1]) + int(m[2]) and int(m[1]) > 0:
+        sys.exit(0)
+sys.exit("no hint holds the inode at %d" % at)
+PY
+	done
+}
+
 @test "dir hint: ext2, directories in block maps, 1 KiB blocks" {
 	need_cmd mke2fs
 	mke2fs -q -F -t ext2 -b 1024 -d "$TREE" img 16M
