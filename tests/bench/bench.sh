@@ -16,7 +16,8 @@
 #   BENCH_NSMALL=20000   small files (nested dirs, 0.5-4 KiB each)
 #   BENCH_NBIG=2         big files
 #   BENCH_BIGMB=200      size of each big file, MiB
-#   BENCH_REPS=3         repetitions per measurement (median reported)
+#   BENCH_REPS=3         repetitions per measurement (median reported);
+#                        the mounted tools take turns, a repetition each
 #   BENCH_CAT_REPS=15    turns of the one-file cat commands (all in turns)
 #   BENCH_TIMEOUT=45     seconds before one run is given up ("timeout";
 #                        the tool's later repetitions of that step are skipped)
@@ -248,45 +249,67 @@ par_read() { find "$1" -type f -iname 'f*.txt' -print0 | xargs -0 -P16 -n 64 cat
 # every small file opened and read by a few processes: the cost per open
 all_read() { find "$1" -type f -iname 'f*.txt' -print0 | xargs -0 -n 5000 cat > /dev/null; }
 
-# bench_mounted IMAGE_LABEL TOOL IMG
-bench_mounted() {
-    local label=$1 tool=$2 img=$3 m=$W/mnt-$2-$1 r v pid hw
-    local -A dead=()
+# The mounted scenarios take turns, like the one-file cat: each
+# repetition runs every (label tool img) of MOUNTED once, so that the
+# machine's drift weighs on fsimg, the kernel, the floor and the peers
+# alike (measured one tool after the other, a row of 0.1-1 s moved by
+# 10-20% from run to run, and the ratios to the floor with it). A scenario
+# that failed, timed out or was slow for a tool is not run again for it.
+MOUNTED=()
+declare -A DEAD=()
+queue_mounted() { MOUNTED+=("$1 $2 $3"); } # IMAGE_LABEL TOOL IMG
+
+# bench_mounted_rep IMAGE_LABEL TOOL IMG: one repetition
+bench_mounted_rep() {
+    local label=$1 tool=$2 img=$3 m=$W/mnt-$2-$1 v pid hw sc fn d
+    [ -n "${DEAD[$label|$tool|mount]:-}" ] && return
     mkdir -p "$m"
     log "$label: $tool"
     export -f walk_find walk_lslR seq_read par_read all_read
     export NFILES
-    for ((r = 0; r < REPS; r++)); do
-        # cold mount: page cache dropped
-        drop
-        mount_answer "$tool" "$img" "$m"; v=$MT
-        record "$label" "mount" "$tool" cold "$v"
-        if [[ $v != [0-9]* ]]; then do_umount "$tool" "$m"; record "$label" mount "$tool" warm n/a; return; fi
-        pid=$(daemon_pid "$tool" "$m")
-        local sc fn
-        for sc in "walk: find -type f|walk_find" "walk: ls -lR|walk_lslR" "seq read big files|seq_read" "16 parallel readers, small files|par_read" "read all small files, 4 processes|all_read"; do
-            fn=${sc#*|}; sc=${sc%|*}
-            if [ -n "${dead[$sc]:-}" ]; then
-                [ "${dead[$sc]}" != " " ] && { record "$label" "$sc" "$tool" cold "${dead[$sc]}"; record "$label" "$sc" "$tool" warm "${dead[$sc]}"; }
-                continue
-            fi
-            drop
-            v=$(timed bash -c "$fn '$m'"); record "$label" "$sc" "$tool" cold "$v"
-            if [[ $v != [0-9]* ]]; then dead[$sc]=$v; record "$label" "$sc" "$tool" warm "$v"; continue; fi
-            if [ "$(echo "$v > $SLOW" | bc)" = 1 ]; then dead[$sc]=" "; record "$label" "$sc" "$tool" warm slow; continue; fi
-            v=$(timed bash -c "$fn '$m'"); record "$label" "$sc" "$tool" warm "$v"
-            [[ $v != [0-9]* ]] && dead[$sc]=$v
-            if [ "$fn" = walk_lslR ] && [ -n "$pid" ]; then
-                hw=$(hwm_kb "$pid"); [ -n "$hw" ] && record "$label" "daemon peak RSS after walk (MiB)" "$tool" rss "$(echo "$hw/1024" | bc -l)"
-            fi
-        done
-        if [ -n "$pid" ]; then
-            hw=$(hwm_kb "$pid"); [ -n "$hw" ] && record "$label" "daemon peak RSS at end (MiB)" "$tool" rss "$(echo "$hw/1024" | bc -l)"
+    # cold mount: page cache dropped
+    drop
+    mount_answer "$tool" "$img" "$m"; v=$MT
+    record "$label" "mount" "$tool" cold "$v"
+    if [[ $v != [0-9]* ]]; then
+        do_umount "$tool" "$m"; record "$label" mount "$tool" warm n/a
+        DEAD[$label|$tool|mount]=1; return
+    fi
+    pid=$(daemon_pid "$tool" "$m")
+    for sc in "walk: find -type f|walk_find" "walk: ls -lR|walk_lslR" "seq read big files|seq_read" "16 parallel readers, small files|par_read" "read all small files, 4 processes|all_read"; do
+        fn=${sc#*|}; sc=${sc%|*}
+        d=${DEAD[$label|$tool|$sc]:-}
+        if [ -n "$d" ]; then
+            [ "$d" != " " ] && { record "$label" "$sc" "$tool" cold "$d"; record "$label" "$sc" "$tool" warm "$d"; }
+            continue
         fi
-        do_umount "$tool" "$m"
-        # warm mount: image metadata still in page cache
-        mount_answer "$tool" "$img" "$m"; v=$MT; record "$label" "mount" "$tool" warm "$v"
-        do_umount "$tool" "$m"
+        drop
+        v=$(timed bash -c "$fn '$m'"); record "$label" "$sc" "$tool" cold "$v"
+        if [[ $v != [0-9]* ]]; then DEAD[$label|$tool|$sc]=$v; record "$label" "$sc" "$tool" warm "$v"; continue; fi
+        if [ "$(echo "$v > $SLOW" | bc)" = 1 ]; then DEAD[$label|$tool|$sc]=" "; record "$label" "$sc" "$tool" warm slow; continue; fi
+        v=$(timed bash -c "$fn '$m'"); record "$label" "$sc" "$tool" warm "$v"
+        [[ $v != [0-9]* ]] && DEAD[$label|$tool|$sc]=$v
+        if [ "$fn" = walk_lslR ] && [ -n "$pid" ]; then
+            hw=$(hwm_kb "$pid"); [ -n "$hw" ] && record "$label" "daemon peak RSS after walk (MiB)" "$tool" rss "$(echo "$hw/1024" | bc -l)"
+        fi
+    done
+    if [ -n "$pid" ]; then
+        hw=$(hwm_kb "$pid"); [ -n "$hw" ] && record "$label" "daemon peak RSS at end (MiB)" "$tool" rss "$(echo "$hw/1024" | bc -l)"
+    fi
+    do_umount "$tool" "$m"
+    # warm mount: image metadata still in page cache
+    mount_answer "$tool" "$img" "$m"; v=$MT; record "$label" "mount" "$tool" warm "$v"
+    do_umount "$tool" "$m"
+}
+
+run_mounted() {
+    local r k label tool img
+    for ((r = 0; r < REPS; r++)); do
+        log "mounted scenarios: turn $((r + 1)) of $REPS"
+        for k in "${MOUNTED[@]}"; do
+            read -r label tool img <<< "$k"
+            bench_mounted_rep "$label" "$tool" "$img"
+        done
     done
 }
 
@@ -550,28 +573,29 @@ ONE=$(one_file)
 log "images ready: $(cd "$W" && ls -s --block-size=M ./*.iso ./*.img ./*.sqfs 2>/dev/null | tr '\n' ' ')"
 
 # the FUSE floor: the tree itself, served from memory
-if [ -n "$FLOORFS" ]; then bench_mounted floor floor "$TREE"; else record floor mount floor cold n/a; fi
+if [ -n "$FLOORFS" ]; then queue_mounted floor floor "$TREE"; else record floor mount floor cold n/a; fi
 
 # ISO
 if [ -f "$W/tree.iso" ]; then
     for t in fsimg fuseiso archivemount; do
-        if [ $t = fsimg ] || have $t; then bench_mounted iso "$t" "$W/tree.iso"; else record iso mount $t cold n/a; fi
+        if [ $t = fsimg ] || have $t; then queue_mounted iso "$t" "$W/tree.iso"; else record iso mount $t cold n/a; fi
     done
-    if [ -f "$W/tree.sqfs" ] && have squashfuse; then bench_mounted iso squashfuse "$W/tree.sqfs"
+    if [ -f "$W/tree.sqfs" ] && have squashfuse; then queue_mounted iso squashfuse "$W/tree.sqfs"
     else record iso mount squashfuse cold n/a; fi
 fi
 # ext4
 for t in fsimg fuse2fs kernel; do
-    if [ $t = fsimg ] || [ $t = kernel ] || have $t; then bench_mounted ext4 "$t" "$W/ext.img"; else record ext4 mount $t cold n/a; fi
+    if [ $t = fsimg ] || [ $t = kernel ] || have $t; then queue_mounted ext4 "$t" "$W/ext.img"; else record ext4 mount $t cold n/a; fi
 done
 # FAT32 (no kernel vfat here)
 if [ -f "$W/fat.img" ]; then
     for t in fsimg fusefat; do
-        if [ $t = fsimg ] || have $t; then bench_mounted fat32 "$t" "$W/fat.img"; else record fat32 mount $t cold n/a; fi
+        if [ $t = fsimg ] || have $t; then queue_mounted fat32 "$t" "$W/fat.img"; else record fat32 mount $t cold n/a; fi
     done
 fi
 # UFS2 (no kernel ufs here, no FUSE peer in Debian)
-[ -f "$W/ufs.img" ] && bench_mounted ufs2 fsimg "$W/ufs.img"
+[ -f "$W/ufs.img" ] && queue_mounted ufs2 fsimg "$W/ufs.img"
+run_mounted
 
 # extraction without mounting
 [ -f "$W/tree.iso" ] && extract_all iso "$W/tree.iso" fsimg bsdtar 7z xorriso
