@@ -199,14 +199,16 @@ static void dir_hint(struct ext_fs *e, ext2_filsys h, ext2_ino_t ino,
 {
 	const struct ext3_extent_header *eh = (const void *)in->i_block;
 	const struct ext3_extent *ex = (const void *)(eh + 1);
-	const uint64_t bs = h->blocksize, count = ext2fs_blocks_count(h->super);
+	/* block numbers are checked against the window before they are
+	 * multiplied: the superblock's count is the image's word */
+	const uint64_t bs = h->blocksize, count = e->win.len / bs;
 	const uint32_t ipg = h->super->s_inodes_per_group;
+	const dgrp_t g = (dgrp_t)((ino - 1) / ipg);
 	uint64_t left = EXT2_I_SIZE(in), blk, len;
 	unsigned n = EXT2_NDIR_BLOCKS;
 	bool extents = in->i_flags & EXT4_EXTENTS_FL;
 
-	/* ino was read: its group is one of the filesystem's */
-	blk = ext2fs_inode_table_loc(h, (dgrp_t)((ino - 1) / ipg));
+	blk = g < h->group_desc_count ? ext2fs_inode_table_loc(h, g) : 0;
 	if (blk && blk < count)
 		fsimg_dir_hint(&e->win,
 			       blk * bs + (uint64_t)((ino - 1) % ipg) *

@@ -179,12 +179,12 @@ struct ufs_inode {
 extern const struct ufs_inode_layout ufs1_bsd_layout, ufs2_bsd_layout,
 	ufs1_sun_layout;
 
+/* Window byte offset of inode ino, or -EUCLEAN. */
+int ufs_inode_pos(struct ufs_fs *u, uint64_t ino, uint64_t *pos);
 /*
  * Reads inode ino, checks that it is in use (non-zero mode: -EUCLEAN
  * naming the inode otherwise) and decodes it.
  */
-/* Window byte offset of inode ino, or -EUCLEAN. */
-int ufs_inode_pos(struct ufs_fs *u, uint64_t ino, uint64_t *pos);
 int ufs_inode_read(struct ufs_fs *u, uint64_t ino, struct ufs_inode *in);
 void ufs_stat_of(const struct ufs_fs *u, const struct ufs_inode *in,
 		 struct fsimg_stat *st);
