@@ -409,11 +409,9 @@ cat_cmd() { # tool img
 # small file starts with its own number); catfloor's output must then be
 # the file, or the image has no floor.
 declare -A FLOOR_AT=()
-ONE_LEN=
 find_floor() { # img
     local at
     [ -n "$CATFLOOR" ] || return 1
-    ONE_LEN=$(wc -c < "$TREE/$ONE")
     at=$(LC_ALL=C grep -obaF -m1 -- "$(head -c 64 "$TREE/$ONE")" "$1" | head -1 | cut -d: -f1)
     [ -n "$at" ] || return 1
     FLOOR_AT[$1]=$at
@@ -429,8 +427,7 @@ find_floor() { # img
 # median.
 CATS=()
 bench_cats() {
-    local r k label tool img mode s e n want
-    want=$(wc -c < "$TREE/$ONE")
+    local r k label tool img mode s e n
     log "cat one file: ${#CATS[@]} commands, $CAT_REPS turns"
     for ((r = 0; r < CAT_REPS; r++)); do
         for k in "${CATS[@]}"; do
@@ -442,7 +439,7 @@ bench_cats() {
                 cat_cmd "$tool" "$img" > "$W/one.out"
                 e=$EPOCHREALTIME
                 n=$(wc -c < "$W/one.out")
-                if [ "$tool" != true ] && [ "$n" != "$want" ]; then
+                if [ "$tool" != true ] && [ "$n" != "$ONE_LEN" ]; then
                     record "$label" "cat one file (no mount)" "$tool" $mode "wrong:${n}_bytes"
                     continue
                 fi
@@ -570,6 +567,7 @@ report() {
 build_tree
 build_images
 ONE=$(one_file)
+ONE_LEN=$(wc -c < "$TREE/$ONE") # its size, known before anything is timed
 log "images ready: $(cd "$W" && ls -s --block-size=M ./*.iso ./*.img ./*.sqfs 2>/dev/null | tr '\n' ' ')"
 
 # the FUSE floor: the tree itself, served from memory
