@@ -12,6 +12,25 @@
 /* Contiguous blocks file_map merges into one extent at most. */
 #define UFS_MAP_MERGE 1024u
 
+/*
+ * The run of blocks from lbn (at most max, at least 1): *n blocks that
+ * are all holes (*frag 0) or follow each other on disk from *frag.
+ */
+static int ufs_run(struct ufs_fs *u, const struct ufs_inode *in, uint64_t lbn,
+		   uint64_t max, uint64_t *frag, uint64_t *n)
+{
+	uint64_t next;
+	int rc = ufs_bmap(u, in, lbn, frag);
+
+	for (*n = 1; !rc && *n < max; (*n)++) {
+		rc = ufs_bmap(u, in, lbn + *n, &next);
+		if (!rc &&
+		    (*frag == 0 ? next != 0 : next != *frag + *n * u->frag))
+			break;
+	}
+	return rc;
+}
+
 ssize_t ufs_read_data(struct ufs_fs *u, const struct ufs_inode *in, void *buf,
 		      size_t len, uint64_t off, bool cached)
 {
@@ -23,27 +42,19 @@ ssize_t ufs_read_data(struct ufs_fs *u, const struct ufs_inode *in, void *buf,
 		uint64_t pos = off + done;
 		uint64_t lbn = pos >> u->bshift;
 		uint32_t boff = (uint32_t)(pos & (u->bsize - 1));
-		size_t n = u->bsize - boff;
 		uint64_t frag, k;
+		size_t n;
 
-		if (n > len - done)
-			n = len - done;
-		rc = ufs_bmap(u, in, lbn, &frag);
-		if (rc)
-			return rc;
 		/* the blocks that follow it on disk (holes, a hole) join it:
 		 * one read for the run, not one per block */
-		for (k = 1; n < len - done; k++) {
-			uint64_t next;
-
-			rc = ufs_bmap(u, in, lbn + k, &next);
-			if (rc)
-				return rc;
-			if (frag == 0 ? next != 0 : next != frag + k * u->frag)
-				break;
-			n += len - done - n < u->bsize ? len - done - n
-						       : u->bsize;
-		}
+		rc = ufs_run(u, in, lbn,
+			     (boff + (len - done) + u->bsize - 1) >> u->bshift,
+			     &frag, &k);
+		if (rc)
+			return rc;
+		n = (size_t)(k << u->bshift) - boff;
+		if (n > len - done)
+			n = len - done;
 		if (frag == 0) {
 			memset(out + done, 0, n);
 		} else {
@@ -114,27 +125,18 @@ int ufs_file_map(fsimg_file *f, uint64_t off, struct fsimg_extent *ext)
 {
 	struct ufs_fs *u = ufs_of(f->fs);
 	const struct ufs_inode *in = f->priv;
-	uint64_t lbn, frag, next, first_lbn;
-	unsigned n;
+	uint64_t frag, first_lbn, max, n;
 	int rc;
 
 	if (off >= in->size)
 		return -ENXIO;
-	first_lbn = lbn = off >> u->bshift;
-	rc = ufs_bmap(u, in, lbn, &frag);
+	first_lbn = off >> u->bshift;
+	/* the following blocks while they continue the run, to the end */
+	max = ((in->size - 1) >> u->bshift) - first_lbn + 1;
+	rc = ufs_run(u, in, first_lbn,
+		     max < UFS_MAP_MERGE ? max : UFS_MAP_MERGE, &frag, &n);
 	if (rc)
 		return rc;
-	/* merge the following blocks while they continue the run */
-	for (n = 1; n < UFS_MAP_MERGE; n++) {
-		if ((lbn + n) << u->bshift >= in->size)
-			break;
-		rc = ufs_bmap(u, in, lbn + n, &next);
-		if (rc)
-			return rc;
-		if (frag == 0 ? next != 0
-			      : next != frag + (uint64_t)n * u->frag)
-			break;
-	}
 	ext->logical = first_lbn << u->bshift;
 	ext->length = (uint64_t)n << u->bshift;
 	if (ext->logical + ext->length > in->size)
