@@ -17,7 +17,9 @@
 #   BENCH_NBIG=2         big files
 #   BENCH_BIGMB=200      size of each big file, MiB
 #   BENCH_REPS=3         repetitions per measurement (median reported);
-#                        the mounted tools take turns, a repetition each
+#                        for the mounted tools, rounds: each mounts every
+#                        tool and runs each scenario for all in turn
+#   BENCH_WARM_REPS=3    warm runs after each cold run of a mounted tool
 #   BENCH_CAT_REPS=15    turns of the one-file cat commands (all in turns)
 #   BENCH_TIMEOUT=45     seconds before one run is given up ("timeout";
 #                        the tool's later repetitions of that step are skipped)
@@ -53,6 +55,7 @@ NSMALL=${BENCH_NSMALL:-20000}
 NBIG=${BENCH_NBIG:-2}
 BIGMB=${BENCH_BIGMB:-200}
 REPS=${BENCH_REPS:-3}
+WARM_REPS=${BENCH_WARM_REPS:-3}
 CAT_REPS=${BENCH_CAT_REPS:-15}
 TMO=${BENCH_TIMEOUT:-45}
 SLOW=${BENCH_SLOW:-10}
@@ -249,35 +252,52 @@ par_read() { find "$1" -type f -iname 'f*.txt' -print0 | xargs -0 -P16 -n 64 cat
 # every small file opened and read by a few processes: the cost per open
 all_read() { find "$1" -type f -iname 'f*.txt' -print0 | xargs -0 -n 5000 cat > /dev/null; }
 
-# The mounted scenarios take turns, like the one-file cat: each
-# repetition runs every (label tool img) of MOUNTED once, so that the
-# machine's drift weighs on fsimg, the kernel, the floor and the peers
-# alike (measured one tool after the other, a row of 0.1-1 s moved by
-# 10-20% from run to run, and the ratios to the floor with it). A scenario
-# that failed, timed out or was slow for a tool is not run again for it.
+# The mounted tools take turns, scenario by scenario. A round mounts every
+# (label tool img) of MOUNTED, then runs each scenario for each of them
+# in turn: a cold run (page cache dropped) followed by WARM_REPS warm
+# runs. Each tool's samples of a scenario are then at most a few seconds
+# from the kernel's and the floor's: on these machines a row of 0.1-1 s
+# drifts by 10-20% within minutes, and when each tool was measured whole,
+# one after the other, that drift went into the ratios. Each round starts
+# the turns at the next tool, so that no tool always follows the same
+# one, and mounts everything anew: the same image mounted twice can
+# differ by some percent for as long as the mount lasts. A scenario that
+# failed, timed out or was slow for a tool is not run again for it.
 MOUNTED=()
-declare -A DEAD=()
+declare -A DEAD=() PIDS=()
 queue_mounted() { MOUNTED+=("$1 $2 $3"); } # IMAGE_LABEL TOOL IMG
+SCENARIOS=("walk: find -type f|walk_find" "walk: ls -lR|walk_lslR" "seq read big files|seq_read" "16 parallel readers, small files|par_read" "read all small files, 4 processes|all_read")
 
-# bench_mounted_rep IMAGE_LABEL TOOL IMG: one repetition
-bench_mounted_rep() {
-    local label=$1 tool=$2 img=$3 m=$W/mnt-$2-$1 v pid hw sc fn d
-    [ -n "${DEAD[$label|$tool|mount]:-}" ] && return
-    mkdir -p "$m"
-    log "$label: $tool"
-    export -f walk_find walk_lslR seq_read par_read all_read
-    export NFILES
-    # cold mount: page cache dropped
-    drop
-    mount_answer "$tool" "$img" "$m"; v=$MT
-    record "$label" "mount" "$tool" cold "$v"
-    if [[ $v != [0-9]* ]]; then
-        do_umount "$tool" "$m"; record "$label" mount "$tool" warm n/a
-        DEAD[$label|$tool|mount]=1; return
-    fi
-    pid=$(daemon_pid "$tool" "$m")
-    for sc in "walk: find -type f|walk_find" "walk: ls -lR|walk_lslR" "seq read big files|seq_read" "16 parallel readers, small files|par_read" "read all small files, 4 processes|all_read"; do
-        fn=${sc#*|}; sc=${sc%|*}
+# mount_round R: mounts every tool, each timed cold (page cache dropped)
+# and then warm (unmounted and mounted again), and leaves it mounted
+mount_round() {
+    local r=$1 i n=${#MOUNTED[@]} label tool img m v
+    for ((i = 0; i < n; i++)); do
+        read -r label tool img <<< "${MOUNTED[(i + r) % n]}"
+        [ -n "${DEAD[$label|$tool|mount]:-}" ] && continue
+        m=$W/mnt-$tool-$label; mkdir -p "$m"
+        drop
+        mount_answer "$tool" "$img" "$m"; v=$MT
+        record "$label" mount "$tool" cold "$v"
+        if [[ $v == [0-9]* ]]; then
+            do_umount "$tool" "$m"
+            mount_answer "$tool" "$img" "$m"; v=$MT
+        fi
+        record "$label" mount "$tool" warm "$v"
+        if [[ $v != [0-9]* ]]; then
+            do_umount "$tool" "$m"; DEAD[$label|$tool|mount]=1; continue
+        fi
+        PIDS[$label|$tool]=$(daemon_pid "$tool" "$m")
+    done
+}
+
+# scenario_turn R SCENARIO FN: the scenario for each mounted tool in turn
+scenario_turn() {
+    local r=$1 sc=$2 fn=$3 i j n=${#MOUNTED[@]} label tool img m v d pid hw
+    for ((i = 0; i < n; i++)); do
+        read -r label tool img <<< "${MOUNTED[(i + r) % n]}"
+        [ -n "${DEAD[$label|$tool|mount]:-}" ] && continue
+        m=$W/mnt-$tool-$label
         d=${DEAD[$label|$tool|$sc]:-}
         if [ -n "$d" ]; then
             [ "$d" != " " ] && { record "$label" "$sc" "$tool" cold "$d"; record "$label" "$sc" "$tool" warm "$d"; }
@@ -287,28 +307,36 @@ bench_mounted_rep() {
         v=$(timed bash -c "$fn '$m'"); record "$label" "$sc" "$tool" cold "$v"
         if [[ $v != [0-9]* ]]; then DEAD[$label|$tool|$sc]=$v; record "$label" "$sc" "$tool" warm "$v"; continue; fi
         if [ "$(echo "$v > $SLOW" | bc)" = 1 ]; then DEAD[$label|$tool|$sc]=" "; record "$label" "$sc" "$tool" warm slow; continue; fi
-        v=$(timed bash -c "$fn '$m'"); record "$label" "$sc" "$tool" warm "$v"
-        [[ $v != [0-9]* ]] && DEAD[$label|$tool|$sc]=$v
+        for ((j = 0; j < WARM_REPS; j++)); do
+            v=$(timed bash -c "$fn '$m'"); record "$label" "$sc" "$tool" warm "$v"
+            [[ $v != [0-9]* ]] && { DEAD[$label|$tool|$sc]=$v; break; }
+        done
+        pid=${PIDS[$label|$tool]:-}
         if [ "$fn" = walk_lslR ] && [ -n "$pid" ]; then
             hw=$(hwm_kb "$pid"); [ -n "$hw" ] && record "$label" "daemon peak RSS after walk (MiB)" "$tool" rss "$(echo "$hw/1024" | bc -l)"
         fi
     done
-    if [ -n "$pid" ]; then
-        hw=$(hwm_kb "$pid"); [ -n "$hw" ] && record "$label" "daemon peak RSS at end (MiB)" "$tool" rss "$(echo "$hw/1024" | bc -l)"
-    fi
-    do_umount "$tool" "$m"
-    # warm mount: image metadata still in page cache
-    mount_answer "$tool" "$img" "$m"; v=$MT; record "$label" "mount" "$tool" warm "$v"
-    do_umount "$tool" "$m"
 }
 
 run_mounted() {
-    local r k label tool img
+    local r k label tool img sc pid hw
+    export -f walk_find walk_lslR seq_read par_read all_read
+    export NFILES
     for ((r = 0; r < REPS; r++)); do
-        log "mounted scenarios: turn $((r + 1)) of $REPS"
+        log "mounted scenarios: round $((r + 1)) of $REPS, mounting"
+        mount_round "$r"
+        for sc in "${SCENARIOS[@]}"; do
+            log "round $((r + 1)): ${sc%|*}"
+            scenario_turn "$r" "${sc%|*}" "${sc#*|}"
+        done
         for k in "${MOUNTED[@]}"; do
             read -r label tool img <<< "$k"
-            bench_mounted_rep "$label" "$tool" "$img"
+            [ -n "${DEAD[$label|$tool|mount]:-}" ] && continue
+            pid=${PIDS[$label|$tool]:-}
+            if [ -n "$pid" ]; then
+                hw=$(hwm_kb "$pid"); [ -n "$hw" ] && record "$label" "daemon peak RSS at end (MiB)" "$tool" rss "$(echo "$hw/1024" | bc -l)"
+            fi
+            do_umount "$tool" "$W/mnt-$tool-$label"
         done
     done
 }
@@ -508,7 +536,7 @@ report() {
     local md=$1
     {
         echo "Ratios are peer time / fsimg time (same image, same scenario): above 1 means fsimg is faster."
-        echo "Times are medians of $REPS runs (the one-file cat: $CAT_REPS runs, its commands in turns), seconds; cold = page cache dropped before the run."
+        echo "Times are medians of $REPS runs (warm runs of a mounted tool: $((REPS * WARM_REPS)), $WARM_REPS after each cold one; the one-file cat: $CAT_REPS runs, its commands in turns), seconds; cold = page cache dropped before the run. The mounted tools take turns scenario by scenario, in $REPS rounds that each mount them anew."
         echo "Tree: $NFILES files ($NSMALL small in 200 nested dirs, $NBIG x $BIGMB MiB). squashfuse reads the same tree as an uncompressed squashfs."
         echo
         echo "| image | scenario | tool | cold | warm | cold ratio | warm ratio |"
