@@ -8,9 +8,10 @@
 # reports times and ratios, it never fails on a timing.
 #
 # Peers (each one missing gives "n/a"), Debian 12 packages:
-#   apt-get install fuseiso archivemount fuse2fs p7zip-full squashfuse \
-#                   squashfs-tools xorriso libarchive-tools mtools \
-#                   dosfstools e2fsprogs fuse3 time
+#   apt-get install fuseiso archivemount fuse2fs fusefat p7zip-full \
+#                   squashfuse squashfs-tools xorriso genisoimage \
+#                   libarchive-tools mtools dosfstools makefs e2fsprogs \
+#                   fuse3 time
 #
 # Sizes and limits (environment):
 #   BENCH_NSMALL=20000   small files (nested dirs, 0.5-4 KiB each)
@@ -138,7 +139,6 @@ build_tree() {
         head -c "${BIGMB}M" /dev/urandom > "$TREE/big/big$i.bin"
     done
     NFILES=$(find "$TREE" -type f | wc -l)
-    BIGBYTES=$((NBIG * BIGMB * 1048576))
 }
 
 build_images() {
