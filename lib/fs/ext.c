@@ -205,6 +205,7 @@ static void ext_free(struct ext_fs *e)
 	for (unsigned i = 0; i < e->nfree; i++)
 		ext2fs_close_free(&e->free[i]);
 	free(e->free);
+	free(e->noxattr);
 	pthread_cond_destroy(&e->cond);
 	pthread_mutex_destroy(&e->lock);
 	free(e);
@@ -251,6 +252,7 @@ static int ext_open(fsimg_fs *fs, struct fsimg_opts *opts)
 	e->blocksize = h->blocksize;
 	e->inode_size = EXT2_INODE_SIZE(h->super);
 	e->free[e->nfree++] = h;
+	ext_noxattr_init(e);
 
 	if (ext2fs_has_feature_journal_needs_recovery(&e->sb))
 		EXT_DBG("journal needs recovery: read as is");

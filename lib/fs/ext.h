@@ -54,7 +54,19 @@ struct ext_fs {
 	unsigned blocksize;
 	unsigned inode_size;
 	atomic_uint logged; /* libext2fs messages logged (rate limit) */
+
+	/*
+	 * Inodes found to have no attributes, a bit each (ext_file.c), for
+	 * inode numbers below noxattr_max; NULL when the image can have none
+	 * or the bitmap could not be had. ls -l asks every file for
+	 * security.selinux on every walk: a second ask is answered from here.
+	 */
+	_Atomic uint64_t *noxattr;
+	uint32_t noxattr_max;
 };
+
+/* The bitmap covers at most this many inodes (128 KiB), whatever the image. */
+#define EXT_NOXATTR_INODES (1u << 20)
 
 static inline struct ext_fs *ext_of(fsimg_fs *fs)
 {
@@ -117,6 +129,7 @@ int ext_file_open(fsimg_file *f);
 ssize_t ext_file_read(fsimg_file *f, void *buf, size_t size, uint64_t off);
 int ext_file_map(fsimg_file *f, uint64_t off, struct fsimg_extent *ext);
 void ext_file_close(fsimg_file *f);
+void ext_noxattr_init(struct ext_fs *e); /* at open: the bitmap, if any */
 ssize_t ext_getxattr(fsimg_fs *fs, fsimg_ino ino, const char *name, void *buf,
 		     size_t size);
 ssize_t ext_listxattr(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size);

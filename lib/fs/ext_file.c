@@ -376,6 +376,48 @@ static bool no_xattrs(struct ext_fs *e)
 	       !ext2fs_has_feature_inline_data(&e->sb);
 }
 
+/*
+ * The image is never written, so an inode once read without attributes
+ * has none for as long as it is open. The bitmap is sized by the
+ * superblock's inode count, capped at EXT_NOXATTR_INODES; inodes past it
+ * are read every time. Without it (no memory) nothing is remembered.
+ */
+void ext_noxattr_init(struct ext_fs *e)
+{
+	uint32_t n = e->sb.s_inodes_count;
+
+	if (no_xattrs(e))
+		return;
+	if (n >= EXT_NOXATTR_INODES)
+		n = EXT_NOXATTR_INODES - 1;
+	e->noxattr = calloc(n / 64 + 1, sizeof(*e->noxattr));
+	if (e->noxattr)
+		e->noxattr_max = n + 1;
+}
+
+static bool noxattr_known(struct ext_fs *e, fsimg_ino ino)
+{
+	uint64_t w;
+
+	if (!e->noxattr || ino >= e->noxattr_max)
+		return false;
+	w = atomic_load_explicit(&e->noxattr[ino / 64], memory_order_relaxed);
+	return (w >> (ino % 64)) & 1;
+}
+
+/* Remembers ino when the attributes just read from xh are none. */
+static void noxattr_note(struct ext_fs *e, fsimg_ino ino,
+			 struct ext2_xattr_handle *xh)
+{
+	size_t count;
+
+	if (!e->noxattr || ino >= e->noxattr_max ||
+	    ext2fs_xattrs_count(xh, &count) || count)
+		return;
+	atomic_fetch_or_explicit(&e->noxattr[ino / 64], 1ull << (ino % 64),
+				 memory_order_relaxed);
+}
+
 static int xattrs_open(struct ext_fs *e, ext2_filsys h, fsimg_ino ino,
 		       struct ext2_xattr_handle **xh)
 {
@@ -411,7 +453,7 @@ ssize_t ext_getxattr(fsimg_fs *fs, fsimg_ino ino, const char *name, void *buf,
 
 	if (no_xattrs(e))
 		return -ENOTSUP;
-	if (!strcmp(name, "system.data"))
+	if (!strcmp(name, "system.data") || noxattr_known(e, ino))
 		return -ENODATA;
 	rc = ext_get(e, &h);
 	if (rc)
@@ -421,6 +463,7 @@ ssize_t ext_getxattr(fsimg_fs *fs, fsimg_ino ino, const char *name, void *buf,
 		ext_put(e, h);
 		return rc > 0 ? -ENODATA : rc;
 	}
+	noxattr_note(e, ino, xh);
 	err = ext2fs_xattr_get(xh, name, &val, &vlen);
 	if (err == EXT2_ET_EA_KEY_NOT_FOUND)
 		rc = -ENODATA;
@@ -481,6 +524,8 @@ ssize_t ext_listxattr(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size)
 
 	if (no_xattrs(e))
 		return -ENOTSUP;
+	if (noxattr_known(e, ino))
+		return 0;
 	rc = ext_get(e, &h);
 	if (rc)
 		return rc;
@@ -489,6 +534,7 @@ ssize_t ext_listxattr(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size)
 		ext_put(e, h);
 		return rc > 0 ? 0 : rc;
 	}
+	noxattr_note(e, ino, xh);
 	err = ext2fs_xattrs_iterate(xh, list_cb, &c);
 	if (c.range)
 		rc = -ERANGE;

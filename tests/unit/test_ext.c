@@ -176,6 +176,24 @@ int main(void)
 	       -ENODATA, "no such xattr");
 	is_int((int)fsimg_getxattr(fs, ino, "user.k", buf, 1), -ERANGE,
 	       "xattr buffer too small");
+	/* a missing name does not make an inode with attributes look bare */
+	is_int((int)fsimg_getxattr(fs, ino, "security.selinux", buf,
+				   sizeof(buf)),
+	       -ENODATA, "no security.selinux");
+	is_int((int)fsimg_getxattr(fs, ino, "user.k", buf, sizeof(buf)), 2,
+	       "xattr value after a missing name");
+	is_int((int)fsimg_listxattr(fs, ino, buf, sizeof(buf)), 7,
+	       "listxattr after a missing name");
+	/* an inode without attributes, asked twice (the second remembered) */
+	for (int i = 0; i < 2; i++) {
+		is_int((int)fsimg_getxattr(fs, big, "security.selinux", buf,
+					   sizeof(buf)),
+		       -ENODATA, "no attribute on big");
+		is_int((int)fsimg_listxattr(fs, big, buf, sizeof(buf)), 0,
+		       "big lists none");
+	}
+	is_int((int)fsimg_getxattr(fs, 0, "user.k", buf, sizeof(buf)), -EINVAL,
+	       "inode 0");
 
 	ok(!fsimg_file_open(fs, big, &f), "open big");
 	ok(!fsimg_file_map(f, 5000, &ext) && !ext.flags && ext.logical <= 5000,
