@@ -291,9 +291,17 @@ mount_round() {
     done
 }
 
+# record_rss LABEL TOOL WHAT: the peak RSS of the tool's daemon, if it has one
+record_rss() {
+    local pid=${PIDS[$1|$2]:-} hw
+    [ -n "$pid" ] || return 0
+    hw=$(hwm_kb "$pid"); [ -n "$hw" ] && record "$1" "$3" "$2" rss "$(echo "$hw/1024" | bc -l)"
+    return 0
+}
+
 # scenario_turn R SCENARIO FN: the scenario for each mounted tool in turn
 scenario_turn() {
-    local r=$1 sc=$2 fn=$3 i j n=${#MOUNTED[@]} label tool img m v d pid hw
+    local r=$1 sc=$2 fn=$3 i j n=${#MOUNTED[@]} label tool img m v d
     for ((i = 0; i < n; i++)); do
         read -r label tool img <<< "${MOUNTED[(i + r) % n]}"
         [ -n "${DEAD[$label|$tool|mount]:-}" ] && continue
@@ -311,15 +319,12 @@ scenario_turn() {
             v=$(timed bash -c "$fn '$m'"); record "$label" "$sc" "$tool" warm "$v"
             [[ $v != [0-9]* ]] && { DEAD[$label|$tool|$sc]=$v; break; }
         done
-        pid=${PIDS[$label|$tool]:-}
-        if [ "$fn" = walk_lslR ] && [ -n "$pid" ]; then
-            hw=$(hwm_kb "$pid"); [ -n "$hw" ] && record "$label" "daemon peak RSS after walk (MiB)" "$tool" rss "$(echo "$hw/1024" | bc -l)"
-        fi
+        [ "$fn" = walk_lslR ] && record_rss "$label" "$tool" "daemon peak RSS after walk (MiB)"
     done
 }
 
 run_mounted() {
-    local r k label tool img sc pid hw
+    local r k label tool img sc
     export -f walk_find walk_lslR seq_read par_read all_read
     export NFILES
     for ((r = 0; r < REPS; r++)); do
@@ -332,10 +337,7 @@ run_mounted() {
         for k in "${MOUNTED[@]}"; do
             read -r label tool img <<< "$k"
             [ -n "${DEAD[$label|$tool|mount]:-}" ] && continue
-            pid=${PIDS[$label|$tool]:-}
-            if [ -n "$pid" ]; then
-                hw=$(hwm_kb "$pid"); [ -n "$hw" ] && record "$label" "daemon peak RSS at end (MiB)" "$tool" rss "$(echo "$hw/1024" | bc -l)"
-            fi
+            record_rss "$label" "$tool" "daemon peak RSS at end (MiB)"
             do_umount "$tool" "$W/mnt-$tool-$label"
         done
     done
@@ -507,21 +509,21 @@ targets() {
         return med("\001pr");
     }
     # row IMAGE NAME SCENARIO MODE LIMIT [REF_LABEL REF_TOOL]
-    function row(img, name, sc, mode, lim, rl, rt,   a, ka, kk, kf, k, fl, rk, rf, pk, pf, met) {
+    # (the extraction rows name their own reference, timed in other turns:
+    # no per-round ratio, no floor)
+    function row(img, name, sc, mode, lim, rl, rt,   a, ka, kk, kf, k, fl, mk, mf, pk, pf, rk, rf, met) {
         if (rl == "") { rl = "ext4"; rt = "kernel" }
         ka = img SUBSEP sc SUBSEP "fsimg" SUBSEP mode;
         kk = rl SUBSEP sc SUBSEP rt SUBSEP mode;
         kf = "floor" SUBSEP sc SUBSEP "floor" SUBSEP mode;
         a = med(ka);
         if (a == "") return;
-        k = med(kk);
-        fl = (rt == "kernel") ? med(kf) : "";
-        rk = r(a, k); rf = r(a, fl);
-        pk = (rt == "kernel") ? pr(ka, kk) : ""; pf = (rt == "kernel") ? pr(ka, kf) : "";
-        if (pk != "") rk = pk;
-        if (pf != "") rf = pf;
+        k = med(kk); mk = r(a, k);
+        fl = mf = pk = pf = "";
+        if (rt == "kernel") { fl = med(kf); mf = r(a, fl); pk = pr(ka, kk); pf = pr(ka, kf) }
+        rk = pk != "" ? pk : mk; rf = pf != "" ? pf : mf;
         met = (rk != "" && rk <= lim) ? "yes" : (rf != "" && rf <= 1.2) ? "floor" : (rk == "" ? "n/a" : "no");
-        print "| " img " | " name " | " f(a) " | " f(k) " | " fr(r(a, k)) " | " (pk == "" ? "" : fr(pk)) " | " f(fl) " | " fr(r(a, fl)) " | " (pf == "" ? "" : fr(pf)) " | " lim "x | " met " |";
+        print "| " img " | " name " | " f(a) " | " f(k) " | " fr(mk) " | " (pk == "" ? "" : fr(pk)) " | " f(fl) " | " fr(mf) " | " (pf == "" ? "" : fr(pf)) " | " lim "x | " met " |";
     }
     {
         k = $1 SUBSEP $2 SUBSEP $3 SUBSEP ($4 == "rss" ? "cold" : $4);
