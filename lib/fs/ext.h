@@ -6,6 +6,7 @@
  *                error translation, the driver descriptor
  *   ext_io.c     the io_manager that reads through the fsimg window
  *   ext_inode.c  getattr, lookup, readdir, readlink
+ *   ext_dx.c     lookup through a directory's hash index (htree)
  *   ext_file.c   file data (read, map) and extended attributes
  *   ext_info.c   info and details from the superblock
  *
@@ -119,6 +120,16 @@ int ext_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
 int ext_readdir(fsimg_fs *fs, fsimg_ino dir, uint64_t cookie,
 		fsimg_dirent_fn fn, void *ctx);
 int ext_readlink(fsimg_fs *fs, fsimg_ino ino, char *buf, size_t size);
+
+/*
+ * ext_dx.c: name (len bytes) in directory dir, whose inode is in, through
+ * the directory's hash index. 0 and *found, -ENOENT when the index says
+ * the name is not there, 1 when the index cannot be used (none, or one in
+ * doubt): then the caller scans the directory.
+ */
+int ext_dx_lookup(ext2_filsys h, ext2_ino_t dir,
+		  const struct ext2_inode_large *in, const char *name,
+		  size_t len, ext2_ino_t *found);
 
 /* ext_file.c */
 /* Reads [off, off+len) of an inode's data (clamped by the caller). */

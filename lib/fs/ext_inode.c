@@ -166,17 +166,24 @@ int ext_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
 		rc = -ENOTDIR;
 		goto out;
 	}
-	/* only a big directory streams; a small one stays in the cache */
-	big = EXT2_I_SIZE(&in) > EXT_IO_STREAM_MAX;
-	if (big)
-		ext_io_stream(h->io, true);
-	err = ext2fs_lookup(h, d, name, (int)strlen(name), NULL, &found);
-	if (big)
-		ext_io_stream(h->io, false);
-	if (err) {
-		rc = ext_errno(e, err, "looking up '%s' in directory %u", name,
-			       d);
+	rc = ext_dx_lookup(h, d, &in, name, strlen(name), &found);
+	if (rc < 0)
 		goto out;
+	if (rc == 1) { /* no index to follow: scan */
+		/* only a big directory streams; a small one stays cached */
+		big = EXT2_I_SIZE(&in) > EXT_IO_STREAM_MAX;
+		if (big)
+			ext_io_stream(h->io, true);
+		err = ext2fs_lookup(h, d, name, (int)strlen(name), NULL,
+				    &found);
+		if (big)
+			ext_io_stream(h->io, false);
+		if (err) {
+			rc = ext_errno(e, err,
+				       "looking up '%s' in directory %u", name,
+				       d);
+			goto out;
+		}
 	}
 	rc = node_stat(e, h, found, &in, st);
 	if (!rc)

@@ -178,7 +178,8 @@ def fat_seeds(out, max_size):
 
 def ext_seeds(out):
     """Tiny mke2fs -d images (ext2, ext3, ext4 with inline data, no
-    extents, metadata_csum), when mke2fs is installed."""
+    extents, metadata_csum), when mke2fs is installed, and two with an
+    indexed directory (ext2, ext4 with metadata_csum) when e2fsck is."""
     mke2fs = shutil.which("mke2fs") or shutil.which("/sbin/mke2fs")
     if not mke2fs:
         return
@@ -210,6 +211,32 @@ def ext_seeds(out):
             subprocess.run([mke2fs, "-q", "-F", "-b", "1024", "-N", "32"] +
                            args + ["-d", src, img, blocks], check=True,
                            stdout=subprocess.DEVNULL)
+        # directories with a hash index (ext_dx.c): mke2fs -d writes none,
+        # e2fsck -D indexes every directory of more than one block
+        e2fsck = shutil.which("e2fsck") or shutil.which("/sbin/e2fsck")
+        if not e2fsck:
+            return
+        idx = os.path.join(tmp, "idx")
+        os.makedirs(os.path.join(idx, "d"))
+        # 160 links to one file: an index, but few inodes to read
+        open(os.path.join(idx, "d", "name0"), "w").close()
+        for i in range(1, 160):
+            os.link(os.path.join(idx, "d", "name0"),
+                    os.path.join(idx, "d", "name%d" % i))
+        for name, args in [("ext2_htree", ["-t", "ext2"]),
+                           ("ext4_htree", ["-t", "ext4", "-O",
+                                           "metadata_csum,^has_journal"])]:
+            img = os.path.join(out, "mke2fs_" + name + ".img")
+            if os.path.exists(img):
+                os.unlink(img)
+            subprocess.run([mke2fs, "-q", "-F", "-b", "1024", "-I", "128",
+                            "-N", "32"] +
+                           args + ["-d", idx, img, "128"], check=True,
+                           stdout=subprocess.DEVNULL)
+            # 0: nothing to do, 1: directories optimized
+            if subprocess.run([e2fsck, "-fyD", img], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL).returncode > 1:
+                raise RuntimeError("e2fsck -fD failed on " + img)
 
 
 def ufs_seeds(out):
