@@ -165,7 +165,7 @@ _fsimg()
 		local extra=
 		[[ $cmd == mount ]] && extra="partition= fstype= backend=auto
 			backend=fuse backend=kernel allow_other debug debug=fuse ro rw"
-		COMPREPLY=($(compgen -W "norock nojoliet session= sbsector= svd=
+		COMPREPLY=($(compgen -W "norock nojoliet session= sbsector= svd= dirprobe=
 			codepage= tz= handles= uid= gid= umask= dmask= fmask=
 			backing=yes snapshot= container= $extra" -- "${cur##*,}"))
 		[[ $cur == *,* ]] &&

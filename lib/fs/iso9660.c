@@ -6,7 +6,10 @@
  * Options: norock, nojoliet (use a lesser tree), session=N (0-based, as
  * Linux counts; default the last), sbsector=N (the session whose volume
  * descriptors are at block N + 16, as with Linux), svd=N (the Nth Joliet
- * descriptor instead of the first: images may carry several hierarchies).
+ * descriptor instead of the first: images may carry several hierarchies),
+ * dirprobe=N (a lookup in a directory of at least N blocks first reads
+ * where the records' order puts the name, iso9660_probe.c; default
+ * ISO_PROBE_BLOCKS, 0 = never).
  *
  * Opening reads the volume descriptors of one session and the root
  * directory's first record, nothing else: the cost does not depend on the
@@ -43,8 +46,8 @@ static int iso_probe(const struct fsimg_window *w)
 static int iso_open(fsimg_fs *fs, struct fsimg_opts *opts)
 {
 	struct iso_fs *ifs;
-	uint64_t sb = 0, sess = 0, svd = 0;
-	bool have_sb, have_sess, have_svd, norock, nojoliet;
+	uint64_t sb = 0, sess = 0, svd = 0, probe = ISO_PROBE_BLOCKS;
+	bool have_sb, have_sess, have_svd, have_probe, norock, nojoliet;
 	int rc;
 
 #ifdef FSIMG_ESCAPE_TEST
@@ -67,6 +70,10 @@ static int iso_open(fsimg_fs *fs, struct fsimg_opts *opts)
 				  "svd= wants the index of a Joliet volume "
 				  "descriptor (0-%u)",
 				  ISO_SVD_MAX - 1);
+	if ((rc = fsimg_opt_take_uint(opts, "dirprobe", 10, UINT32_MAX, &probe,
+				      &have_probe)))
+		return fsimg_werr(&fs->win, rc,
+				  "dirprobe= wants a number of blocks");
 
 	ifs = calloc(1, sizeof(*ifs));
 	if (!ifs)
@@ -74,6 +81,7 @@ static int iso_open(fsimg_fs *fs, struct fsimg_opts *opts)
 	ifs->fs = fs;
 	ifs->img = fs->img;
 	ifs->win = fs->win;
+	ifs->probe_blocks = (uint32_t)probe;
 	pthread_mutex_init(&ifs->lock, NULL);
 	rc = iso_dcache_new(ISO_DCACHE_BYTES, &ifs->dcache);
 	if (rc)

@@ -55,6 +55,7 @@ void iso_boot_lengths(fsimg_fs *fs, struct fsimg_boot_entry *e, size_t n);
 #define ISO_NAME_MAX	 255u  /* bytes of a name we hand out (NAME_MAX) */
 #define ISO_LINK_MAX	 4095u /* bytes of a symlink target (PATH_MAX - 1) */
 #define ISO_DCACHE_BYTES (4u << 20) /* all directory indexes together */
+#define ISO_PROBE_BLOCKS 64u /* directories probed by lookup, in blocks */
 
 /* --- both-endian numbers and times (ECMA-119 7.2, 7.3, 8.4.26.1, 9.1.5) -- */
 
@@ -283,6 +284,7 @@ struct iso_fs {
 	fsimg_ino rr_moved;
 
 	struct iso_dcache *dcache;
+	uint32_t probe_blocks; /* option dirprobe=N (iso9660_probe.c) */
 	/* directory handle -> its record in its parent, direct-mapped */
 	struct iso_posmap *posmap;
 };
@@ -414,6 +416,17 @@ struct iso_diter {
 	void *skip_ctx;
 	uint8_t buf[ISO_DIR_CHUNK];
 };
+
+/*
+ * iso9660_probe.c: for a lookup of name (len bytes) in the big directory
+ * [start, start+size), the part [*from, *to) (offsets in the directory)
+ * whose records should hold it, by the order of ISO identifiers: 0, or 1
+ * when the directory is below ifs->probe_blocks, a Joliet one, or not
+ * searchable.
+ */
+int iso_probe_window(struct iso_fs *ifs, uint64_t start, uint64_t size,
+		     const char *name, size_t len, uint64_t *from,
+		     uint64_t *to);
 
 /* Walks the directory whose records are [start, start+size) from off. */
 int iso_diter_init(struct iso_diter *it, struct iso_fs *ifs, uint64_t start,

@@ -5,7 +5,9 @@
  * 0 = the start; "." and ".." are never returned). lookup scans the
  * directory the first time and builds a name index the second, kept in a
  * bounded LRU cache (iso9660_dcache.c); a directory too big for the cache
- * is scanned every time.
+ * is scanned every time. In a big directory, lookup first reads the few
+ * blocks where the records' order says the name should be
+ * (iso9660_probe.c), and scans only when the name is not there.
  *
  * What the user sees is one entry per file: the "." and ".." records,
  * associated files (ECMA-119 9.1.6 bit 2), the continuation records of a
@@ -368,6 +370,60 @@ out_e:
 	return rc < 0 ? rc : 0;
 }
 
+/*
+ * A lookup in the part of a big directory where the name's record should
+ * be, by the records' order (iso9660_probe.c): 1 with *h and *hrec when a
+ * record there has the name, 0 when none does or the part is in doubt
+ * (the caller then scans the whole directory, which also reports what is
+ * wrong), or -errno as the scan would give it.
+ *
+ * The part's first record is not accepted: whether it continues a
+ * multi-extent file (9.1.6 bit 7 of the record before it) cannot be told
+ * from there. The part starts a block before the one probed, so that
+ * record is not where the name was expected.
+ */
+static int probe_lookup(struct iso_fs *ifs, fsimg_ino dir, const char *name,
+			size_t want, fsimg_ino *h, uint64_t *hrec)
+{
+	struct iso_diter *it = NULL;
+	struct iso_chain *c = NULL;
+	struct ent *e = NULL;
+	struct name_skip skip = { .ifs = ifs, .name = name, .len = want };
+	uint64_t from, to;
+	int rc;
+
+	rc = dir_open(ifs, dir, 0, &it, &c);
+	if (rc)
+		return rc;
+	if (iso_probe_window(ifs, dir, it->size, name, want, &from, &to) ||
+	    iso_diter_init(it, ifs, dir, to, from))
+		goto out; /* rc = 0 */
+	e = malloc(sizeof(*e));
+	if (!e)
+		goto out;
+	scan_for_name(it, &skip);
+	while ((rc = next_entry(it, e, 0)) == 1) {
+		if (e->nlen != want || memcmp(e->n.name, name, want))
+			continue;
+		rc = 0;
+		if ((from && e->n.rec.pos == dir + from) ||
+		    (e->dir && iso_in_chain(c, e->handle)))
+			break; /* for the scan to decide */
+		*h = e->handle;
+		*hrec = e->dir && !(e->n.rr.have & ISO_RR_CL) ? e->n.rec.pos
+							      : 0;
+		rc = 1;
+		break;
+	}
+	if (rc < 0)
+		rc = 0;
+out:
+	free(e);
+	free(it);
+	free(c);
+	return rc;
+}
+
 int iso_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
 	       struct fsimg_stat *st)
 {
@@ -392,6 +448,13 @@ int iso_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
 	}
 	if (rc == 0)
 		return -ENOENT;
+	rc = probe_lookup(ifs, dir, name, want, &h, &hrec);
+	if (rc < 0)
+		return rc;
+	if (rc == 1) {
+		found = true;
+		goto found;
+	}
 
 	rc = dir_open(ifs, dir, 0, &it, &c);
 	if (rc)
