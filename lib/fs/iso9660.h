@@ -364,7 +364,14 @@ int iso_dot_check(struct iso_fs *ifs, fsimg_ino h, struct iso_rec *dot);
  * names): 1 found, 0 not found, -errno. Remembers what it finds.
  */
 int iso_dir_record(struct iso_fs *ifs, fsimg_ino d, struct iso_rec *out);
-void iso_posmap_put(struct iso_fs *ifs, fsimg_ino dir, uint64_t rec);
+/*
+ * Remembers rec as the record of directory dir, unless one is remembered
+ * already: returns the one that stands for dir from now on. A crafted
+ * image can name one directory from several records (a cross-link), each
+ * with its own mode, owner and times; the first one seen answers for all
+ * (readdir, lookup and getattr alike), so that one node has one answer.
+ */
+uint64_t iso_posmap_claim(struct iso_fs *ifs, fsimg_ino dir, uint64_t rec);
 /* Sets n->name from its record (Rock Ridge NM, Joliet or plain). */
 void iso_node_name(const struct iso_fs *ifs, struct iso_node *n);
 void iso_node_stat(const struct iso_fs *ifs, const struct iso_node *n,
@@ -439,7 +446,7 @@ struct iso_chain {
 	fsimg_ino h[ISO_DEPTH_MAX];
 };
 
-/* The ancestors of directory d, d first, root last when reachable. */
+/* The ancestors of directory d, d first, the root always last. */
 int iso_dir_chain(struct iso_fs *ifs, fsimg_ino d, struct iso_chain *c);
 bool iso_in_chain(const struct iso_chain *c, fsimg_ino h);
 

@@ -185,8 +185,24 @@ static int next_entry(struct iso_diter *it, struct ent *e, unsigned want)
 			e->dir = true;
 			e->handle = (uint64_t)e->n.rr.cl * ISO_BLOCK;
 		} else if (e->dir) {
+			uint64_t own;
+
 			e->handle = iso_rec_data(r);
-			iso_posmap_put(ifs, e->handle, r->pos);
+			own = iso_posmap_claim(ifs, e->handle, r->pos);
+			/* a cross-link: the attributes of the record
+			 * first seen, under this record's name */
+			if (own != r->pos) {
+				rc = iso_rec_read(ifs, own, r);
+				if (!rc && !(r->flags & ISO_FF_DIR))
+					rc = -EUCLEAN;
+				if (rc)
+					return rc;
+				iso_rr_init(&e->n.rr, NULL, 0);
+				if (rock &&
+				    (rc = iso_rr_parse(ifs, r, want, false,
+						       &e->n.rr)))
+					return rc;
+			}
 		} else {
 			e->handle = r->pos;
 		}

@@ -140,14 +140,19 @@ static size_t posmap_slot(fsimg_ino dir)
 	       (ISO_POSMAP_SLOTS - 1);
 }
 
-void iso_posmap_put(struct iso_fs *ifs, fsimg_ino dir, uint64_t rec)
+uint64_t iso_posmap_claim(struct iso_fs *ifs, fsimg_ino dir, uint64_t rec)
 {
 	struct iso_posmap *p = &ifs->posmap[posmap_slot(dir)];
 
 	pthread_mutex_lock(&ifs->lock);
-	p->dir = dir;
-	p->rec = rec;
+	if (p->dir == dir) {
+		rec = p->rec;
+	} else {
+		p->dir = dir;
+		p->rec = rec;
+	}
 	pthread_mutex_unlock(&ifs->lock);
+	return rec;
 }
 
 static bool posmap_get(struct iso_fs *ifs, fsimg_ino dir, uint64_t *rec)
@@ -197,7 +202,7 @@ int iso_dir_record(struct iso_fs *ifs, fsimg_ino d, struct iso_rec *out)
 	while (!rc && (rc = iso_diter_next(it, out)) == 1) {
 		rc = 0;
 		if (names_dir(out, d)) {
-			iso_posmap_put(ifs, d, out->pos);
+			(void)iso_posmap_claim(ifs, d, out->pos);
 			found = 1;
 			break;
 		}
@@ -237,6 +242,19 @@ static int dir_parent(struct iso_fs *ifs, fsimg_ino d, fsimg_ino *p)
 	return 0;
 }
 
+/*
+ * Where the ".." records end before the root, the root still closes the
+ * chain: it encloses every directory, and a record in any of them that
+ * names it is a loop (found by fuzz_iso: a record under /dir naming the
+ * root, whose attributes were not the root's).
+ */
+static int chain_close(struct iso_fs *ifs, struct iso_chain *c)
+{
+	if (c->h[c->n - 1] != ifs->fs->root)
+		c->h[c->n++] = ifs->fs->root;
+	return 0;
+}
+
 int iso_dir_chain(struct iso_fs *ifs, fsimg_ino d, struct iso_chain *c)
 {
 	fsimg_ino cur = d;
@@ -258,7 +276,7 @@ int iso_dir_chain(struct iso_fs *ifs, fsimg_ino d, struct iso_chain *c)
 			/* Lenient: a bad ".." only weakens the check. */
 			ISO_DBG("directory at %llu: no usable '..'",
 				(unsigned long long)cur);
-			return 0;
+			return chain_close(ifs, c);
 		}
 		/*
 		 * ".." records are not reliable (xorriso 1.5.4 points the
@@ -272,7 +290,7 @@ int iso_dir_chain(struct iso_fs *ifs, fsimg_ino d, struct iso_chain *c)
 					"%llu",
 					(unsigned long long)d,
 					(unsigned long long)p);
-				return 0;
+				return chain_close(ifs, c);
 			}
 		}
 		cur = p;

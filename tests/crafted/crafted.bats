@@ -220,6 +220,29 @@ LOOP_RE='loop|cycle|recurs|too deep|depth|nest|levels|enclosing|points back'
 	other_file_reads
 }
 
+@test "dir_loop_root_lost: a record naming the root, no '..' chain to it" {
+	run_case dir_loop_root_lost /hello.txt
+	must_fail ls "$LOOP_RE"
+	other_file_reads
+	run "$FSIMG" ls "$IMG" /sub/x
+	[ "$status" -ne 0 ]
+}
+
+# Both records answer with the attributes of the one seen first, in one
+# run: listing / sees /b first, so /a/x is shown as /b is (drwx------).
+@test "dir_cross_link: one directory, two records, one answer" {
+	run_case dir_cross_link /b/in_x.txt
+	[ "${ST[cat]}" -eq 0 ]
+	# 4: the CLI lists the directory once, and says it met it again
+	run "$FSIMG" ls -lR "$IMG" /
+	[ "$status" -eq 4 ]
+	local b x
+	b=$(grep ' /b$' <<<"$output" | cut -d' ' -f1)
+	x=$(grep ' /a/x$' <<<"$output" | cut -d' ' -f1)
+	[ "$b" = drwx------ ]
+	[ "$x" = "$b" ]
+}
+
 @test "cl_ancestor: a Rock Ridge child link to the root" {
 	run_case cl_ancestor /a/b/x/hello.txt
 	must_fail ls "$LOOP_RE|child link|\\<CL\\>|relocat"

@@ -594,6 +594,37 @@ def dir_loop_parent():
     return img
 
 
+@case
+def dir_loop_root_lost():
+    """sub/x whose extent is the root's, where sub's ".." names sub itself,
+    so that no chain of ".." leads from sub to the root (found by
+    fuzz_iso: x was listed with its own record's attributes, and getattr
+    gave the root's)."""
+    sub = dir_("sub", dir_("x"), file_("inner.txt", b"inner\n"))
+    iso = build(dir_("", file_("hello.txt", b"hello, world\n"), sub))
+    img = iso.write()
+    patch(img, sub, "x", set_extent(iso.root.lba, iso.root.size))
+    dot_len = img.data[sub.lba * BLOCK]
+    dd = bytearray(img.get(sub.lba, dot_len, img.data[sub.lba * BLOCK +
+                                                      dot_len]))
+    dd[2:10] = both32(sub.lba)
+    img.put(sub.lba, bytes(dd), dot_len)
+    return img
+
+
+@case
+def dir_cross_link():
+    """/b's record names the extent of /a/x, with other attributes (mode
+    0700, not 0755): one directory reached by two records."""
+    a = dir_("a", dir_("x", file_("in_x.txt", b"x\n")))
+    b = dir_("b", su=px(S_IFDIR | 0o700, 2) + nm(b"b"))
+    iso = build(base_tree(a, b))
+    img = iso.write()
+    x = a.children[0]
+    patch(img, iso.root, "b", set_extent(x.lba, x.size))
+    return img
+
+
 def cl_placeholder(name):
     """The zero-length file record that stands for a relocated directory
     (RRIP 4.1.5.1): PX of a directory, NM, CL to the real place."""
