@@ -300,6 +300,13 @@ void fsimg_image_ref(fsimg_image *img);
  */
 int fsimg_err(fsimg_image *img, int err, const char *fmt, ...)
 	FSIMG_PRINTF(3, 4);
+/*
+ * Messages of speculative work, which on any failure gives way to a path
+ * that meets and reports the same problem (a lookup's probe before its
+ * scan, iso9660_probe.c): between fsimg_quiet(true) and fsimg_quiet(false)
+ * this thread's messages are dropped; the errors are still returned.
+ */
+void fsimg_quiet(bool on);
 int fsimg_verr(fsimg_image *img, int err, const char *fmt, va_list ap)
 	FSIMG_PRINTF(3, 0);
 

@@ -84,11 +84,21 @@ void fsimg_debug_print(const char *sub, const char *fmt, ...)
 	fprintf(stderr, "fsimg[%s]: %s\n", sub, line);
 }
 
+static _Thread_local unsigned quiet;
+
+void fsimg_quiet(bool on)
+{
+	if (on)
+		quiet++;
+	else if (quiet)
+		quiet--;
+}
+
 int fsimg_verr(fsimg_image *img, int err, const char *fmt, va_list ap)
 {
 	char msg[1024];
 
-	if (!img || !img->log_fn)
+	if (!img || !img->log_fn || quiet)
 		return err;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	img->log_fn(img->log_ctx, err, msg);

@@ -396,7 +396,10 @@ out_e:
  * The part's first record is not accepted: whether it continues a
  * multi-extent file (9.1.6 bit 7 of the record before it) cannot be told
  * from there. The part starts a block before the one probed, so that
- * record is not where the name was expected.
+ * record is not where the name was expected. What goes wrong in the part
+ * is not reported here (fsimg_quiet): the scan that follows meets it too,
+ * and reports it if it matters (a multi-extent file whose records run past
+ * the part only sends its name to the scan).
  */
 static int probe_lookup(struct iso_fs *ifs, fsimg_ino dir, const char *name,
 			size_t want, fsimg_ino *h, uint64_t *hrec)
@@ -411,6 +414,7 @@ static int probe_lookup(struct iso_fs *ifs, fsimg_ino dir, const char *name,
 	rc = dir_open(ifs, dir, 0, &it, &c);
 	if (rc)
 		return rc;
+	fsimg_quiet(true); /* the scan reports what is wrong */
 	if (iso_probe_window(ifs, dir, it->size, name, want, &from, &to) ||
 	    iso_diter_init(it, ifs, dir, to, from))
 		goto out; /* rc = 0 */
@@ -434,6 +438,7 @@ static int probe_lookup(struct iso_fs *ifs, fsimg_ino dir, const char *name,
 	if (rc < 0)
 		rc = 0;
 out:
+	fsimg_quiet(false);
 	free(e);
 	free(it);
 	free(c);

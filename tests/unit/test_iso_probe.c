@@ -194,6 +194,13 @@ static int count(void *ctx, const char *name, fsimg_ino ino,
 	return 0;
 }
 
+static void log_count(void *ctx, int err, const char *msg)
+{
+	(void)msg;
+	if (err)
+		++*(unsigned *)ctx;
+}
+
 /*
  * x.iso's /d with the first record of its second block made undecodable.
  * That block holds DIR names, which sort first; each F name's probe reads
@@ -207,7 +214,7 @@ static void bad_block(const struct names *ns)
 	struct iso_node n;
 	uint64_t blk = 0, nblk = 0;
 	uint8_t bad = 20; /* shorter than any record (34 bytes) */
-	unsigned listed = 0, want = 0, k = 0;
+	unsigned listed = 0, want = 0, k = 0, logged = 0;
 	char p[300];
 	int fd;
 
@@ -233,9 +240,11 @@ static void bad_block(const struct names *ns)
 		ok(0, "x.iso: opens");
 		return;
 	}
-	ok(fsimg_readdir(fs, d, 0, count, &listed) < 0,
+	fsimg_image_set_log(im, log_count, &logged);
+	ok(fsimg_readdir(fs, d, 0, count, &listed) < 0 && logged == 1,
 	   "x.iso: /d can no longer be listed (%u names before the error)",
 	   listed);
+	logged = 0;
 	for (unsigned i = 0; i < ns->n; i++) {
 		fsimg_ino want_ino = ns->ino[i];
 
@@ -247,6 +256,15 @@ static void bad_block(const struct names *ns)
 	}
 	is_int(k, want, "x.iso: the %u F names are found by their probes",
 	       want);
+	is_int(logged, 0, "x.iso: and nothing is reported");
+	/* the names after the listing's error, up to the F names: those of
+	 * the damaged block and of the next (whose probes read the damaged
+	 * one first, quietly) are errors, each reported once by its scan */
+	k = 0;
+	for (unsigned i = listed; i < ns->n && i < listed + 80; i++)
+		k += fsimg_lookup(fs, d, ns->name[i], &ino, NULL) < 0;
+	ok(k >= 17, "x.iso: %u names near the damage are errors", k);
+	is_int(logged, k, "x.iso: each reported once");
 	fsimg_fs_close(fs);
 	fsimg_image_close(im);
 	/* without probes, the scan meets the damage first */
