@@ -43,7 +43,8 @@
  * and "..", which live in block 0) ext_dx_lookup() says so and the caller
  * scans the directory as before. A well-formed index that does not lead
  * to a name is an answer, as it is for the kernel; e2fsck would rebuild
- * it.
+ * it. Nothing the walk meets is reported (fsimg_quiet): the scan reads
+ * the same blocks and reports what is wrong with them.
  *
  * Bounds. The descent reads at most three index blocks and a leaf, into
  * one buffer of four blocks. Collisions are followed for at most
@@ -254,6 +255,7 @@ int ext_dx_lookup(ext2_filsys h, ext2_ino_t dir,
 		return 1;
 	root = buf;
 	leaf = buf + (size_t)DX_LEVELS * bs;
+	fsimg_quiet(true); /* the scan reports what is wrong */
 	if (!dx_read(&w, 0, root))
 		goto out;
 	info = root + DX_ROOT_INFO;
@@ -296,6 +298,7 @@ int ext_dx_lookup(ext2_filsys h, ext2_ino_t dir,
 	rc = 1;
 	w.why = "the name's hash goes on for too many leaves";
 out:
+	fsimg_quiet(false);
 	if (rc == 1 && w.why)
 		EXT_DBG("directory %u: index not used (%s); scanning", dir,
 			w.why);
