@@ -24,10 +24,10 @@
  */
 #include "internal.h"
 #include "tap.h"
+#include "dirnames.h"
 
 #include <ext2fs/ext2fs.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -39,12 +39,6 @@
 
 static char dir[] = "/tmp/test_ext_dx.XXXXXX";
 
-struct names {
-	char (*name)[64];
-	fsimg_ino *ino;
-	unsigned n;
-};
-
 static void name_of(unsigned i, char *buf, size_t size)
 {
 	/* lengths 6-40, every fifth with a two-byte UTF-8 letter */
@@ -52,28 +46,12 @@ static void name_of(unsigned i, char *buf, size_t size)
 		 (int)(i % 29), "abcdefghijklmnopqrstuvwxyz0123456789");
 }
 
-static int sh(const char *fmt, ...) FSIMG_PRINTF(1, 2);
-static int sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
-
 static int make(void)
 {
 	char p[300], n[64];
 
-	if (!mkdtemp(dir))
+	if (src_dirs(dir))
 		return -1;
-	snprintf(p, sizeof(p), "%s/src", dir);
-	mkdir(p, 0755);
-	snprintf(p, sizeof(p), "%s/src/d", dir);
-	mkdir(p, 0755);
 	snprintf(p, sizeof(p), "%s/src/e", dir);
 	mkdir(p, 0755);
 	for (unsigned i = 0; i < NAMES + ENAMES; i++) {
@@ -136,60 +114,13 @@ static int poke(const char *img, long long off, const void *buf, size_t len)
 	return n == (ssize_t)len ? 0 : -1;
 }
 
-static int collect(void *ctx, const char *name, fsimg_ino ino,
-		   const struct fsimg_stat *st, uint64_t next)
-{
-	struct names *ns = ctx;
-
-	(void)st;
-	(void)next;
-	if (!strcmp(name, ".") || !strcmp(name, "..") || ns->n >= NAMES + 8)
-		return 0;
-	snprintf(ns->name[ns->n], sizeof(ns->name[0]), "%s", name);
-	ns->ino[ns->n++] = ino;
-	return 0;
-}
-
 static int open_img(const char *img, fsimg_image **im, fsimg_fs **fs,
 		    fsimg_ino *d)
 {
 	char p[300];
 
 	snprintf(p, sizeof(p), "%s/%s", dir, img);
-	if (fsimg_image_open(p, 0, im))
-		return -1;
-	if (fsimg_fs_open(*im, 0, IMGSZ, NULL, NULL, fs)) {
-		fsimg_image_close(*im);
-		return -1;
-	}
-	if (fsimg_resolve(*fs, "/d", 0, d, NULL)) {
-		fsimg_fs_close(*fs);
-		fsimg_image_close(*im);
-		return -1;
-	}
-	return 0;
-}
-
-static void close_img(fsimg_image *im, fsimg_fs *fs)
-{
-	fsimg_fs_close(fs);
-	fsimg_image_close(im);
-}
-
-/* How many of ns's names lookup finds, as the inode readdir gave. */
-static unsigned found(fsimg_fs *fs, fsimg_ino d, const struct names *ns,
-		      unsigned from)
-{
-	unsigned k = 0;
-
-	for (unsigned i = from; i < ns->n; i++) {
-		fsimg_ino ino = 0;
-
-		if (!fsimg_lookup(fs, d, ns->name[i], &ino, NULL) &&
-		    ino == ns->ino[i])
-			k++;
-	}
-	return k;
+	return open_dir(p, IMGSZ, NULL, NULL, "/d", im, fs, d);
 }
 
 static void whole(const char *img, struct names *ns)
@@ -205,10 +136,10 @@ static void whole(const char *img, struct names *ns)
 		ok(0, "%s: opens", img);
 		return;
 	}
-	ok(!fsimg_readdir(fs, d, 0, collect, ns) && ns->n == NAMES,
+	ok(!fsimg_readdir(fs, d, 0, names_collect, ns) && ns->n == NAMES,
 	   "%s: readdir lists the %u names", img, NAMES);
-	is_int(found(fs, d, ns, 0), ns->n, "%s: lookup finds each as listed",
-	       img);
+	is_int(names_found(fs, d, ns, 0), ns->n,
+	       "%s: lookup finds each as listed", img);
 	for (unsigned i = 0; i < NAMES; i += 7) {
 		name_of(i, n, sizeof(n) - 2);
 		strcat(n, "~");
@@ -218,7 +149,7 @@ static void whole(const char *img, struct names *ns)
 	ok(!fsimg_lookup(fs, d, "..", &ino, NULL) && ino == fsimg_fs_root(fs),
 	   "%s: '..' is the root", img);
 	ok(!fsimg_lookup(fs, d, ".", &ino, NULL) && ino == d, "%s: '.'", img);
-	close_img(im, fs);
+	close_dir(im, fs);
 }
 
 /* Leaf 1 of a's /d zeroed: every name in another leaf is still found. */
@@ -238,11 +169,11 @@ static void zeroed_leaf(const struct names *ns)
 		return;
 	}
 	/* leaf 1 is listed first; a 1 KiB leaf holds fewer than 60 names */
-	k = found(fs, d, ns, 0);
+	k = names_found(fs, d, ns, 0);
 	ok(k < ns->n && k >= ns->n - 60, "a: %u of %u found", k, ns->n);
-	is_int(found(fs, d, ns, ns->n - 1), 1,
+	is_int(names_found(fs, d, ns, ns->n - 1), 1,
 	       "a: the last name listed is found");
-	close_img(im, fs);
+	close_dir(im, fs);
 }
 
 /* c's root info with indirect_levels 7: every name found by the scan. */
@@ -260,8 +191,32 @@ static void bad_root(const struct names *ns)
 		ok(0, "c: opens");
 		return;
 	}
-	is_int(found(fs, d, ns, 0), ns->n, "c: every name found by a scan");
-	close_img(im, fs);
+	is_int(names_found(fs, d, ns, 0), ns->n,
+	       "c: every name found by a scan");
+	close_dir(im, fs);
+}
+
+/*
+ * Image img's superblock and its 1 KiB block blk (blk > 0), and the hash
+ * seed the superblock holds.
+ */
+static bool read_block(const char *img, long long blk, uint8_t sb[1024],
+		       uint8_t buf[1024], uint32_t seed[4])
+{
+	char p[300];
+	bool done;
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, img);
+	fd = open(p, O_RDONLY);
+	if (fd < 0)
+		return false;
+	done = blk > 0 && pread(fd, sb, 1024, 1024) == 1024 &&
+	       pread(fd, buf, 1024, blk * 1024) == 1024;
+	close(fd);
+	for (int i = 0; i < 4; i++)
+		seed[i] = get_le32(sb + 0xec + 4 * i);
+	return done;
 }
 
 /*
@@ -277,21 +232,11 @@ static void endless_hash(void)
 	uint32_t seed[4];
 	ext2_dirhash_t h = 0, minor;
 	unsigned count;
-	char p[300];
 	fsimg_image *im;
 	fsimg_fs *fs;
 	fsimg_ino d, ino;
-	int fd;
 
-	snprintf(p, sizeof(p), "%s/b", dir);
-	fd = open(p, O_RDONLY);
-	ok(fd >= 0 && b > 0 && pread(fd, sb, 1024, 1024) == 1024 &&
-		   pread(fd, root, 1024, b * 1024) == 1024,
-	   "b: superblock and root read");
-	if (fd >= 0)
-		close(fd);
-	for (int i = 0; i < 4; i++)
-		seed[i] = get_le32(sb + 0xec + 4 * i);
+	ok(read_block("b", b, sb, root, seed), "b: superblock and root read");
 	ok(root[24 + 4] == EXT2_HASH_TEA &&
 		   !ext2fs_dirhash2(EXT2_HASH_TEA_UNSIGNED, name,
 				    (int)strlen(name), NULL, 0, seed, &h,
@@ -319,7 +264,7 @@ static void endless_hash(void)
 	}
 	is_int(fsimg_lookup(fs, d, name, &ino, NULL), -ENOENT,
 	       "b: the lookup ends, absent");
-	close_img(im, fs);
+	close_dir(im, fs);
 }
 
 /*
@@ -335,28 +280,20 @@ static void collision(void)
 	uint8_t root[1024], leaf[1024], sb[1024];
 	uint32_t seed[4], lo = UINT32_MAX;
 	unsigned count, i, version, lblk;
-	char p[300], x[256] = "";
+	char x[256] = "";
 	fsimg_image *im;
 	fsimg_fs *fs;
 	fsimg_ino d, ino;
-	int fd;
 
-	snprintf(p, sizeof(p), "%s/c", dir);
-	fd = open(p, O_RDONLY);
-	ok(fd >= 0 && rb > 0 && pread(fd, sb, 1024, 1024) == 1024 &&
-		   pread(fd, root, 1024, rb * 1024) == 1024,
+	ok(read_block("c", rb, sb, root, seed),
 	   "c: superblock and /e's root read");
 	count = get_le16(root + 32 + 2);
 	i = count / 2;
 	lblk = get_le32(root + 32 + 8 * i + 4);
 	lb = dblock("c", "/e", lblk);
-	ok(root[24 + 6] == 0 && count > 4 && lb > 0 &&
-		   pread(fd, leaf, 1024, lb * 1024) == 1024,
+	ok(root[24 + 6] == 0 && count > 4 &&
+		   read_block("c", lb, sb, leaf, seed),
 	   "c: /e's leaf %u read (root entry %u of %u)", lblk, i, count);
-	if (fd >= 0)
-		close(fd);
-	for (int k = 0; k < 4; k++)
-		seed[k] = get_le32(sb + 0xec + 4 * k);
 	version = root[24 + 4];
 	if (get_le32(sb + 0x160) & EXT2_FLAGS_UNSIGNED_HASH)
 		version += EXT2_HASH_LEGACY_UNSIGNED;
@@ -389,17 +326,14 @@ static void collision(void)
 	}
 	ok(!fsimg_lookup(fs, d, x, &ino, NULL),
 	   "c: found by going on into the next leaf");
-	close_img(im, fs);
+	close_dir(im, fs);
 }
 
 int main(void)
 {
-	struct names ns = {
-		.name = calloc(NAMES + 8, sizeof(*ns.name)),
-		.ino = calloc(NAMES + 8, sizeof(*ns.ino)),
-	};
+	struct names ns;
 
-	if (!ns.name || !ns.ino)
+	if (names_init(&ns, NAMES + 8))
 		return 1;
 	if (sh("for t in mke2fs e2fsck tune2fs debugfs; do "
 	       "command -v $t >/dev/null || exit 1; done")) {
@@ -420,7 +354,6 @@ int main(void)
 	whole("a", &ns);
 	zeroed_leaf(&ns);
 	sh("rm -rf %s", dir);
-	free(ns.name);
-	free(ns.ino);
+	names_free(&ns);
 	return tap_done();
 }

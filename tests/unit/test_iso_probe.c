@@ -19,24 +19,17 @@
  */
 #include "tap.h"
 #include "fs/iso9660.h"
+#include "dirnames.h"
 
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define NAMES	 3000
-#define NAME_LEN 80
+#define NAMES 3000
 
 static char dir[] = "/tmp/test_iso_probe.XXXXXX";
-
-struct names {
-	char (*name)[NAME_LEN];
-	fsimg_ino *ino;
-	unsigned n;
-};
 
 static void name_of(unsigned i, char *buf, size_t size)
 {
@@ -60,28 +53,12 @@ static void name_of(unsigned i, char *buf, size_t size)
 	}
 }
 
-static int sh(const char *fmt, ...) FSIMG_PRINTF(1, 2);
-static int sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
-
 static int make(void)
 {
-	char p[300], n[NAME_LEN];
+	char p[300], n[NAMES_LEN];
 
-	if (!mkdtemp(dir))
+	if (src_dirs(dir))
 		return -1;
-	snprintf(p, sizeof(p), "%s/src", dir);
-	mkdir(p, 0755);
-	snprintf(p, sizeof(p), "%s/src/d", dir);
-	mkdir(p, 0755);
 	for (unsigned i = 0; i < NAMES; i++) {
 		FILE *f;
 
@@ -105,53 +82,13 @@ static int make(void)
 		  dir);
 }
 
-static int collect(void *ctx, const char *name, fsimg_ino ino,
-		   const struct fsimg_stat *st, uint64_t next)
-{
-	struct names *ns = ctx;
-
-	(void)st;
-	(void)next;
-	if (ns->n >= NAMES + 8)
-		return 1;
-	snprintf(ns->name[ns->n], NAME_LEN, "%s", name);
-	ns->ino[ns->n++] = ino;
-	return 0;
-}
-
 static int open_img(const char *img, const char *opts, fsimg_image **im,
 		    fsimg_fs **fs, fsimg_ino *d)
 {
 	char p[300];
 
 	snprintf(p, sizeof(p), "%s/%s", dir, img);
-	if (fsimg_image_open(p, 0, im))
-		return -1;
-	if (fsimg_fs_open(*im, 0, fsimg_image_size(*im), "iso9660", opts, fs)) {
-		fsimg_image_close(*im);
-		return -1;
-	}
-	if (fsimg_resolve(*fs, "/d", 0, d, NULL)) {
-		fsimg_fs_close(*fs);
-		fsimg_image_close(*im);
-		return -1;
-	}
-	return 0;
-}
-
-static unsigned found(fsimg_fs *fs, fsimg_ino d, const struct names *ns,
-		      unsigned from)
-{
-	unsigned k = 0;
-
-	for (unsigned i = from; i < ns->n; i++) {
-		fsimg_ino ino = 0;
-
-		if (!fsimg_lookup(fs, d, ns->name[i], &ino, NULL) &&
-		    ino == ns->ino[i])
-			k++;
-	}
-	return k;
+	return open_dir(p, 0, "iso9660", opts, "/d", im, fs, d);
 }
 
 static void whole(const char *img, const char *opts, struct names *ns)
@@ -159,7 +96,7 @@ static void whole(const char *img, const char *opts, struct names *ns)
 	fsimg_image *im;
 	fsimg_fs *fs;
 	fsimg_ino d, ino;
-	char n[NAME_LEN + 2];
+	char n[NAMES_LEN + 2];
 	unsigned absent = 0, want = 0;
 
 	ns->n = 0;
@@ -167,10 +104,10 @@ static void whole(const char *img, const char *opts, struct names *ns)
 		ok(0, "%s (%s): opens", img, opts ? opts : "rock");
 		return;
 	}
-	ok(!fsimg_readdir(fs, d, 0, collect, ns) && ns->n == NAMES,
+	ok(!fsimg_readdir(fs, d, 0, names_collect, ns) && ns->n == NAMES,
 	   "%s (%s): readdir lists the %u names (%u)", img,
 	   opts ? opts : "rock", NAMES, ns->n);
-	is_int(found(fs, d, ns, 0), ns->n,
+	is_int(names_found(fs, d, ns, 0), ns->n,
 	       "%s (%s): lookup finds each as listed", img,
 	       opts ? opts : "rock");
 	for (unsigned i = 0; i < ns->n; i += 7, want++) {
@@ -179,8 +116,7 @@ static void whole(const char *img, const char *opts, struct names *ns)
 	}
 	is_int(absent, want, "%s (%s): absent names are -ENOENT", img,
 	       opts ? opts : "rock");
-	fsimg_fs_close(fs);
-	fsimg_image_close(im);
+	close_dir(im, fs);
 }
 
 static int count(void *ctx, const char *name, fsimg_ino ino,
@@ -226,8 +162,7 @@ static void bad_block(const struct names *ns)
 		nblk = n.rec.size / ISO_BLOCK;
 		blk = n.rec.extent + 1;
 	}
-	fsimg_fs_close(fs);
-	fsimg_image_close(im);
+	close_dir(im, fs);
 	ok(nblk > 64, "x.iso: /d has %llu blocks, more than the 64 that probe",
 	   (unsigned long long)nblk);
 	snprintf(p, sizeof(p), "%s/x.iso", dir);
@@ -265,8 +200,7 @@ static void bad_block(const struct names *ns)
 		k += fsimg_lookup(fs, d, ns->name[i], &ino, NULL) < 0;
 	ok(k >= 17, "x.iso: %u names near the damage are errors", k);
 	is_int(logged, k, "x.iso: each reported once");
-	fsimg_fs_close(fs);
-	fsimg_image_close(im);
+	close_dir(im, fs);
 	/* without probes, the scan meets the damage first */
 	if (open_img("x.iso", "dirprobe=0", &im, &fs, &d)) {
 		ok(0, "x.iso (dirprobe=0): opens");
@@ -275,19 +209,15 @@ static void bad_block(const struct names *ns)
 	ok(fsimg_lookup(fs, d, "F00042.TXT", &ino, NULL) < 0 &&
 		   fsimg_lookup(fs, d, "F00042.TXT", &ino, NULL) != -ENOENT,
 	   "x.iso (dirprobe=0): F00042.TXT is an error");
-	fsimg_fs_close(fs);
-	fsimg_image_close(im);
+	close_dir(im, fs);
 }
 
 int main(void)
 {
-	struct names ns = {
-		.name = calloc(NAMES + 8, NAME_LEN),
-		.ino = calloc(NAMES + 8, sizeof(fsimg_ino)),
-	};
+	struct names ns;
 	char p[300];
 
-	if (!ns.name || !ns.ino)
+	if (names_init(&ns, NAMES + 8))
 		return 1;
 	if (sh("command -v xorriso >/dev/null 2>&1")) {
 		printf("1..0 # SKIP xorriso is not installed\n");
@@ -312,7 +242,6 @@ int main(void)
 	whole("x.iso", NULL, &ns); /* ns: the Rock Ridge names again */
 	bad_block(&ns);
 	sh("rm -rf %s", dir);
-	free(ns.name);
-	free(ns.ino);
+	names_free(&ns);
 	return tap_done();
 }
