@@ -186,6 +186,9 @@ struct fat_dent {
 };
 
 /* Walks the entries of a directory (dir = FAT_ROOT or a cluster number). */
+/* Bytes of directory entries an iterator reads at once (fat_dir.c). */
+#define FAT_DIR_BUF 4096u
+
 struct fat_diter {
 	struct fat_fs *f;
 	bool fixed_root;     /* FAT12/16 root region */
@@ -197,9 +200,12 @@ struct fat_diter {
 	uint8_t lfn_sum;
 	unsigned lfn_next; /* next order number expected, 0 = none pending */
 	unsigned lfn_count;
-	bool lfn_done; /* order 1 seen: the name is complete */
-	bool advance;  /* step past the entry at pos on the next call */
+	bool lfn_done;	  /* order 1 seen: the name is complete */
+	bool advance;	  /* step past the entry at pos on the next call */
+	uint64_t buf_pos; /* window position of buf's entries */
+	uint32_t buf_len; /* bytes of them (0: none) */
 	uint8_t lfn[FAT_LFN_SLOTS * 13 * 2]; /* UTF-16LE */
+	uint8_t buf[FAT_DIR_BUF]; /* entries read ahead (not zeroed) */
 };
 
 /*

@@ -94,6 +94,35 @@ static int diter_advance(struct fat_diter *it)
 	return 0;
 }
 
+/*
+ * The entry at it->pos, from a buffer of the entries that follow it in
+ * its cluster (or the fixed root), FAT_DIR_BUF bytes read at once. A
+ * lookup in a big directory reads every entry, and one cached read each
+ * cost more than decoding the entry. Where the bigger read fails (an
+ * image cut short), the entry alone is read, with that read's error.
+ */
+static int diter_read(struct fat_diter *it, uint8_t *e)
+{
+	uint32_t n;
+
+	if (it->pos >= it->buf_pos && it->pos - it->buf_pos < it->buf_len) {
+		memcpy(e, it->buf + (it->pos - it->buf_pos), FAT_DIRENT);
+		return 0;
+	}
+	n = it->fixed_root ? it->f->b.root_entries - it->index : it->in_cluster;
+	if (n > FAT_DIR_BUF / FAT_DIRENT)
+		n = FAT_DIR_BUF / FAT_DIRENT;
+	it->buf_len = 0;
+	if (n > 1 && !fsimg_wread_cached(&it->f->win, it->pos, it->buf,
+					 n * FAT_DIRENT)) {
+		it->buf_pos = it->pos;
+		it->buf_len = n * FAT_DIRENT;
+		memcpy(e, it->buf, FAT_DIRENT);
+		return 0;
+	}
+	return fat_read(it->f, it->pos, e, FAT_DIRENT, "directory entry");
+}
+
 /* spec 7: the 13 UTF-16 units of a slot, at bytes 1, 14 and 28 */
 static void lfn_store(struct fat_diter *it, unsigned slot, const uint8_t *e)
 {
@@ -165,7 +194,7 @@ int fat_diter_next(struct fat_diter *it, struct fat_dent *d)
 		}
 		if (it->pos == 0)
 			return 0;
-		rc = fat_read(it->f, it->pos, e, FAT_DIRENT, "directory entry");
+		rc = diter_read(it, e);
 		if (rc)
 			return rc;
 		it->advance = true;
@@ -191,7 +220,8 @@ int fat_diter_next(struct fat_diter *it, struct fat_dent *d)
 			       sizeof(d->short_name));
 		d->has_long = long_name(it, d);
 		if (!d->has_long)
-			snprintf(d->name, sizeof(d->name), "%s", d->short_name);
+			fsimg_strcpy_trunc(d->name, sizeof(d->name),
+					   d->short_name);
 		it->lfn_next = 0;
 		it->lfn_done = false;
 		/*
@@ -463,8 +493,9 @@ int fat_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
 			break;
 		}
 		/* FAT names are case-insensitive; the short name works too */
-		if (!have && (fat_name_eq_nocase(d.name, name) ||
-			      fat_name_eq_nocase(d.short_name, name))) {
+		if (!have &&
+		    (fat_name_eq_nocase(d.name, name) ||
+		     (d.has_long && fat_name_eq_nocase(d.short_name, name)))) {
 			found = d;
 			have = true;
 		}
