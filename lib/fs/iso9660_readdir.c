@@ -388,10 +388,12 @@ out_e:
 
 /*
  * A lookup in the part of a big directory where the name's record should
- * be, by the records' order (iso9660_probe.c): 1 with *h and *hrec when a
- * record there has the name, 0 when none does or the part is in doubt
- * (the caller then scans the whole directory, which also reports what is
- * wrong), or -errno as the scan would give it.
+ * be, by the records' order (iso9660_probe.c), with the caller's iterator
+ * of the whole directory (it), its ancestry (c) and entry (e): 1 with *h
+ * and *hrec when a record there has the name; 0 when none does, the part
+ * is in doubt or the directory is too small to probe, it then walking the
+ * whole directory again from the start for the caller's scan (which also
+ * reports what is wrong); -errno when it cannot be set back.
  *
  * The part's first record is not accepted: whether it continues a
  * multi-extent file (9.1.6 bit 7 of the record before it) cannot be told
@@ -401,25 +403,19 @@ out_e:
  * and reports it if it matters (a multi-extent file whose records run past
  * the part only sends its name to the scan).
  */
-static int probe_lookup(struct iso_fs *ifs, fsimg_ino dir, const char *name,
-			size_t want, fsimg_ino *h, uint64_t *hrec)
+static int probe_lookup(struct iso_fs *ifs, fsimg_ino dir, struct iso_diter *it,
+			const struct iso_chain *c, struct ent *e,
+			const char *name, size_t want, fsimg_ino *h,
+			uint64_t *hrec)
 {
-	struct iso_diter *it = NULL;
-	struct iso_chain *c = NULL;
-	struct ent *e = NULL;
 	struct name_skip skip = { .ifs = ifs, .name = name, .len = want };
-	uint64_t from, to;
-	int rc;
+	uint64_t from, to, size = it->size;
+	int rc = 0;
 
-	rc = dir_open(ifs, dir, 0, &it, &c);
-	if (rc)
-		return rc;
+	if (iso_probe_window(ifs, dir, size, name, want, &from, &to))
+		return 0;
 	fsimg_quiet(true); /* the scan reports what is wrong */
-	if (iso_probe_window(ifs, dir, it->size, name, want, &from, &to) ||
-	    iso_diter_init(it, ifs, dir, to, from))
-		goto out; /* rc = 0 */
-	e = malloc(sizeof(*e));
-	if (!e)
+	if (iso_diter_init(it, ifs, dir, to, from))
 		goto out;
 	scan_for_name(it, &skip);
 	while ((rc = next_entry(it, e, 0)) == 1) {
@@ -439,9 +435,9 @@ static int probe_lookup(struct iso_fs *ifs, fsimg_ino dir, const char *name,
 		rc = 0;
 out:
 	fsimg_quiet(false);
-	free(e);
-	free(it);
-	free(c);
+	/* back to the whole directory, for the scan */
+	if (rc != 1 && iso_diter_init(it, ifs, dir, size, 0))
+		rc = -EIO;
 	return rc;
 }
 
@@ -469,24 +465,24 @@ int iso_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
 	}
 	if (rc == 0)
 		return -ENOENT;
-	rc = probe_lookup(ifs, dir, name, want, &h, &hrec);
-	if (rc < 0)
-		return rc;
-	if (rc == 1) {
-		found = true;
-		goto found;
-	}
 
 	rc = dir_open(ifs, dir, 0, &it, &c);
 	if (rc)
 		return rc;
 	e = malloc(sizeof(*e));
-	if (iso_dcache_scanned(ifs->dcache, dir))
-		x = iso_dindex_new(dir);
 	if (!e) {
 		rc = -ENOMEM;
 		goto out;
 	}
+	rc = probe_lookup(ifs, dir, it, c, e, name, want, &h, &hrec);
+	if (rc < 0)
+		goto out;
+	if (rc == 1) {
+		found = true;
+		goto found;
+	}
+	if (iso_dcache_scanned(ifs->dcache, dir))
+		x = iso_dindex_new(dir);
 	skip.ifs = ifs;
 	skip.name = name;
 	skip.len = want;
