@@ -23,8 +23,9 @@
  * only when its own name, decoded as a scan decodes it, is the name; a
  * miss goes on to the whole scan. The search reads one record per step,
  * at most log2 of the directory's blocks, and stops at the first record it
- * cannot decode. So a directory that is not sorted, or a crafted one,
- * costs at most those reads before the scan it would have had anyway.
+ * cannot decode (the caller keeps that quiet: fsimg_quiet). So a directory that
+ * is not sorted, or a crafted one, costs at most those reads before the scan it
+ * would have had anyway.
  *
  * Only directories of at least ifs->probe_blocks blocks are probed
  * (option dirprobe=N, default ISO_PROBE_BLOCKS: 128 KiB): a smaller one
@@ -87,27 +88,10 @@ static int cmp_ident(const uint8_t *id, size_t len, const struct guess *g)
 	dot = memchr(id, '.', len);
 	nlen = dot ? (size_t)(dot - id) : len;
 	c = cmp_padded(id, nlen, g->name, g->nlen);
-	if (c || !dot)
-		return c ? c : cmp_padded(NULL, 0, g->ext, g->elen);
-	return cmp_padded(dot + 1, len - nlen - 1, g->ext, g->elen);
-}
-
-/*
- * The first record of the block at pos, quietly: an undecodable one ends
- * the probe, and the scan that follows reports it if it matters.
- */
-static bool first_rec(struct iso_fs *ifs, uint64_t pos, struct iso_rec *r)
-{
-	uint8_t buf[255];
-	size_t avail = sizeof(buf);
-	const char *why;
-
-	if (pos >= ifs->win.len)
-		return false;
-	if (avail > ifs->win.len - pos)
-		avail = (size_t)(ifs->win.len - pos);
-	return !fsimg_wread_cached(&ifs->win, pos, buf, avail) &&
-	       !iso_rec_decode(buf, avail, pos, r, &why);
+	if (c)
+		return c;
+	return dot ? cmp_padded(dot + 1, len - nlen - 1, g->ext, g->elen)
+		   : cmp_padded(NULL, 0, g->ext, g->elen);
 }
 
 int iso_probe_window(struct iso_fs *ifs, uint64_t start, uint64_t size,
@@ -127,7 +111,7 @@ int iso_probe_window(struct iso_fs *ifs, uint64_t start, uint64_t size,
 	while (hi - lo > 1) {
 		uint64_t mid = lo + (hi - lo) / 2;
 
-		if (!first_rec(ifs, start + mid * ISO_BLOCK, &r))
+		if (iso_rec_read(ifs, start + mid * ISO_BLOCK, &r))
 			return 1;
 		if (cmp_ident(r.raw + r.name_off, r.name_len, &g) > 0)
 			hi = mid;

@@ -412,9 +412,11 @@ static int probe_lookup(struct iso_fs *ifs, fsimg_ino dir, struct iso_diter *it,
 	uint64_t from, to, size = it->size;
 	int rc = 0;
 
-	if (iso_probe_window(ifs, dir, size, name, want, &from, &to))
-		return 0;
 	fsimg_quiet(true); /* the scan reports what is wrong */
+	if (iso_probe_window(ifs, dir, size, name, want, &from, &to)) {
+		fsimg_quiet(false);
+		return 0;
+	}
 	if (iso_diter_init(it, ifs, dir, to, from))
 		goto out;
 	scan_for_name(it, &skip);
