@@ -200,8 +200,14 @@ struct fat_diter {
 	uint8_t lfn_sum;
 	unsigned lfn_next; /* next order number expected, 0 = none pending */
 	unsigned lfn_count;
-	bool lfn_done;	  /* order 1 seen: the name is complete */
-	bool advance;	  /* step past the entry at pos on the next call */
+	bool lfn_done; /* order 1 seen: the name is complete */
+	bool advance;  /* step past the entry at pos on the next call */
+	/*
+	 * A lookup's name, or NULL: a short entry without a long name whose
+	 * short name is plain ASCII and is not this name is passed over
+	 * without being decoded (fat_short_eq()).
+	 */
+	const char *want;
 	uint64_t buf_pos; /* window position of buf's entries */
 	uint32_t buf_len; /* bytes of them (0: none) */
 	uint8_t lfn[FAT_LFN_SLOTS * 13 * 2]; /* UTF-16LE */
@@ -254,6 +260,12 @@ size_t fat_label_name(const uint8_t *raw11, const uint16_t *cp, char *out,
 uint8_t fat_lfn_checksum(const uint8_t *raw11);
 /* Names compare equal ignoring case (ASCII and Latin-1 letters). */
 bool fat_name_eq_nocase(const char *a, const char *b);
+/*
+ * Whether the short name raw11 decodes (fat_short_name()) to name, ignoring
+ * case as fat_name_eq_nocase() does, without decoding it: 1 or 0, and -1
+ * when raw11 holds a byte outside printable ASCII (decode and compare).
+ */
+int fat_short_eq(const uint8_t *raw11, const char *name);
 /*
  * spec 6.3: a date and time (2 s units) plus hundredths to UTC, with the
  * local-time offset. false when the date is zero (unset).

@@ -211,6 +211,12 @@ int fat_diter_next(struct fat_diter *it, struct fat_dent *d)
 			lfn_slot(it, e);
 			continue;
 		}
+		if (it->want && fat_short_eq(e, it->want) == 0 &&
+		    !(it->lfn_done && it->lfn_sum == fat_lfn_checksum(e))) {
+			it->lfn_next = 0;
+			it->lfn_done = false;
+			continue;
+		}
 		d->pos = it->pos;
 		d->index = it->index;
 		d->attr = e[11];
@@ -483,6 +489,7 @@ int fat_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
 	if (rc)
 		return rc;
 	rc = fat_diter_init(&it, f, cl, 0);
+	it.want = name;
 	while (!rc && (rc = fat_diter_next(&it, &d)) > 0) {
 		rc = 0;
 		if (is_label(&d) || is_dot(&d))

@@ -178,6 +178,30 @@ static uint32_t fold(uint32_t c)
 	return c;
 }
 
+int fat_short_eq(const uint8_t *raw, const char *name)
+{
+	int blen = 8, elen = 3, i;
+
+	for (i = 0; i < 11; i++)
+		if (raw[i] < 0x20 || raw[i] > 0x7e)
+			return -1;
+	while (blen > 0 && raw[blen - 1] == ' ')
+		blen--;
+	while (elen > 0 && raw[8 + elen - 1] == ' ')
+		elen--;
+	/* what fat_short_name() gives, compared as fat_name_eq_nocase() does:
+	 * ASCII letters fold to ASCII, and nothing else folds to ASCII */
+	for (i = 0; i < blen; i++, name++)
+		if (fold((uint8_t)*name) != fold(raw[i]))
+			return 0;
+	if (elen > 0 && *name++ != '.')
+		return 0;
+	for (i = 0; i < elen; i++, name++)
+		if (fold((uint8_t)*name) != fold(raw[8 + i]))
+			return 0;
+	return !*name;
+}
+
 bool fat_name_eq_nocase(const char *a, const char *b)
 {
 	while (*a && *b) {

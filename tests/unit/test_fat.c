@@ -9,6 +9,7 @@
 #include "tap.h"
 #include "fs/fat.h"
 
+#include <ctype.h>
 #include <stdio.h>
 
 /* A FAT12/16 boot sector: sectors, reserved, fats, root entries, fat size */
@@ -138,6 +139,101 @@ static void test_names(void)
 	ok(!fat_name_eq_nocase("abc", "abcd"), "different lengths");
 }
 
+/* A fixed-seed generator: the same cases on every run. */
+static uint32_t lcg(uint32_t *state)
+{
+	*state = *state * 1103515245u + 12345u;
+	return *state >> 8;
+}
+
+/*
+ * fat_short_eq() against decoding and comparing (fat_short_name(),
+ * fat_name_eq_nocase()), for short names of blanks, dots, letters of both
+ * cases, control and code-page bytes, and names made from what they
+ * decode to: case flipped, a character added, dropped or changed.
+ */
+static void test_short_eq(void)
+{
+	static const char pool[] = "AB Zaz.~09",
+			  odd[] = "\x05\x1f\x7f\x80\xe5\x9a";
+	const uint16_t *cp = fat_codepage(437);
+	uint32_t seed = 42;
+	unsigned wrong = 0, decided = 0, same = 0, plain = 0, undecided = 0;
+
+	for (int i = 0; i < 20000; i++) {
+		uint8_t raw[11];
+		char dec[64], name[68];
+		size_t n;
+		int got;
+		bool want, ascii = true;
+
+		for (int j = 0; j < 11; j++) {
+			/* mostly printable ASCII, blanks at the ends */
+			raw[j] = (uint8_t)pool[lcg(&seed) % (sizeof(pool) - 1)];
+			if (lcg(&seed) % 3 == 0)
+				raw[j] = ' ';
+			if (lcg(&seed) % 64 == 0)
+				raw[j] = (uint8_t)
+					odd[lcg(&seed) % (sizeof(odd) - 1)];
+			if (raw[j] < 0x20 || raw[j] > 0x7e)
+				ascii = false;
+		}
+		n = fat_short_name(raw, (uint8_t)(lcg(&seed) % 2 ? 0x18 : 0),
+				   cp, dec, sizeof(dec));
+		memcpy(name, dec, n + 1);
+		switch (lcg(&seed) % 6) {
+		case 0: /* the name as decoded */
+			break;
+		case 1: /* case flipped */
+			for (size_t k = 0; k < n; k++)
+				if (isalpha((unsigned char)name[k]))
+					name[k] ^= 0x20;
+			break;
+		case 2: /* one more character */
+			name[n] = 'A';
+			name[n + 1] = 0;
+			break;
+		case 3: /* one fewer */
+			if (n)
+				name[n - 1] = 0;
+			break;
+		case 4: /* one changed, maybe to a byte beyond ASCII */
+			if (n)
+				name[lcg(&seed) % n] =
+					lcg(&seed) % 2 ? 'Q' : (char)0xc3;
+			break;
+		default: /* the ASCII folding of a Latin-1 letter */
+			memcpy(name + n, "\xc3\xa0", 3);
+			break;
+		}
+		want = fat_name_eq_nocase(dec, name);
+		got = fat_short_eq(raw, name);
+		if (got < 0) {
+			undecided++;
+			if (ascii)
+				wrong++;
+			continue;
+		}
+		decided++;
+		same += got == 1;
+		plain += ascii;
+		if (!ascii || got != (int)want)
+			wrong++;
+	}
+	ok(wrong == 0 && decided > 5000 && same > 1000 && undecided > 1000,
+	   "fat_short_eq agrees with decoding: %u wrong of %u decided (%u "
+	   "equal), %u left to decoding",
+	   wrong, decided, same, undecided);
+	is_int(fat_short_eq((const uint8_t *)"F49999  TXT", "f49999.txt"), 1,
+	       "short name, other case");
+	is_int(fat_short_eq((const uint8_t *)"F49999  TXT", "F4999.TXT"), 0,
+	       "a name one shorter");
+	is_int(fat_short_eq((const uint8_t *)"MAKEFILE   ", "makefile."), 0,
+	       "no extension, no dot");
+	is_int(fat_short_eq((const uint8_t *)"\x05\x9b      TXT", "x"), -1,
+	       "0x05 and code-page bytes are left to decoding");
+}
+
 static void test_times(void)
 {
 	struct timespec ts;
@@ -159,6 +255,7 @@ int main(void)
 {
 	test_bpb();
 	test_names();
+	test_short_eq();
 	test_times();
 	return tap_done();
 }
