@@ -437,10 +437,10 @@ static int probe_lookup(struct iso_fs *ifs, fsimg_ino dir, struct iso_diter *it,
 		rc = 0;
 out:
 	fsimg_quiet(false);
-	/* back to the whole directory, for the scan */
-	if (rc != 1 && iso_diter_init(it, ifs, dir, size, 0))
-		rc = -EIO;
-	return rc;
+	if (rc == 1)
+		return 1;
+	/* back to the whole directory, for the scan: as dir_open set it */
+	return iso_diter_init(it, ifs, dir, size, 0);
 }
 
 int iso_lookup(fsimg_fs *fs, fsimg_ino dir, const char *name, fsimg_ino *ino,
