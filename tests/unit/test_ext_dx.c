@@ -98,15 +98,21 @@ static long long dblock(const char *img, const char *d, unsigned lblk)
 	return b;
 }
 
+/* Image img of the test directory, opened with flags. */
+static int img_open(const char *img, int flags)
+{
+	char p[300];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, img);
+	return open(p, flags);
+}
+
 /* Overwrites len bytes at off of image img. */
 static int poke(const char *img, long long off, const void *buf, size_t len)
 {
-	char p[300];
-	int fd;
+	int fd = img_open(img, O_WRONLY);
 	ssize_t n;
 
-	snprintf(p, sizeof(p), "%s/%s", dir, img);
-	fd = open(p, O_WRONLY);
 	if (fd < 0)
 		return -1;
 	n = pwrite(fd, buf, len, off);
@@ -203,12 +209,9 @@ static void bad_root(const struct names *ns)
 static bool read_block(const char *img, long long blk, uint8_t sb[1024],
 		       uint8_t buf[1024], uint32_t seed[4])
 {
-	char p[300];
+	int fd = img_open(img, O_RDONLY);
 	bool done;
-	int fd;
 
-	snprintf(p, sizeof(p), "%s/%s", dir, img);
-	fd = open(p, O_RDONLY);
 	if (fd < 0)
 		return false;
 	done = blk > 0 && pread(fd, sb, 1024, 1024) == 1024 &&
